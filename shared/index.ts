@@ -1,0 +1,4 @@
+/** Code every project uses: stack config, environment profiles, tags. */
+export * from "./config";
+export * from "./profiles";
+export * from "./tags";

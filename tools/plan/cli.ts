@@ -1,0 +1,352 @@
+/**
+ * `npm run plan`: the offline plan.
+ *
+ *   npm run plan                                   every project and stack, platform first
+ *   npm run plan -- --project <dir> --stack <name> [--policy-pack <dir>] [--policy-pack-config <file>]
+ *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
+ *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
+ *
+ * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
+ * StackReferences are answered from the referenced stack's own plan, planned on demand.
+ * Exit codes: 0 clean or advisory only; 1 mandatory violations; 2 a program or config failed.
+ */
+import { ChildProcess, fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { discoverProjects, ProjectInfo, readProject } from "./project";
+import { counts, dim, renderStack, renderSummaryLine } from "./report";
+import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+const workerPath = path.join(__dirname, "worker.ts");
+const defaultPack = path.join(repoRoot, "policy-packs", "aws-compliance");
+
+export interface PlanOptions {
+  organization: string;
+  preview: boolean;
+  /** Policy pack directory; `null` for none. */
+  policyPack: string | null;
+  /** Explicit pack config file; otherwise `<pack>/config/<stack>.json` when it exists. */
+  policyPackConfig?: string;
+  /** Outputs to answer StackReferences with, by fully qualified name, instead of planning. */
+  stackOutputs: Map<string, Record<string, unknown>>;
+  concurrency: number;
+  /** Projects a StackReference may name (by project name). */
+  knownProjects: ProjectInfo[];
+  onStart?: (key: string) => void;
+  onDone?: (plan: StackPlan) => void;
+}
+
+/** Plans stacks in worker processes; each stack is planned once and shared by whoever asks. */
+export class Planner {
+  private readonly plans = new Map<string, Promise<StackPlan>>();
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly options: PlanOptions) {}
+
+  /** Plan one stack (cached). `urgent` skips the concurrency queue: a waiting stack needs it. */
+  plan(projectDir: string, stack: string, chain: string[] = [], urgent = false): Promise<StackPlan> {
+    const key = `${path.resolve(projectDir)}#${stack}`;
+    const existing = this.plans.get(key);
+    if (existing) return existing;
+    const p = this.acquire(urgent).then(() =>
+      this.runWorker(projectDir, stack, [...chain, key]).finally(() => this.release()),
+    );
+    this.plans.set(key, p);
+    return p;
+  }
+
+  private acquire(urgent: boolean): Promise<void> {
+    if (urgent || this.running < this.options.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.queue.push(() => {
+        this.running++;
+        resolve();
+      }),
+    );
+  }
+
+  private release(): void {
+    this.running--;
+    const next = this.queue.shift();
+    if (next) next();
+  }
+
+  private packConfigFor(stack: string): string | undefined {
+    if (this.options.policyPackConfig) return path.resolve(this.options.policyPackConfig);
+    if (!this.options.policyPack) return undefined;
+    const f = path.join(this.options.policyPack, "config", `${stack}.json`);
+    return fs.existsSync(f) ? f : undefined;
+  }
+
+  private async resolveStackReference(name: string, chain: string[]): Promise<{ outputs: Record<string, unknown>; secretOutputNames: string[] }> {
+    const given = this.options.stackOutputs.get(name);
+    if (given) return { outputs: given, secretOutputNames: [] };
+    const parts = name.split("/");
+    if (parts.length !== 3) throw new Error(`StackReference '${name}': expected <organization>/<project>/<stack>`);
+    const [org, projectName, stack] = parts as [string, string, string];
+    if (org !== this.options.organization) {
+      throw new Error(`StackReference '${name}': organization '${org}' is not the plan's ('${this.options.organization}'); pass --org ${org} or --stack-outputs ${name}=<file>`);
+    }
+    const project = this.options.knownProjects.find((p) => p.name === projectName);
+    if (!project) {
+      throw new Error(`StackReference '${name}': no project named '${projectName}' in this repository (known: ${this.options.knownProjects.map((p) => p.name).join(", ") || "none"}); pass --stack-outputs ${name}=<file.json>`);
+    }
+    if (!project.stacks.includes(stack)) throw new Error(`StackReference '${name}': project '${projectName}' has no stack '${stack}' (stacks: ${project.stacks.join(", ")})`);
+    const key = `${project.dir}#${stack}`;
+    if (chain.includes(key)) throw new Error(`StackReference cycle: ${[...chain, key].map((k) => path.relative(repoRoot, k) || k).join(" -> ")}`);
+    const plan = await this.plan(project.dir, stack, chain, true);
+    if (plan.status === "error") throw new Error(`StackReference '${name}': the referenced stack failed to plan: ${plan.error?.split("\n")[0]}`);
+    return { outputs: plan.outputs, secretOutputNames: [] };
+  }
+
+  private runWorker(projectDir: string, stack: string, chain: string[]): Promise<StackPlan> {
+    const key = `${path.basename(projectDir)}/${stack}`;
+    this.options.onStart?.(key);
+    const packConfig = this.packConfigFor(stack);
+    const job: PlanJob = {
+      projectDir: path.resolve(projectDir),
+      stack,
+      organization: this.options.organization,
+      preview: this.options.preview,
+      ...(this.options.policyPack ? { policyPack: this.options.policyPack } : {}),
+      ...(packConfig ? { policyPackConfig: packConfig } : {}),
+      repoRoot,
+    };
+    return new Promise<StackPlan>((resolve) => {
+      const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+      const child: ChildProcess = fork(workerPath, [], {
+        cwd: job.projectDir,
+        execArgv: ["--require", require.resolve("tsx/cjs")],
+        env: { ...process.env, NODE_PATH: nodePath },
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+      });
+      let output = "";
+      child.stdout?.on("data", (d) => (output += d));
+      child.stderr?.on("data", (d) => (output += d));
+      let result: StackPlan | undefined;
+      child.on("message", (msg: WorkerMessage) => {
+        if (msg.kind === "result") result = msg.plan;
+        else if (msg.kind === "stackRef") {
+          this.resolveStackReference(msg.name, chain).then(
+            (r) => child.send({ kind: "stackRefResult", requestId: msg.requestId, ...r } satisfies ParentMessage),
+            (e: Error) => child.send({ kind: "stackRefResult", requestId: msg.requestId, error: e.message } satisfies ParentMessage),
+          );
+        }
+      });
+      child.on("exit", (code, signal) => {
+        const plan: StackPlan = result ?? {
+          project: path.basename(projectDir),
+          stack,
+          dir: path.relative(repoRoot, projectDir) || ".",
+          status: "error",
+          error: `the plan process exited (${signal ?? `code ${code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
+          resources: [],
+          outputs: {},
+          violations: [],
+          notes: [],
+          timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
+        };
+        if (plan.status === "error" && output.trim() && result) plan.notes.push(`program output:\n${output.trim()}`);
+        this.options.onDone?.(plan);
+        resolve(plan);
+      });
+      child.send({ kind: "plan", job } satisfies ParentMessage);
+    });
+  }
+}
+
+/** The JSON document of one stack (the offline plan's contract). */
+export function toJson(plan: StackPlan): Record<string, unknown> {
+  return {
+    project: plan.project,
+    stack: plan.stack,
+    status: plan.status,
+    ...(plan.error ? { error: plan.error } : {}),
+    resources: plan.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      custom: r.custom,
+      inputs: r.inputs,
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies ?? {},
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+      provider: r.provider ?? null,
+    })),
+    outputs: plan.outputs,
+    violations: plan.violations.map((v) => ({
+      policyPack: v.policyPack,
+      policy: v.policy,
+      enforcementLevel: v.enforcementLevel,
+      urn: v.urn ?? null,
+      message: v.message,
+      ...(v.severity ? { severity: v.severity } : {}),
+    })),
+    ...(plan.policyPack ? { policyPack: plan.policyPack } : {}),
+    notes: plan.notes,
+  };
+}
+
+export function exitCodeFor(plans: StackPlan[]): 0 | 1 | 2 {
+  if (plans.some((p) => p.status === "error")) return 2;
+  if (plans.some((p) => counts(p).mandatory > 0)) return 1;
+  return 0;
+}
+
+interface Args {
+  project?: string;
+  stack?: string;
+  policyPack?: string | null;
+  policyPackConfig?: string;
+  json?: string;
+  preview: boolean;
+  org: string;
+  tree: boolean;
+  stackOutputs: Map<string, Record<string, unknown>>;
+  concurrency: number;
+}
+
+const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
+                     [--policy-pack-config <file>] [--json <file>] [--preview] [--org <name>]
+                     [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]`;
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length) };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value\n${usage}`);
+      return v;
+    };
+    switch (a) {
+      case "--project": args.project = value(); break;
+      case "--stack": args.stack = value(); break;
+      case "--policy-pack": args.policyPack = path.resolve(value()); break;
+      case "--no-policy": args.policyPack = null; break;
+      case "--policy-pack-config": args.policyPackConfig = path.resolve(value()); break;
+      case "--json": args.json = path.resolve(value()); break;
+      case "--preview": args.preview = true; break;
+      case "--org": args.org = value(); break;
+      case "--no-tree": args.tree = false; break;
+      case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
+      case "--stack-outputs": {
+        const v = value();
+        const eq = v.indexOf("=");
+        if (eq < 0) throw new Error(`--stack-outputs takes <org/project/stack>=<file.json>, got '${v}'`);
+        args.stackOutputs.set(v.slice(0, eq), JSON.parse(fs.readFileSync(v.slice(eq + 1), "utf8")));
+        break;
+      }
+      case "-h":
+      case "--help":
+        console.log(usage);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument '${a}'\n${usage}`);
+    }
+  }
+  if (args.stack && !args.project) throw new Error(`--stack needs --project\n${usage}`);
+  return args;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const started = Date.now();
+  const policyPack = args.policyPack === null ? null : (args.policyPack ?? (fs.existsSync(defaultPack) ? defaultPack : null));
+  let known: ProjectInfo[];
+  let targets: { dir: string; stack: string }[];
+  try {
+    known = discoverProjects(repoRoot);
+    if (args.project) {
+      const project = readProject(args.project);
+      // Projects beside the target may be what its StackReferences name.
+      const siblings = fs
+        .readdirSync(path.dirname(project.dir))
+        .map((d) => path.join(path.dirname(project.dir), d))
+        .filter((d) => fs.existsSync(path.join(d, "Pulumi.yaml")));
+      for (const d of [project.dir, ...siblings]) {
+        if (!known.some((p) => p.dir === d)) known = [...known, d === project.dir ? project : readProject(d)];
+      }
+      const stacks = args.stack ? [args.stack] : project.stacks;
+      if (stacks.length === 0) throw new Error(`${project.dir}: no Pulumi.<stack>.yaml files; pass --stack`);
+      targets = stacks.map((stack) => ({ dir: project.dir, stack }));
+    } else {
+      targets = known.flatMap((p) => p.stacks.map((stack) => ({ dir: p.dir, stack })));
+    }
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return 2;
+  }
+
+  const total = targets.length;
+  const running = new Set<string>();
+  let done = 0;
+  const tty = process.stderr.isTTY;
+  const progress = () => {
+    if (total <= 1) return;
+    const line = `[${done}/${total}] planning ${[...running].join(", ") || "..."}`;
+    if (tty) process.stderr.write(`\r\x1b[K${line}`);
+  };
+  const planner = new Planner({
+    organization: args.org,
+    preview: args.preview,
+    policyPack,
+    ...(args.policyPackConfig ? { policyPackConfig: args.policyPackConfig } : {}),
+    stackOutputs: args.stackOutputs,
+    concurrency: args.concurrency,
+    knownProjects: known,
+    onStart: (k) => {
+      running.add(k);
+      progress();
+    },
+    onDone: (p) => {
+      running.delete(`${path.basename(path.resolve(repoRoot, p.dir))}/${p.stack}`);
+      done++;
+      if (total > 1 && !tty) process.stderr.write(`[${done}/${total}] ${p.project}/${p.stack} ${p.status}\n`);
+      progress();
+    },
+  });
+
+  // The root (platform) project first: workloads read it by StackReference. `known` lists it first.
+  const plans = await Promise.all(targets.map((t) => planner.plan(t.dir, t.stack)));
+  if (tty && total > 1) process.stderr.write("\r\x1b[K");
+  const shown = plans;
+
+  for (const p of shown) console.log(`${renderStack(p, { tree: args.tree })}\n`);
+  const width = Math.max(20, ...shown.map((p) => `${p.project}/${p.stack}`.length));
+  console.log(`Summary (${shown.length} stack${shown.length === 1 ? "" : "s"}, policy pack: ${policyPack ? path.relative(repoRoot, policyPack) || policyPack : "none"}${args.preview ? ", preview mode" : ""}):`);
+  for (const p of shown) console.log(`  ${renderSummaryLine(p, width)}`);
+  console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`));
+
+  if (args.json) {
+    const doc = shown.length === 1 && args.project ? toJson(shown[0]!) : shown.map(toJson);
+    fs.mkdirSync(path.dirname(args.json), { recursive: true });
+    fs.writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+  }
+  return exitCodeFor(shown);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,46 @@
+/** Shapes shared by the offline plan's parent process, its workers and its report. */
+import type { PlannedResource, Violation } from "../policy/harness";
+
+export type { PlannedResource, Violation };
+
+export interface PlanJob {
+  /** Absolute project directory. */
+  projectDir: string;
+  stack: string;
+  organization: string;
+  /** Preview mode: computed outputs are unknown, as in a first `pulumi preview`. */
+  preview: boolean;
+  /** Absolute policy pack directory, if any. */
+  policyPack?: string;
+  /** Absolute pack config file (`--policy-pack-config` format), if any. */
+  policyPackConfig?: string;
+  /** Root of the repository: where `@pulumi/*` resolve from when the project has none. */
+  repoRoot: string;
+}
+
+export interface StackPlan {
+  project: string;
+  stack: string;
+  /** Project directory relative to the repo root. */
+  dir: string;
+  status: "ok" | "error";
+  /** The failure, when status is error: the program's or config's own message. */
+  error?: string;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+  violations: Violation[];
+  /** Things worth knowing that are not violations (secrets stood in, unmocked invokes...). */
+  notes: string[];
+  policyPack?: { name: string; version: string; policies: number; config?: string };
+  timings: { programMs: number; policiesMs: number; totalMs: number };
+}
+
+/** Child -> parent messages. */
+export type WorkerMessage =
+  | { kind: "stackRef"; requestId: number; name: string }
+  | { kind: "result"; plan: StackPlan };
+
+/** Parent -> child messages. */
+export type ParentMessage =
+  | { kind: "plan"; job: PlanJob }
+  | { kind: "stackRefResult"; requestId: number; outputs?: Record<string, unknown>; secretOutputNames?: string[]; error?: string };

@@ -1,0 +1,319 @@
+/**
+ * One stack, planned in a fresh process (the Pulumi runtime is a process-wide singleton).
+ *
+ * Runs the real program under `@pulumi/pulumi`'s mock runtime, records every registration through
+ * a wrapped `MockMonitor` (type, name, parent, inputs, dependencies, protect, retainOnDelete,
+ * provider), answers with AWS-shaped outputs, asks the parent process for StackReference outputs,
+ * then evaluates the policy pack over what was recorded. Started by `cli.ts` with `fork`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
+import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
+import { loadStackConfig, readProject } from "./project";
+import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
+
+const SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/** Wire-format value -> plain JSON: secrets unwrapped, resource references as their id or URN. */
+export function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG] === SECRET_SIG) return plain(o.value);
+    if (o[SIG] === RESOURCE_SIG) return (o.id as string) || (o.urn as string);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) if (x !== undefined) out[k] = plain(x);
+    return out;
+  }
+  return v;
+}
+
+function send(msg: WorkerMessage): void {
+  process.send?.(msg);
+}
+
+let nextRequest = 1;
+const pendingRefs = new Map<number, (m: Extract<ParentMessage, { kind: "stackRefResult" }>) => void>();
+
+function askStackReference(name: string): Promise<{ outputs: Record<string, unknown>; secretOutputNames: string[] }> {
+  const requestId = nextRequest++;
+  return new Promise((resolve, reject) => {
+    pendingRefs.set(requestId, (m) => {
+      if (m.error) reject(new Error(m.error));
+      else resolve({ outputs: m.outputs ?? {}, secretOutputNames: m.secretOutputNames ?? [] });
+    });
+    send({ kind: "stackRef", requestId, name });
+  });
+}
+
+function resolveFrom(dirs: string[], id: string): string {
+  return require.resolve(id, { paths: dirs });
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof Error) {
+    // Config errors and RunErrors carry their whole story in the message; others need the stack.
+    const isRunError = (e as { __pulumiRunError?: boolean }).__pulumiRunError === true;
+    if (isRunError || !e.stack) return e.message;
+    // Keep the program's frames; drop the loader's, the runtime's and this worker's.
+    const noise = /node:internal|node_modules[\\/](tsx|@pulumi)|tools[\\/]plan[\\/]worker/;
+    return e.stack
+      .split("\n")
+      .filter((line) => !(line.trimStart().startsWith("at ") && noise.test(line)))
+      .join("\n");
+  }
+  return String(e);
+}
+
+async function plan(job: PlanJob): Promise<StackPlan> {
+  const started = Date.now();
+  const notes: string[] = [];
+  const base = {
+    project: path.basename(job.projectDir),
+    stack: job.stack,
+    dir: path.relative(job.repoRoot, job.projectDir) || ".",
+  };
+  const failed = (error: string, extra: Partial<StackPlan> = {}): StackPlan => ({
+    ...base,
+    status: "error",
+    error,
+    resources: [],
+    outputs: {},
+    violations: [],
+    notes,
+    timings: { programMs: 0, policiesMs: 0, totalMs: Date.now() - started },
+    ...extra,
+  });
+
+  let project;
+  let stackConfig;
+  try {
+    project = readProject(job.projectDir);
+    base.project = project.name;
+    stackConfig = loadStackConfig(project, job.stack);
+  } catch (e) {
+    return failed((e as Error).message);
+  }
+  notes.push(...stackConfig.notes);
+  if (stackConfig.stoodIn.length > 0) {
+    notes.push(`secure config stood in, not decrypted: ${stackConfig.stoodIn.join(", ")}`);
+  }
+
+  // The program's own copy of @pulumi/pulumi, else the repository's.
+  const lookup = [job.projectDir, job.repoRoot];
+  const pulumi = require(resolveFrom(lookup, "@pulumi/pulumi")) as typeof import("@pulumi/pulumi");
+  const pulumiDir = path.dirname(resolveFrom(lookup, "@pulumi/pulumi/package.json"));
+  const settings = require(path.join(pulumiDir, "runtime", "settings.js"));
+  const log = require(path.join(pulumiDir, "log", "index.js"));
+
+  let pack: LoadedPolicyPack | undefined;
+  let packConfig: Record<string, any> | undefined;
+  if (job.policyPack) {
+    try {
+      pack = loadPolicyPack(job.policyPack);
+      if (job.policyPackConfig) {
+        packConfig = JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"));
+        const problems = validatePolicyConfig(pack, packConfig!);
+        if (problems.length > 0) return failed(`policy pack config ${job.policyPackConfig} is invalid:\n  - ${problems.join("\n  - ")}`);
+      }
+    } catch (e) {
+      return failed(`policy pack ${job.policyPack} failed to load: ${errorText(e)}`);
+    }
+  }
+
+  const region = stackConfig.config["aws:region"] ?? process.env.AWS_REGION ?? defaultMockContext.region;
+  const ctx: MockContext = { ...defaultMockContext, region };
+  const unmockedInvokes = new Set<string>();
+
+  const mocks = {
+    async newResource(args: { type: string; name: string; inputs: any; custom?: boolean; id?: string }) {
+      const { type, name, inputs } = args;
+      if (type === "pulumi:pulumi:StackReference") {
+        const refName = String(inputs.name ?? args.id ?? name);
+        const ref = await askStackReference(refName);
+        return { id: refName, state: { name: refName, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames } };
+      }
+      if (type.startsWith("pulumi:providers:")) {
+        return { id: job.preview ? undefined : `${hex(`${type}::${name}`, 8)}-provider`, state: inputs };
+      }
+      if (!args.custom) {
+        const awsx = mockAwsxComponent(type, name, inputs, ctx);
+        if (awsx) return job.preview ? { id: undefined, state: inputs } : awsx;
+        return { id: undefined, state: {} };
+      }
+      if (job.preview) return { id: undefined, state: inputs };
+      if (type.startsWith("aws:")) return mockAwsResource(type, name, inputs, ctx);
+      if (type.startsWith("random:")) {
+        const result = hex(`${type}::${name}`, Number(inputs.length ?? inputs.byteLength ?? 16));
+        return { id: result, state: { ...inputs, result, hex: result, b64Std: Buffer.from(result).toString("base64"), dec: String(parseInt(result.slice(0, 8), 16)) } };
+      }
+      return { id: `${name}-${hex(`${type}::${name}`, 8)}`, state: inputs };
+    },
+    call(args: { token: string; inputs: any }) {
+      const answer = mockAwsInvoke(args.token, args.inputs, ctx);
+      if (answer) return answer;
+      unmockedInvokes.add(args.token);
+      return { id: hex(args.token, 8), ...args.inputs };
+    },
+  };
+
+  await pulumi.runtime.setMocks(mocks, project.name, job.stack, job.preview, job.organization);
+  pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+
+  // Record every registration with what the engine would see.
+  type Rec = PlannedResource & { read?: boolean; order: number };
+  const records: Rec[] = [];
+  const registeredOutputs = new Map<string, Record<string, unknown>>();
+  const monitor = settings.getMonitor();
+  const wrap = (method: "registerResource" | "readResource") => {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (req: any, callback: (err: unknown, resp: any) => void) => {
+      const propertyDependencies: Record<string, string[]> = {};
+      if (method === "registerResource") {
+        req.getPropertydependenciesMap().forEach((v: any, k: string) => {
+          propertyDependencies[k] = v.getUrnsList();
+        });
+      }
+      const rec: Rec = {
+        order: records.length,
+        urn: "",
+        type: req.getType(),
+        name: req.getName(),
+        ...(req.getParent() ? { parent: req.getParent() } : {}),
+        custom: method === "readResource" ? true : req.getCustom(),
+        inputs: plain((method === "registerResource" ? req.getObject() : req.getProperties())?.toJavaScript() ?? {}) as Record<string, unknown>,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        protect: method === "registerResource" ? Boolean(req.getProtect()) : false,
+        retainOnDelete: method === "registerResource" ? Boolean(req.getRetainondelete()) : false,
+        ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+        ...(method === "registerResource" && req.getIgnorechangesList().length ? { ignoreChanges: req.getIgnorechangesList() } : {}),
+        ...(method === "registerResource" && req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+        ...(method === "registerResource" && req.getAdditionalsecretoutputsList().length ? { additionalSecretOutputs: req.getAdditionalsecretoutputsList() } : {}),
+        ...(method === "readResource" ? { read: true } : {}),
+      };
+      records.push(rec);
+      original(req, (err: unknown, resp: any) => {
+        if (!err && resp) {
+          rec.urn = resp.getUrn();
+          const out = plain(resp.getObject?.()?.toJavaScript?.() ?? resp.getProperties?.()?.toJavaScript?.() ?? {});
+          rec.outputs = out as Record<string, unknown>;
+        }
+        callback(err, resp);
+      });
+    };
+  };
+  wrap("registerResource");
+  wrap("readResource");
+  const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
+    registeredOutputs.set(req.getUrn(), plain(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+    originalOutputs(req, callback);
+  };
+
+  // Errors the real CLI would fail the update for: thrown by the program, rejected promises
+  // (a failed apply, a failed registration) and messages logged at error level.
+  const errors: string[] = [];
+  const originalLogError = log.error;
+  log.error = (msg: string, ...rest: unknown[]) => {
+    errors.push(String(msg));
+    return originalLogError.call(log, msg, ...rest);
+  };
+  const onRejection = (e: unknown) => errors.push(errorText(e));
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onRejection);
+
+  const programStart = Date.now();
+  process.chdir(project.dir);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      let main = require(project.main);
+      if (main && main.__esModule && typeof main.default === "function") main = main.default;
+      if (typeof main === "function") main = await main();
+      return main;
+    });
+    await settings.waitForRPCs?.();
+  } catch (e) {
+    errors.unshift(errorText(e));
+  }
+  // Let stray promise rejections surface before judging the run.
+  await new Promise((r) => setImmediate(r));
+  const programMs = Date.now() - programStart;
+  if (unmockedInvokes.size > 0) notes.push(`invokes with no offline answer (their inputs were echoed): ${[...unmockedInvokes].sort().join(", ")}`);
+
+  const resources: PlannedResource[] = records
+    .sort((a, b) => a.order - b.order)
+    .map(({ order: _order, read: _read, ...r }) => {
+      const outs = registeredOutputs.get(r.urn);
+      return outs && !r.custom ? { ...r, outputs: outs } : r;
+    });
+  const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  const outputs = (stackResource && registeredOutputs.get(stackResource.urn)) ?? {};
+
+  if (errors.length > 0) {
+    return failed([...new Set(errors)].join("\n"), { resources, timings: { programMs, policiesMs: 0, totalMs: Date.now() - started } });
+  }
+
+  let violations: StackPlan["violations"] = [];
+  const policiesStart = Date.now();
+  if (pack) {
+    try {
+      const evaluation = await evaluatePolicies(pack, resources, { config: packConfig ?? {} });
+      violations = evaluation.violations;
+    } catch (e) {
+      return failed(errorText(e), { resources, outputs });
+    }
+  }
+  const policiesMs = Date.now() - policiesStart;
+  const unknownCount = job.preview ? resources.filter((r) => JSON.stringify(r.inputs).includes(UNKNOWN)).length : 0;
+  if (unknownCount > 0) notes.push(`preview mode: ${unknownCount} resources have inputs unknown until apply`);
+
+  return {
+    ...base,
+    status: "ok",
+    resources,
+    outputs,
+    violations,
+    notes,
+    ...(pack
+      ? {
+          policyPack: {
+            name: pack.name,
+            version: pack.version,
+            policies: pack.policies.length,
+            ...(job.policyPackConfig ? { config: path.relative(job.repoRoot, job.policyPackConfig) } : {}),
+          },
+        }
+      : {}),
+    timings: { programMs, policiesMs, totalMs: Date.now() - started },
+  };
+}
+
+process.on("message", (msg: ParentMessage) => {
+  if (msg.kind === "stackRefResult") {
+    pendingRefs.get(msg.requestId)?.(msg);
+    pendingRefs.delete(msg.requestId);
+    return;
+  }
+  if (msg.kind === "plan") {
+    plan(msg.job)
+      .catch((e) => ({
+        project: path.basename(msg.job.projectDir),
+        stack: msg.job.stack,
+        dir: msg.job.projectDir,
+        status: "error" as const,
+        error: errorText(e),
+        resources: [],
+        outputs: {},
+        violations: [],
+        notes: [],
+        timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
+      }))
+      .then((result) => {
+        process.send?.({ kind: "result", plan: result } satisfies WorkerMessage, () => process.exit(0));
+      });
+  }
+});

@@ -1,0 +1,348 @@
+/**
+ * The CrossGuard harness: evaluates `@pulumi/policy` policies against planned resources the way the
+ * policy analyzer does in a real `pulumi preview`, and is the one harness both the offline plan and
+ * the policy tests use.
+ *
+ * Faithful to `@pulumi/policy`'s server (1.21): enforcement level = pack config for the policy, else
+ * the policy's own, else the pack's; `disabled` skips; `remediate` reports as mandatory; props are
+ * wrapped in `unknownCheckingProxy`, so a policy that reads a value unknown at preview time yields
+ * an advisory "can't run ... during preview" diagnostic instead of passing or failing silently;
+ * `notApplicable()` is honoured; `isType`/`asType` match by type token; stack policies get parents,
+ * dependencies and property dependencies as resource objects.
+ */
+import * as path from "node:path";
+import type {
+  EnforcementLevel,
+  Policy,
+  PolicyPackConfig,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+
+/** The sentinel Pulumi's wire format uses for a value unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** One resource as planned (the offline plan's JSON records these). */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent, if any. */
+  parent?: string;
+  custom: boolean;
+  /** Inputs as registered; unknown values are the `UNKNOWN` sentinel. */
+  inputs: Record<string, unknown>;
+  /** URNs this resource depends on. */
+  dependencies: string[];
+  /** Input property name -> URNs its value came from. */
+  propertyDependencies?: Record<string, string[]>;
+  protect: boolean;
+  retainOnDelete: boolean;
+  /** Provider reference (`<provider urn>::<id>`), when one was given. */
+  provider?: string;
+  ignoreChanges?: string[];
+  deleteBeforeReplace?: boolean;
+  additionalSecretOutputs?: string[];
+  /** Outputs the (mock) provider returned; stack outputs for the root stack. */
+  outputs?: Record<string, unknown>;
+}
+
+export interface Violation {
+  policyPack: string;
+  policy: string;
+  enforcementLevel: EnforcementLevel;
+  severity?: string;
+  urn?: string;
+  message: string;
+  /** True for "can't run during preview" diagnostics caused by unknown values. */
+  unknown?: boolean;
+}
+
+/** A policy pack as loaded: what `new PolicyPack(name, args, initialConfig)` was given. */
+export interface LoadedPolicyPack {
+  name: string;
+  version: string;
+  enforcementLevel: EnforcementLevel;
+  policies: Policy[];
+  initialConfig?: PolicyPackConfig;
+}
+
+export interface EvaluationOptions {
+  /** Pack config as `--policy-pack-config` takes it. */
+  config?: PolicyPackConfig;
+  stackTags?: Map<string, string>;
+}
+
+export interface Evaluation {
+  violations: Violation[];
+  /** Policy name -> reasons it was not applicable, counted. */
+  notApplicable: number;
+}
+
+class NotApplicableError extends Error {
+  constructor(readonly reason?: string) {
+    super(reason ?? "not applicable");
+  }
+}
+
+function throwNotApplicable(reason?: string): never {
+  throw new NotApplicableError(reason);
+}
+
+function getPulumiType(x: unknown): string | undefined {
+  return (x as { __pulumiType?: string } | undefined)?.__pulumiType;
+}
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const t = getPulumiType(resourceClass);
+  if (t) return type === t;
+  const isInstance = (resourceClass as { isInstance?: (o: unknown) => boolean }).isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+function isResourcePolicy(p: Policy): p is ResourceValidationPolicy {
+  return typeof (p as ResourceValidationPolicy).validateResource !== "undefined" || typeof (p as ResourceValidationPolicy).remediateResource === "function";
+}
+
+function isStackPolicy(p: Policy): p is StackValidationPolicy {
+  return typeof (p as StackValidationPolicy).validateStack === "function";
+}
+
+/** The per-policy config after `all`, initial config and schema defaults are applied. */
+export function effectivePolicyConfig(pack: Pick<LoadedPolicyPack, "policies" | "initialConfig">, config: PolicyPackConfig = {}): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const asObject = (v: unknown): Record<string, unknown> => (typeof v === "string" ? { enforcementLevel: v } : ((v as Record<string, unknown>) ?? {}));
+  const allLevel = asObject(config.all ?? pack.initialConfig?.all).enforcementLevel;
+  for (const p of pack.policies) {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+      if (schema && typeof schema === "object" && "default" in schema) defaults[k] = (schema as { default: unknown }).default;
+    }
+    const merged = { ...defaults, ...asObject(pack.initialConfig?.[p.name]), ...asObject(config[p.name]) };
+    if (merged.enforcementLevel === undefined && allLevel !== undefined) merged.enforcementLevel = allLevel;
+    out[p.name] = merged;
+  }
+  return out;
+}
+
+/** Check a pack config against the pack: unknown policy names and required schema keys. */
+export function validatePolicyConfig(pack: LoadedPolicyPack, config: PolicyPackConfig): string[] {
+  const problems: string[] = [];
+  const names = new Set(pack.policies.map((p) => p.name));
+  const levels = ["advisory", "mandatory", "remediate", "disabled"];
+  for (const [key, value] of Object.entries(config)) {
+    if (key !== "all" && !names.has(key)) problems.push(`'${key}' is not a policy of ${pack.name}`);
+    const level = typeof value === "string" ? value : (value as { enforcementLevel?: string })?.enforcementLevel;
+    if (level !== undefined && !levels.includes(level)) problems.push(`${key}: enforcement level '${level}' is not one of ${levels.join(", ")}`);
+  }
+  const effective = effectivePolicyConfig(pack, config);
+  for (const p of pack.policies) {
+    for (const req of p.configSchema?.required ?? []) {
+      if (effective[p.name]?.[req] === undefined) problems.push(`${p.name}: config '${req}' is required`);
+    }
+  }
+  return problems;
+}
+
+function policyResourceOptions(r: PlannedResource) {
+  return {
+    protect: r.protect,
+    ignoreChanges: r.ignoreChanges ?? [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: r.additionalSecretOutputs ?? [],
+    ...(r.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: r.deleteBeforeReplace } : {}),
+    ...(r.parent ? { parent: r.parent } : {}),
+  };
+}
+
+/** Deep copy so that a policy mutating its props cannot change what another policy sees. */
+function clone<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
+}
+
+/**
+ * Evaluate every policy of a pack over planned resources: resource policies per resource (inputs),
+ * then stack policies over all of them.
+ */
+export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readonly PlannedResource[], options: EvaluationOptions = {}): Promise<Evaluation> {
+  const effective = effectivePolicyConfig(pack, options.config);
+  const stackTags = options.stackTags ?? new Map<string, string>();
+  const violations: Violation[] = [];
+  let notApplicable = 0;
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const providerOf = (r: PlannedResource) => {
+    if (!r.provider) return undefined;
+    const urn = r.provider.split("::").slice(0, -1).join("::");
+    const p = byUrn.get(urn);
+    return p ? { type: p.type, props: unknownCheckingProxy(clone(p.inputs)), urn: p.urn, name: p.name } : undefined;
+  };
+  const levelOf = (p: Policy): EnforcementLevel =>
+    ((effective[p.name]?.enforcementLevel as EnforcementLevel | undefined) ?? p.enforcementLevel ?? pack.enforcementLevel ?? "advisory");
+  const getConfigFor = (p: Policy) => () => {
+    const { enforcementLevel: _ignored, ...rest } = effective[p.name] ?? {};
+    return rest as any;
+  };
+  const reporter = (p: Policy, level: EnforcementLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
+    const text = typeof message === "object" ? ((message as any).message ?? p.description) : message ? `${p.description}\n${message}` : p.description;
+    violations.push({
+      policyPack: pack.name,
+      policy: p.name,
+      enforcementLevel: level === "remediate" ? "mandatory" : level,
+      ...(p.severity ? { severity: p.severity } : {}),
+      urn: urn ?? defaultUrn,
+      message: text,
+    });
+  };
+  const onError = (p: Policy, e: unknown, urn?: string): void => {
+    // By class, or by name when the pack resolved its own copy of @pulumi/policy.
+    if (e instanceof UnknownValueError || (e as Error)?.constructor?.name === "UnknownValueError") {
+      violations.push({
+        policyPack: pack.name,
+        policy: p.name,
+        enforcementLevel: "advisory",
+        ...(p.severity ? { severity: p.severity } : {}),
+        urn,
+        message: `can't run policy '${p.name}' from policy pack '${pack.name}@v${pack.version}' during preview: ${(e as Error).message}`,
+        unknown: true,
+      });
+    } else if (e instanceof NotApplicableError || (e as Error)?.constructor?.name === "NotApplicableError") {
+      notApplicable++;
+    } else {
+      throw new Error(`Error validating ${urn ?? "stack"} with policy '${p.name}' from policy pack '${pack.name}': ${(e as Error)?.stack ?? e}`);
+    }
+  };
+
+  for (const p of pack.policies) {
+    const level = levelOf(p);
+    if (level === "disabled") continue;
+    if (isResourcePolicy(p) && p.validateResource) {
+      const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+      const onlyType = validations.length === 1 ? getPulumiType(validations[0]) : undefined;
+      for (const r of resources) {
+        if (r.type === "pulumi:pulumi:Stack") continue;
+        if (onlyType && r.type !== onlyType) {
+          notApplicable++;
+          continue;
+        }
+        for (const validate of validations) {
+          try {
+            const props = unknownCheckingProxy(clone(r.inputs));
+            const args: ResourceValidationArgs = {
+              type: r.type,
+              props,
+              urn: r.urn,
+              name: r.name,
+              opts: policyResourceOptions(r),
+              stackTags,
+              isType: (cls: unknown) => isTypeOf(r.type, cls),
+              asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as any,
+              getConfig: getConfigFor(p),
+              notApplicable: throwNotApplicable,
+            } as ResourceValidationArgs;
+            const provider = providerOf(r);
+            if (provider) (args as any).provider = provider;
+            await Promise.resolve(validate(args, reporter(p, level, r.urn)));
+          } catch (e) {
+            onError(p, e, r.urn);
+          }
+        }
+      }
+    }
+    if (isStackPolicy(p)) {
+      const onlyType = getPulumiType(p.validateStack);
+      if (onlyType && !resources.some((r) => r.type === onlyType)) {
+        notApplicable++;
+        continue;
+      }
+      try {
+        const objs = new Map<string, PolicyResource>();
+        for (const r of resources) {
+          const props = unknownCheckingProxy(clone(r.inputs));
+          const obj = {
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: policyResourceOptions(r),
+            dependencies: [] as PolicyResource[],
+            propertyDependencies: {} as Record<string, PolicyResource[]>,
+            isType: (cls: unknown) => isTypeOf(r.type, cls),
+            asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
+          } as unknown as PolicyResource;
+          const provider = providerOf(r);
+          if (provider) (obj as any).provider = provider;
+          objs.set(r.urn, obj);
+        }
+        for (const r of resources) {
+          const obj = objs.get(r.urn)! as any;
+          if (r.parent && objs.has(r.parent)) obj.parent = objs.get(r.parent);
+          obj.dependencies = r.dependencies.map((d) => objs.get(d)).filter(Boolean);
+          for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) obj.propertyDependencies[k] = urns.map((u) => objs.get(u)).filter(Boolean);
+        }
+        const args: StackValidationArgs = {
+          resources: [...objs.values()],
+          getConfig: getConfigFor(p),
+          stackTags,
+          notApplicable: throwNotApplicable,
+        } as StackValidationArgs;
+        await Promise.resolve(p.validateStack(args, reporter(p, level)));
+      } catch (e) {
+        onError(p, e);
+      }
+    }
+  }
+  return { violations, notApplicable };
+}
+
+/**
+ * Load a policy pack directory without serving it: `new PolicyPack(...)` normally binds a gRPC
+ * server and never exits, so `serve` is replaced for the duration of the load and what it was
+ * given is captured. The pack's entry is `index.ts` or `index.js` (or its package.json `main`).
+ */
+export function loadPolicyPack(dir: string): LoadedPolicyPack {
+  const abs = path.resolve(dir);
+  const server = require("@pulumi/policy/server") as { serve: (...a: unknown[]) => void };
+  const original = server.serve;
+  let captured: LoadedPolicyPack | undefined;
+  server.serve = (name: unknown, version: unknown, enforcementLevel: unknown, args: any, initialConfig: unknown) => {
+    if (captured) throw new Error(`${abs} defines more than one PolicyPack; a process may serve only one`);
+    captured = {
+      name: String(name),
+      version: String(version),
+      enforcementLevel: (enforcementLevel as EnforcementLevel) ?? "advisory",
+      policies: args?.policies ?? [],
+      ...(initialConfig ? { initialConfig: initialConfig as PolicyPackConfig } : {}),
+    };
+  };
+  const cwd = process.cwd();
+  try {
+    // PolicyPack reads `${cwd}/package.json` for its version, as the CLI runs packs from their dir.
+    process.chdir(abs);
+    const fs = require("node:fs") as typeof import("node:fs");
+    let entry = ["index.ts", "index.js"].map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
+    const pkgFile = path.join(abs, "package.json");
+    if (!entry && fs.existsSync(pkgFile)) {
+      const main = JSON.parse(fs.readFileSync(pkgFile, "utf8")).main;
+      if (main) entry = path.resolve(abs, main);
+    }
+    if (!entry) throw new Error(`${abs} is not a policy pack: no index.ts, index.js or package.json main`);
+    require(entry);
+  } finally {
+    process.chdir(cwd);
+    server.serve = original;
+  }
+  if (!captured) throw new Error(`${abs} did not create a PolicyPack`);
+  const names = new Set<string>();
+  for (const p of captured.policies) {
+    if (p.name === "all") throw new Error(`${captured.name}: "all" is a reserved policy name`);
+    if (names.has(p.name)) throw new Error(`${captured.name}: policy name '${p.name}' is used twice`);
+    names.add(p.name);
+  }
+  return captured;
+}
