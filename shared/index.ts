@@ -2,3 +2,4 @@
 export * from "./config";
 export * from "./profiles";
 export * from "./tags";
+export * from "./context";
