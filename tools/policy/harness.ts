@@ -188,15 +188,30 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
     const { enforcementLevel: _ignored, ...rest } = effective[p.name] ?? {};
     return rest as any;
   };
+  // As the real server: a string message is appended to the description; the object form (which
+  // the server accepts though the typings call it future) may set its own level, severity and URN.
   const reporter = (p: Policy, level: EnforcementLevel, defaultUrn?: string): ReportViolation => (message, urn) => {
-    const text = typeof message === "object" ? ((message as any).message ?? p.description) : message ? `${p.description}\n${message}` : p.description;
+    const effectiveLevel: EnforcementLevel = level === "remediate" ? "mandatory" : level;
+    if (message !== null && typeof message === "object") {
+      const info = message as { name?: string; message?: string; description?: string; urn?: string; enforcementLevel?: EnforcementLevel; severity?: string };
+      const sev = info.severity ?? p.severity;
+      violations.push({
+        policyPack: pack.name,
+        policy: info.name ?? p.name,
+        enforcementLevel: info.enforcementLevel ?? effectiveLevel,
+        ...(sev ? { severity: sev } : {}),
+        urn: info.urn ?? defaultUrn,
+        message: info.message ?? info.description ?? p.description,
+      });
+      return;
+    }
     violations.push({
       policyPack: pack.name,
       policy: p.name,
-      enforcementLevel: level === "remediate" ? "mandatory" : level,
+      enforcementLevel: effectiveLevel,
       ...(p.severity ? { severity: p.severity } : {}),
       urn: urn ?? defaultUrn,
-      message: text,
+      message: message ? `${p.description}\n${message}` : p.description,
     });
   };
   const onError = (p: Policy, e: unknown, urn?: string): void => {

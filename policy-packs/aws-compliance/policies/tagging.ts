@@ -1,0 +1,39 @@
+/** Tagging: every taggable resource carries the organisation's required tags (BP.Tags.1). */
+import { resourcePolicy } from "../lib/policy";
+import { get, isUnknown, raw } from "../lib/values";
+import taggable from "../taggable-types.json";
+
+const taggableTypes = new Set<string>(taggable.types);
+
+export const requiredTags = resourcePolicy(
+  {
+    name: "required-tags",
+    description: "Taggable AWS resources must carry the required tags (owner, environment, data classification...).",
+    severity: "low",
+    controls: ["BP.Tags.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Pass the required tags in the resource's `tags` input (shared/tags.ts `withTags(settings.tags)`).",
+    resourceTypes: [...taggableTypes],
+    config: {
+      tags: {
+        type: "array",
+        items: { type: "string" },
+        description: "Tag keys every taggable resource must have, with a non-empty value.",
+        default: ["project", "environment", "owner", "data-classification", "compliance"],
+      },
+    },
+  },
+  ({ props, config, fail }) => {
+    const tags = get(props, "tags");
+    if (isUnknown(tags)) void props.tags;
+    const have = (tags && typeof tags === "object" ? raw(tags) : {}) as Record<string, unknown>;
+    const missing = (config.tags as string[]).filter((k) => {
+      const v = have[k];
+      if (isUnknown(v)) return false;
+      return typeof v !== "string" || v.trim() === "";
+    });
+    if (missing.length > 0) fail(`missing required tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`, `add ${missing.map((k) => `\`${k}\``).join(", ")} to \`tags\``);
+  },
+);
+
+export const policies = [requiredTags];

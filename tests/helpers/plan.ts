@@ -1,0 +1,61 @@
+/**
+ * Run the offline plan as a user would (`npm run plan -- ...`) and read its JSON. Each call is a
+ * fresh process tree, so a test can plan any project and stack.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface PlanJson {
+  project: string;
+  stack: string;
+  status: "ok" | "error";
+  error?: string;
+  resources: {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    custom: boolean;
+    inputs: Record<string, any>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    provider: string | null;
+  }[];
+  outputs: Record<string, any>;
+  violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string; severity?: string }[];
+  notes: string[];
+}
+
+export interface PlanRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  json?: PlanJson;
+}
+
+/** Plan one stack of a project directory (relative to the repo root or absolute). */
+export function runPlan(projectDir: string, stack: string, extraArgs: string[] = []): PlanRun {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
+  const r = spawnSync(
+    process.execPath,
+    ["--require", require.resolve("tsx/cjs"), path.join(repoRoot, "tools/plan/cli.ts"), "--project", path.resolve(repoRoot, projectDir), "--stack", stack, "--json", out, "--no-tree", ...extraArgs],
+    { cwd: repoRoot, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  return {
+    exitCode: r.status ?? -1,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json: fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, "utf8")) as PlanJson) : undefined,
+  };
+}
+
+/** Resources of a plan by type token. */
+export function ofType(plan: PlanJson, ...types: string[]): PlanJson["resources"] {
+  return plan.resources.filter((r) => types.includes(r.type));
+}

@@ -1,0 +1,41 @@
+import { expect } from "chai";
+import { kmsKeyRotation } from "../../policy-packs/aws-compliance/policies/kms";
+import { requiredTags } from "../../policy-packs/aws-compliance/policies/tagging";
+import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
+
+describe("policy kms-key-rotation-enabled (KMS.4)", () => {
+  it("passes a key with rotation", async () => {
+    expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { enableKeyRotation: true }))).to.deep.equal([]);
+  });
+  it("fails a symmetric key without rotation", async () => {
+    const vs = await evaluate(kmsKeyRotation, res("aws:kms/key:Key", {}, { name: "data" }));
+    expect(vs[0]!.message).to.include("[KMS.4] data (aws:kms/key:Key): key rotation is off. Fix: set `enableKeyRotation: true`");
+  });
+  it("does not apply to asymmetric keys, which cannot rotate", async () => {
+    expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }))).to.deep.equal([]);
+  });
+  it("cannot run during preview when rotation is unknown, and says so", async () => {
+    const vs = await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { enableKeyRotation: UNKNOWN }));
+    expect(unknowns(vs)).to.have.length(1);
+    expect(vs[0]!.message).to.include("can't run policy 'kms-key-rotation-enabled'");
+    expect(vs[0]!.enforcementLevel).to.equal("advisory");
+  });
+});
+
+describe("policy required-tags (BP.Tags.1)", () => {
+  const tags = { project: "p", environment: "dev", owner: "team", "data-classification": "internal", compliance: "none" };
+  it("passes a taggable resource with every required tag", async () => {
+    expect(await evaluate(requiredTags, res("aws:sqs/queue:Queue", { tags }))).to.deep.equal([]);
+  });
+  it("fails one that misses tags, naming them", async () => {
+    const vs = findings(await evaluate(requiredTags, res("aws:sqs/queue:Queue", { tags: { project: "p", owner: "" } }, { name: "jobs" })));
+    expect(vs[0]!.message).to.include("missing required tags environment, owner, data-classification, compliance");
+  });
+  it("ignores resource types that take no tags", async () => {
+    expect(await evaluate(requiredTags, res("aws:s3/bucketPolicy:BucketPolicy", {}))).to.deep.equal([]);
+  });
+  it("reads the required keys from config", async () => {
+    const vs = findings(await evaluate(requiredTags, res("aws:sqs/queue:Queue", { tags }), { tags: ["cost-center"] }));
+    expect(vs[0]!.message).to.include("missing required tag cost-center");
+  });
+});
