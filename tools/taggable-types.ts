@@ -3,8 +3,8 @@
  * generated resource class declares `static __pulumiType = '<token>'` and sets
  * `resourceInputs["tags"] = args?.tags` when it accepts tags.
  *
- *   node --require tsx/cjs tools/taggable-types.ts            write policy-packs/aws-compliance/taggable-types.json
- *   node --require tsx/cjs tools/taggable-types.ts --check    exit 1 if the committed file is stale
+ *   node --require esbuild-register tools/taggable-types.ts            write policy-packs/aws-compliance/taggable-types.json
+ *   node --require esbuild-register tools/taggable-types.ts --check    exit 1 if the committed file is stale
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -36,7 +36,7 @@ if (require.main === module) {
   if (process.argv.includes("--check")) {
     const current = fs.existsSync(outputFile) ? fs.readFileSync(outputFile, "utf8") : "";
     if (current !== scanned) {
-      console.error(`${path.relative(process.cwd(), outputFile)} is stale: run node --require tsx/cjs tools/taggable-types.ts`);
+      console.error(`${path.relative(process.cwd(), outputFile)} is stale: run node --require esbuild-register tools/taggable-types.ts`);
       process.exit(1);
     }
   } else {

@@ -44,7 +44,7 @@ export function runPlan(projectDir: string, stack: string, extraArgs: string[] =
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
   const r = spawnSync(
     process.execPath,
-    ["--require", require.resolve("tsx/cjs"), path.join(repoRoot, "tools/plan/cli.ts"), "--project", path.resolve(repoRoot, projectDir), "--stack", stack, "--json", out, "--no-tree", ...extraArgs],
+    ["--require", require.resolve("esbuild-register"), path.join(repoRoot, "tools/plan/cli.ts"), "--project", path.resolve(repoRoot, projectDir), "--stack", stack, "--json", out, "--no-tree", ...extraArgs],
     { cwd: repoRoot, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024 },
   );
   return {

@@ -122,7 +122,7 @@ export class Planner {
       const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
       const child: ChildProcess = fork(workerPath, [], {
         cwd: job.projectDir,
-        execArgv: ["--require", require.resolve("tsx/cjs")],
+        execArgv: ["--require", require.resolve("esbuild-register")],
         env: { ...process.env, NODE_PATH: nodePath },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
@@ -192,6 +192,7 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
     })),
     ...(plan.policyPack ? { policyPack: plan.policyPack } : {}),
     notes: plan.notes,
+    timings: plan.timings,
   };
 }
 

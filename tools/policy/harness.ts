@@ -22,7 +22,13 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+// The proxy module alone: `@pulumi/policy`'s index loads its gRPC server, which a plan without a
+// policy pack should not pay for at start-up.
+// (`@pulumi/policy` re-exports both; the module's own typings mark them internal.)
+const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy: <T>(props: T) => T;
+  UnknownValueError: new (...args: any[]) => Error;
+};
 
 /** The sentinel Pulumi's wire format uses for a value unknown during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: timings from one run, side by side, so ratios are meaningful on a noisy machine.
+ *
+ * 1. The floor: `node -e "require('@pulumi/aws')"`.
+ * 2. Planning one stack in a fresh process (`npm run plan -- --project <p> --stack dev`), and every
+ *    stack in parallel (`npm run plan`).
+ * 3. Program start the two ways the Pulumi CLI could run our `.ts` programs: transpile-only (esbuild-register,
+ *    what our Pulumi.yaml files choose) and ts-node with type-checking (the CLI's default).
+ * 4. Policy evaluation time of the largest stack next to the time to run its program.
+ *
+ * Each measurement is the median of N runs (default 3; `--runs N`).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..", "..");
+const runsArg = process.argv.indexOf("--runs");
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 3;
+const loader = ["--require", require.resolve("esbuild-register")];
+
+function time(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; okCodes?: number[] } = {}): { ms: number; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...opts.env }, maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (!(opts.okCodes ?? [0]).includes(r.status ?? -1)) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return { ms, stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function measure(label: string, fn: () => number): number {
+  const xs = Array.from({ length: runs }, fn);
+  const m = median(xs);
+  console.log(`  ${label.padEnd(58)} ${(m / 1000).toFixed(2).padStart(6)} s   (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(", ")})`);
+  return m;
+}
+
+const benchProject = fs.existsSync(path.join(root, "Pulumi.yaml")) ? root : path.join(root, "tests/fixtures/projects/base");
+const rel = path.relative(root, benchProject) || ".";
+console.log(`bench on ${os.cpus().length} cores, node ${process.version}, median of ${runs}\n`);
+
+console.log("Offline plan");
+const floor = measure(`floor: node -e "require('@pulumi/aws')"`, () => time(process.execPath, ["-e", "require('@pulumi/aws')"]).ms);
+const one = measure(`one stack, fresh process (${rel} dev)`, () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--project", rel, "--stack", "dev", "--no-tree"], { okCodes: [0, 1] }).ms);
+const all = measure("all stacks in parallel (npm run plan)", () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree"], { okCodes: [0, 1] }).ms);
+console.log(`  one stack / floor = ${(one / floor).toFixed(2)}x (goal <= 2x); all stacks = ${(all / 1000).toFixed(1)} s (goal <= 15 s)\n`);
+
+console.log(`Program start under the Pulumi CLI's loaders (${rel} dev, mock engine)`);
+const startArgs = ["tools/bench/start-program.ts", rel, "dev"];
+let rssEsbuild = 0;
+let rssTsNode = 0;
+const viaEsbuild = measure("transpile-only: --require esbuild-register (our choice)", () => {
+  const r = time(process.execPath, [...loader, ...startArgs]);
+  rssEsbuild = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
+  return r.ms;
+});
+const tsNodeCache = fs.mkdtempSync(path.join(os.tmpdir(), "ts-node-"));
+const viaTsNode = measure("type-checking: ts-node (the CLI default), cold cache", () => {
+  const r = time(process.execPath, ["--require", require.resolve("ts-node/register"), ...startArgs], {
+    env: { TS_NODE_TRANSPILE_ONLY: "false", TS_NODE_FILES: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ skipLibCheck: false }), TMPDIR: tsNodeCache },
+  });
+  rssTsNode = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
+  return r.ms;
+});
+console.log(`  type-checking / transpile-only = ${(viaTsNode / viaEsbuild).toFixed(1)}x wall; peak RSS ${rssTsNode} MB vs ${rssEsbuild} MB\n`);
+
+console.log("Policy pack evaluation vs program run (largest stack)");
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree", "--json", path.join(out, "all.json")], { okCodes: [0, 1] });
+const plans = JSON.parse(fs.readFileSync(path.join(out, "all.json"), "utf8")) as { project: string; stack: string; resources: unknown[]; timings?: { programMs: number; policiesMs: number } }[];
+const largest = [...plans].sort((a, b) => b.resources.length - a.resources.length)[0];
+if (largest?.timings) {
+  console.log(`  ${largest.project}/${largest.stack}: ${largest.resources.length} resources; program ${largest.timings.programMs} ms, policies ${largest.timings.policiesMs} ms (${((largest.timings.policiesMs / Math.max(1, largest.timings.programMs)) * 100).toFixed(0)}% of the program)`);
+}
