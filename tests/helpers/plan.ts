@@ -29,6 +29,7 @@ export interface PlanJson {
   }[];
   outputs: Record<string, any>;
   violations: { policyPack: string; policy: string; enforcementLevel: string; urn: string | null; message: string; severity?: string }[];
+  exemptions: { policy: string; urn: string | null; message: string }[];
   notes: string[];
 }
 

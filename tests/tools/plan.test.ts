@@ -138,6 +138,18 @@ describe("offline plan: policy evaluation", () => {
     expect(r.stdout).to.include("Policies: mini@v1.2.3: no violations");
   });
 
+  it("lists exemptions apart from violations, and fails an expired one", () => {
+    const r = runPlan(`${fixtures}/exempted`, "dev", ["--policy-pack-config", path.join(repoRoot, "policy-packs/aws-compliance/config/prod.json")]);
+    const rotation = r.json!.violations.filter((v) => v.policy === "kms-key-rotation-enabled");
+    expect(rotation.map((v) => v.urn!.split("::").pop())).to.deep.equal(["stale"]);
+    expect(rotation[0]!.message).to.include("expired on 2021-06-30");
+    expect(rotation[0]!.enforcementLevel).to.equal("mandatory");
+    expect(r.json!.exemptions).to.have.length(1);
+    expect(r.json!.exemptions[0]!.message).to.include("imported key material, rotated by hand quarterly");
+    expect(r.stdout).to.include("Exemptions (1):");
+    expect(r.exitCode).to.equal(1);
+  });
+
   it("in preview mode, reports values unknown until apply as advisory, never as pass or fail", () => {
     const r = runPlan(`${fixtures}/shop`, "dev", ["--policy-pack", miniPack, "--preview"]);
     expect(r.exitCode, r.stdout).to.equal(0);

@@ -149,6 +149,7 @@ export class Planner {
           resources: [],
           outputs: {},
           violations: [],
+          exemptions: [],
           notes: [],
           timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
         };
@@ -190,6 +191,7 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
       message: v.message,
       ...(v.severity ? { severity: v.severity } : {}),
     })),
+    exemptions: plan.exemptions.map((v) => ({ policy: v.policy, urn: v.urn ?? null, message: v.message })),
     ...(plan.policyPack ? { policyPack: plan.policyPack } : {}),
     notes: plan.notes,
     timings: plan.timings,

@@ -101,7 +101,8 @@ export function renderSummaryLine(plan: StackPlan, width = 28): string {
   if (plan.status === "error") return `${red("FAIL")}  ${name}  ${red("program or config failed")}  ${secs}`;
   const c = counts(plan);
   const status = c.mandatory > 0 ? red("DENY") : green("ok  ");
-  const pack = plan.policyPack ? `${c.mandatory} mandatory, ${c.advisory} advisory` : "no policy pack";
+  const exempt = plan.exemptions.length > 0 ? `, ${plan.exemptions.length} exempted` : "";
+  const pack = plan.policyPack ? `${c.mandatory} mandatory, ${c.advisory} advisory${exempt}` : "no policy pack";
   return `${status}  ${name}  ${String(plan.resources.length).padStart(4)} resources  ${pack}  ${secs}`;
 }
 
@@ -115,6 +116,9 @@ export function renderStack(plan: StackPlan, opts: { tree: boolean }): string {
     parts.push(renderCounts(plan));
     const v = renderViolations(plan);
     if (v) parts.push(v);
+    if (plan.exemptions.length > 0) {
+      parts.push([bold(`Exemptions (${plan.exemptions.length}):`), ...plan.exemptions.map((e) => `    ${e.message.replace(/^EXEMPTED /, "")}`)].join("\n"));
+    }
     const outputNames = Object.keys(plan.outputs);
     if (outputNames.length > 0) parts.push(`Outputs: ${outputNames.join(", ")}`);
   }

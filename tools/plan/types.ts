@@ -29,6 +29,8 @@ export interface StackPlan {
   resources: PlannedResource[];
   outputs: Record<string, unknown>;
   violations: Violation[];
+  /** Resources exempted from a policy, with the reason (reported by the pack as EXEMPTED diagnostics). */
+  exemptions: Violation[];
   /** Things worth knowing that are not violations (secrets stood in, unmocked invokes...). */
   notes: string[];
   policyPack?: { name: string; version: string; policies: number; config?: string };

@@ -83,6 +83,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     resources: [],
     outputs: {},
     violations: [],
+    exemptions: [],
     notes,
     timings: { programMs: 0, policiesMs: 0, totalMs: Date.now() - started },
     ...extra,
@@ -258,11 +259,15 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   }
 
   let violations: StackPlan["violations"] = [];
+  let exemptions: StackPlan["exemptions"] = [];
   const policiesStart = Date.now();
   if (pack) {
     try {
       const evaluation = await evaluatePolicies(pack, resources, { config: packConfig ?? {} });
-      violations = evaluation.violations;
+      // A pack reports an exemption as an advisory diagnostic starting with EXEMPTED (so that a real
+      // preview shows it too); the plan lists those apart from the violations.
+      exemptions = evaluation.violations.filter((v) => v.message.startsWith("EXEMPTED"));
+      violations = evaluation.violations.filter((v) => !v.message.startsWith("EXEMPTED"));
     } catch (e) {
       return failed(errorText(e), { resources, outputs });
     }
@@ -277,6 +282,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     resources,
     outputs,
     violations,
+    exemptions,
     notes,
     ...(pack
       ? {
@@ -309,6 +315,7 @@ process.on("message", (msg: ParentMessage) => {
         resources: [],
         outputs: {},
         violations: [],
+        exemptions: [],
         notes: [],
         timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
       }))
