@@ -128,7 +128,7 @@ export interface ProjectDefinition<S extends z.ZodRawShape> {
   readonly compliance: readonly ComplianceRegime[];
   /** The project's own config keys, beside the common ones. */
   readonly schema?: S;
-  /** Cross-key rules, run after every key parsed; return problems (key without namespace). */
+  /** Cross-key rules over the parsed keys (a key that failed to parse is `undefined`); return problems (key without namespace). */
   readonly refine?: (config: z.infer<z.ZodObject<S>>, env: Environment) => { key: string; value: unknown; allowed: string }[];
 }
 
@@ -311,7 +311,9 @@ export function parseStackConfig<S extends z.ZodRawShape>(
         allowed: `must be <= databaseMaxCapacity (${profile.databaseMaxCapacity})`,
       });
     }
-    if (definition.refine && problems.length === 0) {
+    // Cross-key rules run over the keys that parsed (a key that failed is undefined), so that one
+    // run reports every problem, not the key errors first and the cross-key ones next time.
+    if (definition.refine) {
       for (const p of definition.refine(values as z.infer<z.ZodObject<S>>, environment)) {
         problems.push({ key: `${ns}${p.key}`, value: shown(`${ns}${p.key}`, p.value), allowed: p.allowed });
       }

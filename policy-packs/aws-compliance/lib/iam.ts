@@ -89,6 +89,7 @@ const scopingKeys = [
   "kms:calleraccount",
   "kms:viaservice",
   "aws:resourceorgid",
+  "elasticfilesystem:accessedviamounttarget",
 ];
 
 /** True if a statement's conditions restrict who can use it. */

@@ -23,7 +23,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { get, isUnknown, raw } from "./values";
+import { asArray, get, isUnknown, raw } from "./values";
 
 export type Framework = "FSBP" | "HIPAA" | "PCI DSS" | "CIS" | "NIST 800-53" | "Blueprints";
 
@@ -121,7 +121,13 @@ export function findExemption(policyName: string, r: { urn: string; name: string
     if (re.test(r.urn) || re.test(r.name) || re.test(`${r.type}::${r.name}`)) return { ...e, source: "pack config" };
   }
   const tags = get(r.props, "tags");
-  const tag = tags && typeof tags === "object" ? raw(tags)[`policy-exemption:${policyName}`] : undefined;
+  const key = `policy-exemption:${policyName}`;
+  // Tags are a map on most resources, a list of { key, value } on a few (Auto Scaling groups).
+  const tag = Array.isArray(tags)
+    ? tags.map(raw).find((t: any) => t?.key === key)?.value
+    : tags && typeof tags === "object"
+      ? raw(tags)[key]
+      : undefined;
   if (typeof tag === "string" && !isUnknown(tag)) {
     const m = /^(.*?)(?:;\s*expires=(\d{4}-\d{2}-\d{2}))?\s*$/.exec(tag);
     return { resource: r.urn, reason: (m?.[1] ?? tag).trim(), ...(m?.[2] ? { expires: m[2] } : {}), source: `tag policy-exemption:${policyName}` };
@@ -206,11 +212,15 @@ export interface StackCheck {
   attached(target: PolicyResource, sideTypes: readonly string[], prop: string): PolicyResource[];
   /** Report a violation on a resource. */
   fail(r: PolicyResource, problem: string, fix: string): void;
+  /** An advisory note on a resource that the policy cannot judge (e.g. its target is in another stack). */
+  note(r: PolicyResource, message: string): void;
+  /** Report a violation of the stack as a whole (something missing, not something wrong). */
+  failStack(problem: string, fix: string): void;
 }
 
 function identifiers(r: PolicyResource): string[] {
   const p = raw(r.props) as Record<string, unknown>;
-  return ["bucket", "name", "id", "arn", "functionName", "clusterIdentifier"].map((k) => p?.[k]).filter((v): v is string => typeof v === "string" && v.length > 0 && !isUnknown(v));
+  return ["bucket", "name", "id", "arn", "functionName", "clusterIdentifier", "loadBalancerName", "allocationId"].map((k) => p?.[k]).filter((v): v is string => typeof v === "string" && v.length > 0 && !isUnknown(v));
 }
 
 /** A policy over the whole stack (joins between resources). */
@@ -223,12 +233,17 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
       const config = args.getConfig<any>();
       const ofType = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
       const fail = (r: PolicyResource, problem: string, fix: string) => report(message(meta, r, problem, fix), r.urn);
+      const stack = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const failStack = (problem: string, fix: string) =>
+        report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
       check({
         resources: args.resources,
         config,
         args,
         ofType,
         fail,
+        failStack,
+        note: (r, text) => report({ message: `[${meta.controls.join(", ")}] ${label(r)}: ${text}`, urn: r.urn, enforcementLevel: "advisory" }),
         forEach: (types, fn) => {
           for (const r of ofType(types)) {
             if (applyExemption(meta, r, config, report)) continue;
@@ -244,8 +259,8 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
           const ids = identifiers(target);
           return ofType(sideTypes).filter((side) => {
             if ((side.propertyDependencies?.[prop] ?? []).some((d) => d.urn === target.urn)) return true;
-            const v = get(side.props, prop);
-            return typeof v === "string" && ids.includes(v);
+            // A side resource may point with a single value or a list (groupNames, policyNames...).
+            return asArray(get(side.props, prop)).some((v) => typeof v === "string" && ids.includes(v));
           });
         },
       });

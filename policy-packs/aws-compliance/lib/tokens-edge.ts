@@ -103,6 +103,7 @@ export const TE = {
   subnet: ["aws:ec2/subnet:Subnet"],
   quicksightDataSource: ["aws:quicksight/dataSource:DataSource"],
   dxConnection: ["aws:directconnect/connection:Connection"],
+  dxMacsecKeyAssociation: ["aws:directconnect/macsecKeyAssociation:MacsecKeyAssociation"],
   lambdaFunction: ["aws:lambda/function:Function"],
   lambdaPermission: ["aws:lambda/permission:Permission"],
   ec2Instance: ["aws:ec2/instance:Instance"],

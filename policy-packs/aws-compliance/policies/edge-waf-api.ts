@@ -1,0 +1,614 @@
+/**
+ * WAF (v2 and the deprecated Classic), API Gateway (REST and v2), and the seed's edge rules: a web
+ * ACL in front of every internet-facing distribution, ALB and API stage (BP.Edge.1), and Shield
+ * Advanced protection where the account subscribes (BP.Edge.2).
+ *
+ * Joins: a side resource belongs to its target by property dependency (`resourceArn: stage.arn`)
+ * or by a known value equal to the target's name/id. REST `MethodSettings` join their stage by
+ * `stageName` (a dependency on the stage, or the same name on the same `restApi`).
+ *
+ * Unknown values: a reference unknown at preview (`clientCertificateId: cert.id`) is wired to
+ * another resource's output and counts as set; a value whose content decides (a logging level, a
+ * flag, an endpoint type, rule JSON) yields a "can't run during preview" note instead of a verdict.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { T } from "../lib/tokens";
+import { TE } from "../lib/tokens-edge";
+import { asArray, get, isUnknown, parseJson, truthy, undecidable } from "../lib/values";
+import { listSize, present } from "./edge-cloudfront";
+
+function depUrns(r: PolicyResource, prop: string): string[] {
+  return (r.propertyDependencies?.[prop] ?? []).map((d) => d.urn);
+}
+
+/** True if two resources point at the same thing through their props (a shared dependency, or the same known value). */
+function sameTarget(a: PolicyResource, pa: string, b: PolicyResource, pb: string): boolean {
+  const db = depUrns(b, pb);
+  if (depUrns(a, pa).some((u) => db.includes(u))) return true;
+  const va = get(a.props, pa);
+  return typeof va === "string" && !isUnknown(va) && va === get(b.props, pb);
+}
+
+/** A known string value or undefined; `undecidable` when unknown. */
+function known(r: PolicyResource, path: string): any {
+  const v = get(r.props, path);
+  if (isUnknown(v)) undecidable(`${r.name}.${path}`);
+  return v;
+}
+
+/** The REST API / v2 API resources of the stack a stage or route belongs to (by property dependency). */
+function parentsOf(r: PolicyResource, prop: string, candidates: PolicyResource[]): PolicyResource[] {
+  const urns = depUrns(r, prop);
+  return candidates.filter((c) => urns.includes(c.urn));
+}
+
+/** The `MethodSettings` of a REST stage. */
+function methodSettingsOf(stage: PolicyResource, all: PolicyResource[]): PolicyResource[] {
+  const matched = all.filter((ms) => {
+    if (depUrns(ms, "stageName").includes(stage.urn)) return true;
+    const n = get(ms.props, "stageName");
+    return typeof n === "string" && !isUnknown(n) && n === get(stage.props, "stageName") && sameTarget(ms, "restApi", stage, "restApi");
+  });
+  return matched;
+}
+
+function stageLabel(stage: PolicyResource): string {
+  const n = get(stage.props, "stageName") ?? get(stage.props, "name");
+  return typeof n === "string" && !isUnknown(n) ? `stage "${n}"` : "the stage";
+}
+
+const LOGGING_LEVELS = {
+  type: "array",
+  items: { type: "string", enum: ["ERROR", "INFO"] },
+  description: "Execution logging levels that count as logging enabled.",
+  default: ["ERROR", "INFO"],
+};
+
+// ---------------------------------------------------------------- WAF Classic (deprecated)
+
+function classicNotEmpty(meta: { name: string; control: string; types: readonly string[]; prop: string; what: string; fix: string; description: string; pci: boolean }) {
+  return resourcePolicy(
+    {
+      name: meta.name,
+      description: meta.description,
+      severity: "medium",
+      controls: [meta.control],
+      frameworks: meta.pci ? ["FSBP", "PCI DSS"] : ["FSBP"],
+      remediationSteps: `${meta.fix}. Better: migrate to AWS WAF v2 (aws.wafv2.*); WAF Classic reached end of life on 2025-09-30.`,
+      resourceTypes: meta.types,
+    },
+    ({ props, fail }) => {
+      if (listSize(props, meta.prop) === 0) fail(`has no ${meta.what}, so it inspects nothing`, meta.fix);
+    },
+  );
+}
+
+export const wafClassicGlobalWebAclLogging = resourcePolicy(
+  {
+    name: "waf-classic-global-web-acl-logging",
+    description: "AWS WAF Classic global web ACLs must log to a Kinesis Data Firehose stream.",
+    severity: "medium",
+    controls: ["WAF.1"],
+    frameworks: ["FSBP", "PCI DSS"],
+    remediationSteps: "Set `loggingConfiguration.logDestination` to the ARN of a Kinesis Data Firehose delivery stream named `aws-waf-logs-*` (better: migrate to aws.wafv2.WebAcl with an aws.wafv2.WebAclLoggingConfiguration).",
+    resourceTypes: TE.wafGlobalWebAcl,
+  },
+  ({ props, fail }) => {
+    if (!present(get(props, "loggingConfiguration.logDestination"))) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
+  },
+);
+
+export const wafClassicRegionalRuleNotEmpty = classicNotEmpty({
+  name: "waf-classic-regional-rule-not-empty",
+  control: "WAF.2",
+  types: TE.wafRegionalRule,
+  prop: "predicates",
+  what: "condition (predicates)",
+  fix: "add at least one entry to `predicates` (an IP set, byte match, SQL injection or XSS match set)",
+  description: "AWS WAF Classic regional rules must have at least one condition.",
+  pci: true,
+});
+
+export const wafClassicRegionalRuleGroupNotEmpty = classicNotEmpty({
+  name: "waf-classic-regional-rule-group-not-empty",
+  control: "WAF.3",
+  types: TE.wafRegionalRuleGroup,
+  prop: "activatedRules",
+  what: "rule (activatedRules)",
+  fix: "add at least one entry to `activatedRules`",
+  description: "AWS WAF Classic regional rule groups must have at least one rule.",
+  pci: true,
+});
+
+export const wafClassicRegionalWebAclNotEmpty = classicNotEmpty({
+  name: "waf-classic-regional-web-acl-not-empty",
+  control: "WAF.4",
+  types: TE.wafRegionalWebAcl,
+  prop: "rules",
+  what: "rule or rule group",
+  fix: "add at least one entry to `rules`",
+  description: "AWS WAF Classic regional web ACLs must have at least one rule or rule group.",
+  pci: true,
+});
+
+export const wafClassicGlobalRuleNotEmpty = classicNotEmpty({
+  name: "waf-classic-global-rule-not-empty",
+  control: "WAF.6",
+  types: TE.wafGlobalRule,
+  prop: "predicates",
+  what: "condition (predicates)",
+  fix: "add at least one entry to `predicates`",
+  description: "AWS WAF Classic global rules must have at least one condition.",
+  pci: true,
+});
+
+export const wafClassicGlobalRuleGroupNotEmpty = classicNotEmpty({
+  name: "waf-classic-global-rule-group-not-empty",
+  control: "WAF.7",
+  types: TE.wafGlobalRuleGroup,
+  prop: "activatedRules",
+  what: "rule (activatedRules)",
+  fix: "add at least one entry to `activatedRules`",
+  description: "AWS WAF Classic global rule groups must have at least one rule.",
+  pci: true,
+});
+
+export const wafClassicGlobalWebAclNotEmpty = classicNotEmpty({
+  name: "waf-classic-global-web-acl-not-empty",
+  control: "WAF.8",
+  types: TE.wafGlobalWebAcl,
+  prop: "rules",
+  what: "rule or rule group",
+  fix: "add at least one entry to `rules`",
+  description: "AWS WAF Classic global web ACLs must have at least one rule or rule group.",
+  pci: true,
+});
+
+/** The WAF v2 replacement of each WAF Classic resource kind. */
+const CLASSIC_TO_V2: Record<string, string> = {
+  WebAcl: "an aws.wafv2.WebAcl",
+  Rule: "a rule in an aws.wafv2.WebAcl or aws.wafv2.RuleGroup",
+  RateBasedRule: "a `rateBasedStatement` rule in an aws.wafv2.WebAcl",
+  RuleGroup: "an aws.wafv2.RuleGroup",
+  IpSet: "an aws.wafv2.IpSet",
+  RegexPatternSet: "an aws.wafv2.RegexPatternSet",
+  RegexMatchSet: "a `regexPatternSetReferenceStatement` rule",
+  ByteMatchSet: "a `byteMatchStatement` rule",
+  GeoMatchSet: "a `geoMatchStatement` rule",
+  SizeConstraintSet: "a `sizeConstraintStatement` rule",
+  SqlInjectionMatchSet: "a `sqliMatchStatement` rule (or AWSManagedRulesSQLiRuleSet)",
+  XssMatchSet: "an `xssMatchStatement` rule",
+  WebAclAssociation: "an aws.wafv2.WebAclAssociation",
+};
+
+export const wafClassicDeprecated = resourcePolicy(
+  {
+    name: "waf-classic-deprecated",
+    description: "AWS WAF Classic resources (aws:waf/*, aws:wafregional/*) must not be used: WAF Classic reached end of life on 2025-09-30.",
+    severity: "medium",
+    controls: ["BP.Edge.3"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Replace each aws.waf.* / aws.wafregional.* resource with its aws.wafv2 equivalent (WebAcl, RuleGroup, IpSet, RegexPatternSet, WebAclAssociation, WebAclLoggingConfiguration).",
+    resourceTypes: TE.wafClassic,
+  },
+  ({ type, fail }) => {
+    const kind = type.split(":")[2] ?? type;
+    fail("is an AWS WAF Classic resource, which AWS no longer supports (end of life 2025-09-30)", `replace it with ${CLASSIC_TO_V2[kind] ?? "its aws.wafv2 equivalent"}`);
+  },
+);
+
+// ---------------------------------------------------------------- WAF v2
+
+export const wafv2WebAclNotEmpty = stackPolicy(
+  {
+    name: "wafv2-web-acl-not-empty",
+    description: "AWS WAF web ACLs must have at least one rule or rule group.",
+    severity: "medium",
+    controls: ["WAF.10"],
+    frameworks: ["FSBP", "PCI DSS"],
+    remediationSteps:
+      "Add `rules` to the aws.wafv2.WebAcl (for example the AWS managed rule groups AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet), or attach aws.wafv2.WebAclRule / aws.wafv2.WebAclRuleGroupAssociation resources to it.",
+  },
+  ({ forEach, attached, fail }) => {
+    forEach(TE.webAcl, (acl) => {
+      if (asArray(known(acl, "rules")).length > 0) return;
+      const json = parseJson(get(acl.props, "ruleJson"));
+      if (isUnknown(json)) undecidable(`${acl.name}.ruleJson`);
+      if (Array.isArray(json) && json.length > 0) return;
+      if (attached(acl, TE.webAclRule, "webAclArn").length > 0 || attached(acl, TE.webAclRuleGroupAssociation, "webAclArn").length > 0) return;
+      fail(acl, "has no rules, so every request gets the default action", "add `rules` (e.g. a `managedRuleGroupStatement` for AWSManagedRulesCommonRuleSet), or an aws.wafv2.WebAclRule / WebAclRuleGroupAssociation with `webAclArn` = the web ACL's `arn`");
+    });
+  },
+);
+
+export const wafv2WebAclLogging = stackPolicy(
+  {
+    name: "wafv2-web-acl-logging",
+    description: "AWS WAF web ACLs must have logging configured (an aws.wafv2.WebAclLoggingConfiguration).",
+    severity: "low",
+    controls: ["WAF.11"],
+    frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
+    remediationSteps:
+      "Add an aws.wafv2.WebAclLoggingConfiguration with `resourceArn` = the web ACL's `arn` and `logDestinationConfigs` = a CloudWatch log group (`aws-waf-logs-*`), S3 bucket or Firehose stream ARN.",
+  },
+  ({ forEach, attached, fail }) => {
+    forEach(TE.webAcl, (acl) => {
+      if (attached(acl, TE.webAclLogging, "resourceArn").length === 0) {
+        fail(acl, "has no logging configuration", "add an aws.wafv2.WebAclLoggingConfiguration with `resourceArn: webAcl.arn` and `logDestinationConfigs: [<aws-waf-logs-* log group ARN>]`");
+      }
+    });
+  },
+);
+
+export const wafv2CloudwatchMetrics = resourcePolicy(
+  {
+    name: "wafv2-cloudwatch-metrics-enabled",
+    description: "AWS WAF web ACLs, rule groups and their rules must send CloudWatch metrics (visibilityConfig.cloudwatchMetricsEnabled).",
+    severity: "medium",
+    controls: ["WAF.12"],
+    frameworks: ["FSBP"],
+    remediationSteps: "Set `visibilityConfig: { cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true }` on the web ACL or rule group and on each of its rules (and on aws.wafv2.WebAclRule / WebAclRuleGroupAssociation resources).",
+    resourceTypes: [...TE.webAcl, ...TE.wafv2RuleGroup, ...TE.webAclRule, ...TE.webAclRuleGroupAssociation],
+  },
+  ({ props, type, fail }) => {
+    const off: string[] = [];
+    const check = (where: string, vc: any) => {
+      if (!vc) off.push(`${where} has no visibilityConfig`);
+      else if (vc.cloudwatchMetricsEnabled !== true) off.push(`${where} has cloudwatchMetricsEnabled ${String(vc.cloudwatchMetricsEnabled)}`);
+    };
+    const ruleName = (r: any, i: number) => {
+      const n = get(r, "name") ?? get(r, "Name");
+      return typeof n === "string" && !isUnknown(n) ? `rule "${n}"` : `rules[${i}]`;
+    };
+    if (TE.webAclRule.includes(type as never) || TE.webAclRuleGroupAssociation.includes(type as never)) {
+      check("the rule", props.visibilityConfig);
+    } else {
+      check(TE.webAcl.includes(type as never) ? "the web ACL" : "the rule group", props.visibilityConfig);
+      asArray<any>(props.rules).forEach((r, i) => check(ruleName(r, i), r.visibilityConfig));
+      const jsonProp = TE.webAcl.includes(type as never) ? "ruleJson" : "rulesJson";
+      const json = parseJson(get(props, jsonProp));
+      if (isUnknown(json)) undecidable(jsonProp);
+      asArray<any>(json).forEach((r, i) => {
+        const vc = r?.VisibilityConfig;
+        if (!vc || vc.CloudWatchMetricsEnabled !== true) off.push(`${jsonProp} ${ruleName(r, i)} has CloudWatchMetricsEnabled ${String(vc?.CloudWatchMetricsEnabled)}`);
+      });
+    }
+    if (off.length > 0) fail(`does not send CloudWatch metrics: ${off.join("; ")}`, "set `visibilityConfig.cloudwatchMetricsEnabled: true` there");
+  },
+);
+
+export const wafv2RuleGroupNotEmpty = resourcePolicy(
+  {
+    name: "wafv2-rule-group-not-empty",
+    description: "AWS WAF rule groups must contain at least one rule.",
+    severity: "medium",
+    controls: ["BP.Edge.4"],
+    frameworks: ["Blueprints", "PCI DSS"],
+    remediationSteps: "Add at least one entry to the aws.wafv2.RuleGroup's `rules` (or `rulesJson`), or delete the empty group.",
+    resourceTypes: TE.wafv2RuleGroup,
+  },
+  ({ props, fail }) => {
+    if (listSize(props, "rules") > 0) return;
+    const json = parseJson(get(props, "rulesJson"));
+    if (isUnknown(json)) undecidable("rulesJson");
+    if (Array.isArray(json) && json.length > 0) return;
+    fail("has no rules, so a web ACL that references it inspects nothing through it", "add at least one rule to `rules`");
+  },
+);
+
+// ---------------------------------------------------------------- API Gateway
+
+export const apigatewayRestExecutionLogging = stackPolicy(
+  {
+    name: "apigateway-rest-stage-execution-logging",
+    description: "API Gateway REST API stages must have execution logging (ERROR or INFO) for all methods.",
+    severity: "medium",
+    controls: ["APIGateway.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps:
+      "Add an aws.apigateway.MethodSettings with `restApi` = the API, `stageName` = the stage's `stageName`, `methodPath: \"*/*\"` and `settings: { loggingLevel: \"ERROR\" (or \"INFO\"), metricsEnabled: true }` (the account needs an aws.apigateway.Account with a CloudWatch role).",
+    config: { loggingLevels: LOGGING_LEVELS },
+  },
+  ({ forEach, ofType, fail, config }) => {
+    const levels: string[] = config.loggingLevels ?? LOGGING_LEVELS.default;
+    const all = ofType(TE.methodSettings);
+    forEach(TE.restStage, (stage) => {
+      const settings = methodSettingsOf(stage, all);
+      const pathOf = (ms: PolicyResource) => known(ms, "methodPath");
+      const levelOf = (ms: PolicyResource) => known(ms, "settings.loggingLevel");
+      const star = settings.filter((ms) => pathOf(ms) === "*/*");
+      const off = settings.filter((ms) => pathOf(ms) !== "*/*" && levelOf(ms) === "OFF");
+      if (!star.some((ms) => levels.includes(levelOf(ms)))) {
+        const unmatched = all.filter((ms) => !settings.includes(ms) && isUnknown(get(ms.props, "stageName")) && depUrns(ms, "stageName").length === 0);
+        if (unmatched.length > 0) undecidable(`${unmatched[0]!.name}.stageName`);
+        fail(
+          stage,
+          star.length > 0
+            ? `${stageLabel(stage)} logs at level ${star.map((ms) => String(levelOf(ms) ?? "OFF")).join("/")} for */* (needs ${levels.join(" or ")})`
+            : `${stageLabel(stage)} has no execution logging: no aws.apigateway.MethodSettings with methodPath "*/*" sets a logging level`,
+          `add an aws.apigateway.MethodSettings for this stage with \`methodPath: "*/*"\` and \`settings.loggingLevel: "${levels[0] ?? "ERROR"}"\``,
+        );
+      }
+      if (off.length > 0) {
+        fail(stage, `method settings ${off.map((ms) => `${ms.name} (${String(get(ms.props, "methodPath"))})`).join(", ")} turn execution logging OFF`, `set \`settings.loggingLevel: "${levels[0] ?? "ERROR"}"\` there, or remove those overrides`);
+      }
+    });
+  },
+);
+
+export const apigatewayWebsocketExecutionLogging = stackPolicy(
+  {
+    name: "apigateway-websocket-stage-execution-logging",
+    description: "API Gateway WebSocket API stages must have execution logging (ERROR or INFO).",
+    severity: "medium",
+    controls: ["APIGateway.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps: "Set `defaultRouteSettings: { loggingLevel: \"ERROR\" (or \"INFO\"), detailedMetricsEnabled: true }` on the aws.apigatewayv2.Stage of the WebSocket API.",
+    config: { loggingLevels: LOGGING_LEVELS },
+  },
+  ({ forEach, ofType, fail, config }) => {
+    const levels: string[] = config.loggingLevels ?? LOGGING_LEVELS.default;
+    const apis = ofType(TE.httpApi);
+    forEach(TE.v2Stage, (stage) => {
+      const level = get(stage.props, "defaultRouteSettings.loggingLevel");
+      if (typeof level === "string" && levels.includes(level)) return;
+      const api = parentsOf(stage, "apiId", apis)[0];
+      // HTTP APIs have no execution logs (APIGateway.9 covers their access logs). A stage whose API is
+      // not declared in this stack cannot be told apart; only a set level is evidence of WebSocket.
+      if (!api || known(api, "protocolType") !== "WEBSOCKET") return;
+      if (isUnknown(level)) undecidable(`${stage.name}.defaultRouteSettings.loggingLevel`);
+      fail(stage, `WebSocket ${stageLabel(stage)} logs at level ${level === undefined ? "OFF (unset)" : `"${level}"`}`, `set \`defaultRouteSettings.loggingLevel: "${levels[0] ?? "ERROR"}"\``);
+    });
+  },
+);
+
+export const apigatewayClientCertificate = resourcePolicy(
+  {
+    name: "apigateway-stage-client-certificate",
+    description: "API Gateway REST API stages must present an SSL client certificate to their backend.",
+    severity: "medium",
+    controls: ["APIGateway.2"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps: "Create an aws.apigateway.ClientCertificate and set the stage's `clientCertificateId` to its `id`; have the backend verify it.",
+    resourceTypes: TE.restStage,
+  },
+  ({ props, fail }) => {
+    if (!present(get(props, "clientCertificateId"))) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
+  },
+);
+
+export const apigatewayXray = resourcePolicy(
+  {
+    name: "apigateway-stage-xray-tracing",
+    description: "API Gateway REST API stages must have AWS X-Ray tracing enabled.",
+    severity: "low",
+    controls: ["APIGateway.3"],
+    frameworks: ["FSBP", "PCI DSS"],
+    remediationSteps: "Set `xrayTracingEnabled: true` on the aws.apigateway.Stage.",
+    resourceTypes: TE.restStage,
+  },
+  ({ props, fail }) => {
+    if (props.xrayTracingEnabled !== true) fail("has X-Ray tracing off", "set `xrayTracingEnabled: true`");
+  },
+);
+
+export const apigatewayWafAssociation = stackPolicy(
+  {
+    name: "apigateway-stage-waf-association",
+    description: "API Gateway REST API stages must be associated with an AWS WAF web ACL.",
+    severity: "medium",
+    controls: ["APIGateway.4"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn` = the stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl's `arn`.",
+  },
+  ({ forEach, attached, fail }) => {
+    forEach(TE.restStage, (stage) => {
+      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
+        fail(stage, `${stageLabel(stage)} has no web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
+      }
+    });
+  },
+);
+
+export const apigatewayCacheEncrypted = resourcePolicy(
+  {
+    name: "apigateway-cache-encrypted",
+    description: "API Gateway REST API method settings that enable caching must encrypt the cache data.",
+    severity: "medium",
+    controls: ["APIGateway.5"],
+    frameworks: ["FSBP"],
+    remediationSteps: "Set `settings.cacheDataEncrypted: true` on every aws.apigateway.MethodSettings with `settings.cachingEnabled: true`.",
+    resourceTypes: TE.methodSettings,
+  },
+  ({ props, fail }) => {
+    const s = props.settings;
+    if (s?.cachingEnabled === true && s.cacheDataEncrypted !== true) {
+      fail(`caches responses for ${String(get(props, "methodPath") ?? "its methods")} without encrypting the cache`, "set `settings.cacheDataEncrypted: true`");
+    }
+  },
+);
+
+export const apigatewayV2RouteAuthorization = stackPolicy(
+  {
+    name: "apigateway-v2-route-authorization",
+    description: "API Gateway v2 routes must specify an authorization type (not NONE).",
+    severity: "medium",
+    controls: ["APIGateway.8"],
+    frameworks: ["FSBP"],
+    remediationSteps: "Set `authorizationType` to \"AWS_IAM\", \"JWT\" or \"CUSTOM\" (with `authorizerId`) on the aws.apigatewayv2.Route; on WebSocket APIs, on the `$connect` route.",
+    config: {
+      authorizationTypes: {
+        type: "array",
+        items: { type: "string", enum: ["NONE", "AWS_IAM", "CUSTOM", "JWT"] },
+        description: "Authorization types a route may use.",
+        default: ["AWS_IAM", "CUSTOM", "JWT"],
+      },
+    },
+  },
+  ({ forEach, ofType, fail, config }) => {
+    const allowed: string[] = config.authorizationTypes ?? ["AWS_IAM", "CUSTOM", "JWT"];
+    const apis = ofType(TE.httpApi);
+    forEach(TE.v2Route, (route) => {
+      const key = known(route, "routeKey");
+      const api = parentsOf(route, "apiId", apis)[0];
+      const protocol = api ? known(api, "protocolType") : undefined;
+      // WebSocket APIs authorize on `$connect` only; other routes cannot carry an authorizer.
+      if (protocol === "WEBSOCKET" && key !== "$connect") return;
+      if (protocol === undefined && key === "$disconnect") return;
+      const t = known(route, "authorizationType") ?? "NONE"; // the provider's default
+      if (!allowed.includes(t)) {
+        fail(route, `route "${String(key)}" has authorizationType ${t}`, `set \`authorizationType\` to one of ${allowed.join(", ")} (with \`authorizerId\` for JWT/CUSTOM)`);
+      }
+    });
+  },
+);
+
+export const apigatewayV2AccessLogging = resourcePolicy(
+  {
+    name: "apigateway-v2-stage-access-logging",
+    description: "API Gateway v2 (HTTP and WebSocket) stages must have access logging.",
+    severity: "medium",
+    controls: ["APIGateway.9"],
+    frameworks: ["FSBP", "PCI DSS"],
+    remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group ARN>, format: <JSON format> }` on the aws.apigatewayv2.Stage.",
+    resourceTypes: TE.v2Stage,
+  },
+  ({ props, fail }) => {
+    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  },
+);
+
+export const apigatewayRestAccessLogging = resourcePolicy(
+  {
+    name: "apigateway-rest-stage-access-logging",
+    description: "API Gateway REST API stages must have access logging.",
+    severity: "medium",
+    controls: ["BP.Api.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group or Firehose ARN>, format: <JSON format> }` on the aws.apigateway.Stage.",
+    resourceTypes: TE.restStage,
+  },
+  ({ props, fail }) => {
+    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  },
+);
+
+// ---------------------------------------------------------------- The seed's edge rules
+
+/** Internet-facing ALB/NLB test: `internal` not true; `undecidable` when unknown. */
+function internetFacing(lb: PolicyResource, types: string[]): boolean {
+  const type = known(lb, "loadBalancerType") ?? "application"; // the provider's default
+  if (!types.includes(type)) return false;
+  return known(lb, "internal") !== true;
+}
+
+export const wafInFrontOfInternetFacing = stackPolicy(
+  {
+    name: "waf-in-front-of-internet-facing",
+    description: "Every internet-facing CloudFront distribution, Application Load Balancer and (non-private) REST API stage must have a WAF web ACL.",
+    severity: "high",
+    controls: ["BP.Edge.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps:
+      "Distributions: set `webAclId` to a CLOUDFRONT-scope aws.wafv2.WebAcl. ALBs and REST API stages: add an aws.wafv2.WebAclAssociation with `resourceArn` = the load balancer's / stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl.",
+  },
+  ({ forEach, attached, ofType, fail }) => {
+    forEach(TE.distribution, (d) => {
+      if (!present(get(d.props, "webAclId"))) fail(d, "is an internet-facing CloudFront distribution without a web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
+    });
+    forEach(T.loadBalancer, (lb) => {
+      if (!internetFacing(lb, ["application"])) return;
+      if (attached(lb, TE.anyWebAclAssociation, "resourceArn").length === 0) {
+        fail(lb, "is an internet-facing Application Load Balancer without a web ACL", "add an aws.wafv2.WebAclAssociation with `resourceArn: lb.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
+      }
+    });
+    const apis = ofType(TE.restApi);
+    forEach(TE.restStage, (stage) => {
+      const parents = parentsOf(stage, "restApi", apis);
+      const types = parents.flatMap((a) => asArray<string>(known(a, "endpointConfiguration.types")));
+      if (types.includes("PRIVATE")) return; // reachable only through VPC endpoints
+      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
+        fail(stage, `${stageLabel(stage)} of a${types.includes("REGIONAL") ? " regional" : "n edge-optimized"} REST API is internet-facing without a web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
+      }
+    });
+  },
+);
+
+const SHIELD_KINDS = ["cloudfront", "alb", "nlb", "eip", "route53"];
+
+export const shieldAdvancedProtection = stackPolicy(
+  {
+    name: "shield-advanced-protection",
+    description: "Where the account subscribes to Shield Advanced, every CloudFront distribution, internet-facing ALB/NLB, Elastic IP and public Route 53 hosted zone must have a Shield Advanced protection.",
+    severity: "high",
+    controls: ["BP.Edge.2"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Add an aws.shield.Protection with `resourceArn` = the resource's ARN (distribution, load balancer, `arn:aws:ec2:<region>:<account>:eip-allocation/<allocation id>`, hosted zone).",
+    config: {
+      shieldAdvancedSubscribed: {
+        type: "boolean",
+        description: "The account subscribes to Shield Advanced (an aws.shield.Subscription in the stack also says so). Without it the policy does not apply.",
+        default: false,
+      },
+      resourceKinds: {
+        type: "array",
+        items: { type: "string", enum: SHIELD_KINDS },
+        description: "Which kinds of resources must be protected.",
+        default: SHIELD_KINDS,
+      },
+    },
+  },
+  ({ args, forEach, ofType, attached, fail, config }) => {
+    if (!truthy(config.shieldAdvancedSubscribed) && ofType(TE.shieldSubscription).length === 0) {
+      args.notApplicable("the account does not subscribe to Shield Advanced (config shieldAdvancedSubscribed is false)");
+    }
+    const kinds = new Set<string>(config.resourceKinds ?? SHIELD_KINDS);
+    const check = (r: PolicyResource, what: string) => {
+      if (attached(r, TE.shieldProtection, "resourceArn").length === 0) fail(r, `${what} has no Shield Advanced protection`, "add an aws.shield.Protection with `resourceArn` = its ARN");
+    };
+    if (kinds.has("cloudfront")) forEach(TE.distribution, (d) => check(d, "the CloudFront distribution"));
+    const lbKinds = [...(kinds.has("alb") ? ["application"] : []), ...(kinds.has("nlb") ? ["network"] : [])];
+    if (lbKinds.length > 0) {
+      forEach(T.loadBalancer, (lb) => {
+        if (internetFacing(lb, lbKinds)) check(lb, "the internet-facing load balancer");
+      });
+    }
+    if (kinds.has("eip")) forEach(TE.eip, (eip) => check(eip, "the Elastic IP"));
+    if (kinds.has("route53")) {
+      forEach(TE.hostedZone, (z) => {
+        if (asArray(known(z, "vpcs")).length > 0) return; // private hosted zone
+        check(z, "the public hosted zone");
+      });
+    }
+  },
+);
+
+export const policies = [
+  wafClassicGlobalWebAclLogging,
+  wafClassicRegionalRuleNotEmpty,
+  wafClassicRegionalRuleGroupNotEmpty,
+  wafClassicRegionalWebAclNotEmpty,
+  wafClassicGlobalRuleNotEmpty,
+  wafClassicGlobalRuleGroupNotEmpty,
+  wafClassicGlobalWebAclNotEmpty,
+  wafClassicDeprecated,
+  wafv2WebAclNotEmpty,
+  wafv2WebAclLogging,
+  wafv2CloudwatchMetrics,
+  wafv2RuleGroupNotEmpty,
+  apigatewayRestExecutionLogging,
+  apigatewayWebsocketExecutionLogging,
+  apigatewayClientCertificate,
+  apigatewayXray,
+  apigatewayWafAssociation,
+  apigatewayCacheEncrypted,
+  apigatewayV2RouteAuthorization,
+  apigatewayV2AccessLogging,
+  apigatewayRestAccessLogging,
+  wafInFrontOfInternetFacing,
+  shieldAdvancedProtection,
+];
+
+/** WAF and API Gateway controls of the catalog that cannot be decided at preview: none. */
+export const notDecidable: Record<string, string> = {};

@@ -1,0 +1,497 @@
+/**
+ * Services with no FSBP control (catalog §1.4: CloudHSM, QuickSight, Direct Connect) and the
+ * seed's own data rules: no plaintext secrets in Lambda environments or EC2 user data, prod data
+ * stores protected against deletion (BP.Data.1), confidential and regulated data under customer
+ * managed KMS keys (BP.Data.2), and v7 token hygiene (BP.Hygiene.1).
+ *
+ * Tags: a resource's own `tags` win over its provider's `defaultTags` (read when the plan carries
+ * the provider). Unknown values: a reference unknown at preview (`kmsKeyId: key.arn`) is wired to
+ * another resource's output and counts as set; a tag, flag or text whose content decides yields a
+ * "can't run during preview" note instead of a verdict. Secret values are never echoed in messages.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import * as zlib from "node:zlib";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { T } from "../lib/tokens";
+import { TE } from "../lib/tokens-edge";
+import { asArray, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
+import { present } from "./edge-cloudfront";
+
+function depUrns(r: PolicyResource, prop: string): string[] {
+  return (r.propertyDependencies?.[prop] ?? []).map((d) => d.urn);
+}
+
+/** A known value of a resource's prop, or `undecidable` when it is unknown at preview. */
+function known(r: { name: string; props: unknown }, path: string): any {
+  const v = get(r.props, path);
+  if (isUnknown(v)) undecidable(`${r.name}.${path}`);
+  return v;
+}
+
+/** A tag's value: the resource's own `tags`, else its provider's `defaultTags.tags`; `undecidable` when unknown. */
+export function tagValue(r: { props: unknown; provider?: { props: unknown } | undefined }, key: string): string | undefined {
+  const own = get(r.props, "tags");
+  if (isUnknown(own)) undecidable("tags");
+  const v = own && typeof own === "object" ? (raw(own) as Record<string, unknown>)[key] : undefined;
+  if (isUnknown(v)) undecidable(`tags.${key}`);
+  if (typeof v === "string") return v;
+  // Provider inputs arrive as objects, or as JSON text (the engine serialises nested provider config).
+  const defaults = parseJson(get(r.provider?.props, "defaultTags"));
+  if (isUnknown(defaults)) undecidable("provider.defaultTags");
+  const pv = defaults && typeof defaults === "object" ? defaults.tags?.[key] : undefined;
+  if (isUnknown(pv)) undecidable(`provider.defaultTags.tags.${key}`);
+  return typeof pv === "string" ? pv : undefined;
+}
+
+// ---------------------------------------------------------------- CloudHSM, QuickSight, Direct Connect
+
+export const cloudhsmMultiAz = stackPolicy(
+  {
+    name: "cloudhsm-cluster-multi-az",
+    description: "CloudHSM clusters must have at least two HSMs in different Availability Zones.",
+    severity: "high",
+    controls: ["BP.CloudHSM.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Add aws.cloudhsmv2.Hsm resources with `clusterId` = the cluster's `clusterId`, each in a different `availabilityZone` (or `subnetId` of a different AZ).",
+    config: {
+      minimumHsms: { type: "integer", minimum: 1, description: "Minimum number of HSMs per cluster.", default: 2 },
+      minimumAvailabilityZones: { type: "integer", minimum: 1, description: "Minimum number of distinct Availability Zones.", default: 2 },
+    },
+  },
+  ({ forEach, ofType, fail, config }) => {
+    const hsms = ofType(TE.hsm);
+    const subnets = ofType(TE.subnet);
+    const minHsms = Number(config.minimumHsms ?? 2);
+    const minAzs = Number(config.minimumAvailabilityZones ?? 2);
+    forEach(TE.hsmCluster, (cluster) => {
+      const mine = hsms.filter((h) => depUrns(h, "clusterId").includes(cluster.urn));
+      const zones = new Set<string>();
+      for (const h of mine) {
+        const az = known(h, "availabilityZone");
+        if (typeof az === "string") {
+          zones.add(az);
+          continue;
+        }
+        const subnet = subnets.find((s) => depUrns(h, "subnetId").includes(s.urn));
+        const subnetAz = subnet ? known(subnet, "availabilityZone") : undefined;
+        // A cluster has at most one subnet per AZ, so distinct subnets mean distinct AZs.
+        zones.add(typeof subnetAz === "string" ? subnetAz : `subnet ${subnet?.urn ?? known(h, "subnetId") ?? h.urn}`);
+      }
+      if (mine.length >= minHsms && zones.size >= minAzs) return;
+      const orphan = hsms.find((h) => !mine.includes(h) && depUrns(h, "clusterId").length === 0 && isUnknown(get(h.props, "clusterId")));
+      if (orphan) undecidable(`${orphan.name}.clusterId`);
+      fail(cluster, `has ${mine.length} HSM${mine.length === 1 ? "" : "s"} in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (needs ${minHsms} in ${minAzs})`, `add aws.cloudhsmv2.Hsm resources with \`clusterId: cluster.clusterId\` in ${minAzs} different Availability Zones`);
+    });
+  },
+);
+
+export const quicksightSsl = resourcePolicy(
+  {
+    name: "quicksight-data-source-ssl",
+    description: "QuickSight data sources must not disable SSL to their database.",
+    severity: "high",
+    controls: ["BP.QuickSight.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Remove `sslProperties.disableSsl: true` (or set it to false) on the aws.quicksight.DataSource.",
+    resourceTypes: TE.quicksightDataSource,
+  },
+  ({ props, fail }) => {
+    if (props.sslProperties?.disableSsl === true) fail("connects to its data source without SSL (`sslProperties.disableSsl: true`)", "set `sslProperties.disableSsl: false`");
+  },
+);
+
+export const quicksightVpcConnection = resourcePolicy(
+  {
+    name: "quicksight-data-source-vpc-connection",
+    description: "QuickSight data sources for RDS, Aurora and Redshift must connect through a QuickSight VPC connection.",
+    severity: "medium",
+    controls: ["BP.QuickSight.2"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Create an aws.quicksight.VpcConnection in the database's VPC and set `vpcConnectionProperties.vpcConnectionArn` on the aws.quicksight.DataSource to its `arn`.",
+    resourceTypes: TE.quicksightDataSource,
+    config: {
+      typesRequiringVpc: {
+        type: "array",
+        items: { type: "string" },
+        description: "Data source types that must use a VPC connection.",
+        default: ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"],
+      },
+    },
+  },
+  ({ props, config, fail }) => {
+    const type = props.type;
+    if (!((config.typesRequiringVpc as string[] | undefined) ?? ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"]).includes(type)) return;
+    if (!present(get(props, "vpcConnectionProperties.vpcConnectionArn"))) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
+  },
+);
+
+const normaliseMode = (m: unknown) => String(m ?? "").toLowerCase().replace(/[_-]/g, "");
+
+export const directconnectMacsec = stackPolicy(
+  {
+    name: "directconnect-connection-macsec",
+    description: "Dedicated Direct Connect connections that support MACsec must request it, require encryption, and have a MACsec key.",
+    severity: "medium",
+    controls: ["BP.DirectConnect.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "On the aws.directconnect.Connection set `requestMacsec: true` and `encryptionMode: \"must_encrypt\"`, and add an aws.directconnect.MacsecKeyAssociation (`connectionId`, `secretArn` of the CKN/CAK secret).",
+    config: {
+      encryptionModes: {
+        type: "array",
+        items: { type: "string" },
+        description: "Accepted `encryptionMode` values (compared ignoring case and underscores: must_encrypt = mustEncrypt).",
+        default: ["must_encrypt"],
+      },
+      macsecBandwidths: {
+        type: "array",
+        items: { type: "string" },
+        description: "Bandwidths on which MACsec is available (dedicated connections).",
+        default: ["10Gbps", "100Gbps", "400Gbps"],
+      },
+      requireKeyAssociation: { type: "boolean", description: "Require an aws.directconnect.MacsecKeyAssociation for the connection.", default: true },
+    },
+  },
+  ({ forEach, attached, fail, config }) => {
+    const accepted: string[] = config.encryptionModes ?? ["must_encrypt"];
+    const modes = accepted.map(normaliseMode);
+    forEach(TE.dxConnection, (c) => {
+      if (!((config.macsecBandwidths as string[] | undefined) ?? ["10Gbps", "100Gbps", "400Gbps"]).includes(known(c, "bandwidth"))) return; // MACsec needs a 10/100/400 Gbps port
+      const problems: string[] = [];
+      if (known(c, "requestMacsec") !== true) problems.push("does not request MACsec (`requestMacsec`)");
+      const mode = known(c, "encryptionMode");
+      if (!modes.includes(normaliseMode(mode))) problems.push(`has encryptionMode ${mode === undefined ? "unset" : `"${mode}"`}`);
+      if (truthy(config.requireKeyAssociation ?? true) && attached(c, TE.dxMacsecKeyAssociation, "connectionId").length === 0) problems.push("has no aws.directconnect.MacsecKeyAssociation");
+      if (problems.length > 0) fail(c, problems.join("; "), `set \`requestMacsec: true\` and \`encryptionMode: "${accepted[0] ?? "must_encrypt"}"\`, and associate a MACsec key (aws.directconnect.MacsecKeyAssociation)`);
+    });
+  },
+);
+
+// ---------------------------------------------------------------- Plaintext secrets
+
+const SECRET_KEY = "(password|passwd|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|credentials?|access[_-]?key)";
+const REFERENCE_KEY = "(_|-)?(arn|name|id|path|param|parameter|url|uri|endpoint|header|ttl|expiry|expiration|seconds|length|file|key_id|version)$";
+const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
+const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+const SECRET_ACCESS_KEY = /aws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+=]{40}/i;
+/** A URL with a password in it (`postgres://app:hunter2@db:5432/app`), not a variable reference. */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:(?![$%{])[^\s@/]+@/i;
+/** Values that are references to a secret, not the secret itself. */
+const REFERENCE_VALUE = /^(arn:aws[a-z-]*:|\{\{resolve:|ssm:|secretsmanager:|\/aws\/reference\/|\$\{|\$\(|\$[A-Za-z_])/;
+
+function literalSecret(v: string): boolean {
+  const t = v.trim();
+  return t.length >= 4 && !/^(true|false|yes|no|on|off|none|null|\d+)$/i.test(t) && !REFERENCE_VALUE.test(t);
+}
+
+const SECRET_CONFIG = {
+  secretKeyPattern: { type: "string", description: "Regular expression (case-insensitive) for names that hold secrets.", default: SECRET_KEY },
+  referenceKeyPattern: { type: "string", description: "Regular expression (case-insensitive) for names that hold references to secrets (ARNs, names, paths), not secrets.", default: REFERENCE_KEY },
+  allowedKeys: { type: "array", items: { type: "string" }, description: "Names that may hold literal values (reviewed).", default: [] },
+};
+
+export const lambdaEnvironmentNoSecrets = resourcePolicy(
+  {
+    name: "lambda-environment-no-plaintext-secrets",
+    description: "Lambda environment variables must not hold plaintext secrets (passwords, tokens, API keys, AWS access keys).",
+    severity: "high",
+    controls: ["BP.SecretLeak.1"],
+    frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
+    remediationSteps:
+      "Store the secret in an aws.secretsmanager.Secret (or an SSM SecureString parameter), pass its ARN or name in the environment (e.g. `DB_SECRET_ARN`), grant the function read access, and fetch it at runtime (Parameters and Secrets Lambda extension).",
+    resourceTypes: TE.lambdaFunction,
+    config: SECRET_CONFIG,
+  },
+  ({ props, config, fail }) => {
+    const vars = get(props, "environment.variables");
+    if (isUnknown(vars)) undecidable("environment.variables");
+    const secretKey = new RegExp(config.secretKeyPattern ?? SECRET_KEY, "i");
+    const referenceKey = new RegExp(config.referenceKeyPattern ?? REFERENCE_KEY, "i");
+    const allowed = new Set<string>(config.allowedKeys ?? []);
+    const problems: string[] = [];
+    const unknownKeys: string[] = [];
+    for (const [k, v] of Object.entries((vars ?? {}) as Record<string, unknown>)) {
+      if (allowed.has(k)) continue;
+      const named = secretKey.test(k) && !referenceKey.test(k);
+      if (isUnknown(v)) {
+        if (named) unknownKeys.push(k);
+        continue;
+      }
+      if (typeof v !== "string") continue;
+      if (ACCESS_KEY_ID.test(v)) problems.push(`${k} holds an AWS access key ID`);
+      else if (PRIVATE_KEY.test(v)) problems.push(`${k} holds a private key`);
+      else if (URL_CREDENTIALS.test(v)) problems.push(`${k} holds a URL with a password`);
+      else if (named && literalSecret(v)) problems.push(`${k} holds a literal secret`);
+    }
+    if (problems.length > 0) fail(`environment variable${problems.length > 1 ? "s" : ""} ${problems.join(", ")} in plaintext (visible to anyone who can read the function's configuration, and in the state)`, "move the value to aws.secretsmanager.Secret (or an SSM SecureString) and pass its ARN/name instead");
+    if (unknownKeys.length > 0) undecidable(`environment.variables.${unknownKeys[0]}`);
+  },
+);
+
+/** The user data inputs of each token and whether they are base64-encoded. */
+const USER_DATA: { types: readonly string[]; fields: [string, boolean][] }[] = [
+  { types: [...TE.ec2Instance, ...TE.spotInstanceRequest, ...TE.launchConfiguration], fields: [["userData", false], ["userDataBase64", true]] },
+  { types: TE.launchTemplate, fields: [["userData", true]] },
+];
+
+/** Decode base64 user data (gzip-compressed cloud-init too); undefined if it is not base64. */
+function decodeUserData(v: string): string | undefined {
+  const t = v.trim();
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(t)) return undefined;
+  const buf = Buffer.from(t, "base64");
+  try {
+    return buf[0] === 0x1f && buf[1] === 0x8b ? zlib.gunzipSync(buf).toString("utf8") : buf.toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Problems in a user data script (line numbers, never values). */
+function userDataProblems(text: string, secretKey: RegExp, referenceKey: RegExp, allowed: Set<string>): string[] {
+  const out: string[] = [];
+  const assignment = new RegExp(`(?:^|[\\s;,{(])(?:export\\s+|--)?["']?(?<key>[A-Za-z0-9_.-]*(?:${secretKey.source})[A-Za-z0-9_.-]*)["']?\\s*(?:[:=]|\\s(?=["']))\\s*["']?(?<value>[^\\s"'\`;,}]+)`, "gi");
+  const flag = new RegExp(`--(?<key>[A-Za-z0-9-]*(?:${secretKey.source})[A-Za-z0-9-]*)(?:=|\\s+)["']?(?<value>[^\\s"']+)`, "gi");
+  text.split(/\r?\n/).forEach((line, i) => {
+    const n = i + 1;
+    if (ACCESS_KEY_ID.test(line)) out.push(`line ${n} contains an AWS access key ID`);
+    if (SECRET_ACCESS_KEY.test(line)) out.push(`line ${n} sets aws_secret_access_key`);
+    if (PRIVATE_KEY.test(line)) out.push(`line ${n} embeds a private key`);
+    if (URL_CREDENTIALS.test(line)) out.push(`line ${n} contains a URL with a password`);
+    for (const m of [...line.matchAll(assignment), ...line.matchAll(flag)]) {
+      const { key, value } = m.groups ?? {};
+      if (!key || !value || allowed.has(key) || referenceKey.test(key)) continue;
+      if (literalSecret(value)) out.push(`line ${n} assigns a literal value to ${key}`);
+    }
+  });
+  return [...new Set(out)];
+}
+
+export const userDataNoSecrets = resourcePolicy(
+  {
+    name: "ec2-user-data-no-plaintext-secrets",
+    description: "EC2 instance, launch template and launch configuration user data must not contain plaintext secrets (AWS keys, private keys, passwords, tokens).",
+    severity: "high",
+    controls: ["BP.SecretLeak.2"],
+    frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
+    remediationSteps:
+      "Keep secrets out of `userData`: store them in aws.secretsmanager.Secret or SSM SecureString parameters and fetch them at boot with the instance role (`aws secretsmanager get-secret-value`); use the instance profile instead of access keys. In v7 `userData` is stored in clear text in the state.",
+    resourceTypes: USER_DATA.flatMap((u) => u.types),
+    config: SECRET_CONFIG,
+  },
+  ({ type, props, config, fail }) => {
+    const secretKey = new RegExp(config.secretKeyPattern ?? SECRET_KEY, "i");
+    const referenceKey = new RegExp(config.referenceKeyPattern ?? REFERENCE_KEY, "i");
+    const allowed = new Set<string>(config.allowedKeys ?? []);
+    const fields = USER_DATA.find((u) => u.types.includes(type))!.fields;
+    const problems: string[] = [];
+    for (const [field, base64] of fields) {
+      const v = props[field]; // unknown user data: the proxy says it cannot be decided
+      if (typeof v !== "string" || v === "") continue;
+      const texts = base64 ? [decodeUserData(v), v] : [v];
+      for (const t of texts) if (t !== undefined) problems.push(...userDataProblems(t, secretKey, referenceKey, allowed).map((p) => `\`${field}\` ${p}`));
+    }
+    const unique = [...new Set(problems)];
+    if (unique.length > 0) fail(`user data holds plaintext secrets: ${unique.join("; ")}`, "fetch secrets at boot from Secrets Manager / SSM Parameter Store with the instance role, and remove access keys from the script");
+  },
+);
+
+// ---------------------------------------------------------------- Data protection (the seed's rules)
+
+const ENV_CONFIG = {
+  environment: { type: "string", description: "The stack's environment; when empty, each resource's environment tag decides.", default: "" },
+  prodEnvironments: { type: "array", items: { type: "string" }, description: "Environment names that count as production.", default: ["prod", "production"] },
+  environmentTagKey: { type: "string", description: "The tag that names a resource's environment.", default: "environment" },
+};
+
+interface DeletionFlag {
+  prop: string;
+  /** True if the value protects the data. */
+  ok: (v: unknown) => boolean;
+  problem: string;
+  fix: string;
+}
+
+const deletionProtection = (prop: string): DeletionFlag => ({ prop, ok: (v) => v === true, problem: `provider-side deletion protection is off (\`${prop}\`)`, fix: `\`${prop}: true\`` });
+const noForceDestroy: DeletionFlag = { prop: "forceDestroy", ok: (v) => v !== true, problem: "`forceDestroy: true` deletes its contents with it", fix: "`forceDestroy: false`" };
+const finalSnapshot: DeletionFlag = { prop: "skipFinalSnapshot", ok: (v) => v !== true, problem: "`skipFinalSnapshot: true` loses the data on deletion", fix: "`skipFinalSnapshot: false` with a `finalSnapshotIdentifier`" };
+
+const STATEFUL: { types: readonly string[]; what: string; flags: DeletionFlag[] }[] = [
+  { types: TE.rdsCluster, what: "RDS cluster", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
+  { types: TE.rdsInstance, what: "RDS instance", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
+  { types: TE.dynamoTable, what: "DynamoDB table", flags: [deletionProtection("deletionProtectionEnabled")] },
+  { types: T.bucket, what: "S3 bucket", flags: [noForceDestroy] },
+  { types: TE.efsFileSystem, what: "EFS file system", flags: [] },
+  { types: TE.kmsKey, what: "KMS key", flags: [] },
+  { types: TE.redshiftCluster, what: "Redshift cluster", flags: [finalSnapshot] },
+  { types: TE.kinesisStream, what: "Kinesis stream", flags: [] },
+  { types: TE.backupVault, what: "Backup vault", flags: [noForceDestroy] },
+  { types: TE.glacierVault, what: "Glacier vault", flags: [] },
+];
+
+export const statefulResourcesProtected = resourcePolicy(
+  {
+    name: "stateful-resources-protected",
+    description: "In production, stateful resources (databases, tables, buckets, file systems, keys, streams, vaults) must be protected against deletion: Pulumi `protect` and the provider's deletion protection.",
+    severity: "high",
+    controls: ["BP.Data.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps:
+      "Pass `{ protect: true }` in the resource options, and turn on the provider's deletion protection where there is one (`deletionProtection: true` on RDS, `deletionProtectionEnabled: true` on DynamoDB, no `forceDestroy` on buckets and Backup vaults, no `skipFinalSnapshot` on RDS/Redshift).",
+    resourceTypes: STATEFUL.flatMap((s) => s.types),
+    config: ENV_CONFIG,
+  },
+  ({ type, props, args, config, fail }) => {
+    const prodEnvs = ((config.prodEnvironments as string[] | undefined) ?? ["prod", "production"]).map((e) => e.toLowerCase());
+    const env = (config.environment as string | undefined) || tagValue({ props, provider: args.provider }, config.environmentTagKey ?? "environment");
+    if (!env || !prodEnvs.includes(env.toLowerCase())) return;
+    const spec = STATEFUL.find((s) => s.types.includes(type))!;
+    const problems: string[] = [];
+    const fixes: string[] = [];
+    if (args.opts.protect !== true) {
+      problems.push("it is not `protect`ed, so `pulumi destroy` or a replacement deletes it");
+      fixes.push("`{ protect: true }` in the resource options");
+    }
+    for (const f of spec.flags) {
+      if (!f.ok(props[f.prop])) {
+        problems.push(f.problem);
+        fixes.push(f.fix);
+      }
+    }
+    if (problems.length > 0) fail(`is a ${env} ${spec.what} and ${problems.join("; ")}`, `set ${fixes.join(", ")}`);
+  },
+);
+
+/** True if a KMS key reference names an AWS managed key (`alias/aws/<service>`). */
+const awsManaged = (v: unknown) => typeof v === "string" && /(^|:)alias\/aws\//.test(v);
+
+interface CmkCheck {
+  types: readonly string[];
+  what: string;
+  /** The problem with the resource's key, or undefined if it uses a customer managed key. */
+  problem: (r: PolicyResource, sides: (types: readonly string[], prop: string) => PolicyResource[]) => string | undefined;
+  fix: string;
+}
+
+/** A key reference: missing, AWS managed, or customer managed (unknown = wired to a key resource). */
+function keyProblem(r: PolicyResource, prop: string): string | undefined {
+  const v = get(r.props, prop);
+  if (!present(v)) return `has no \`${prop}\`, so it uses an AWS owned or AWS managed key`;
+  if (awsManaged(v)) return `uses the AWS managed key ${v}`;
+  return undefined;
+}
+
+const CMK_CHECKS: CmkCheck[] = [
+  {
+    types: T.bucket,
+    what: "S3 bucket",
+    problem: (r, sides) => {
+      const defaults = [
+        get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault"),
+        ...sides(T.bucketSse, "bucket").flatMap((s) => {
+          const rules = known(s, "rules");
+          return asArray<any>(rules).map((rule) => get(rule, "applyServerSideEncryptionByDefault"));
+        }),
+      ].filter((d) => d !== undefined);
+      if (defaults.some(isUnknown)) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
+      const kms = defaults.filter((d) => {
+        const alg = get(d, "sseAlgorithm");
+        if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
+        return alg === "aws:kms" || alg === "aws:kms:dsse";
+      });
+      if (kms.some((d) => present(get(d, "kmsMasterKeyId")) && !awsManaged(get(d, "kmsMasterKeyId")))) return undefined;
+      return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
+    },
+    fix: "add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN",
+  },
+  {
+    types: TE.dynamoTable,
+    what: "DynamoDB table",
+    problem: (r) => {
+      if (known(r, "serverSideEncryption.enabled") !== true) return "uses the AWS owned key (`serverSideEncryption.enabled` is not true)";
+      return keyProblem(r, "serverSideEncryption.kmsKeyArn");
+    },
+    fix: "set `serverSideEncryption: { enabled: true, kmsKeyArn: <customer managed key ARN> }`",
+  },
+  { types: [...TE.rdsCluster, ...TE.rdsInstance], what: "RDS database", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `storageEncrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  { types: TE.efsFileSystem, what: "EFS file system", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  {
+    types: TE.kinesisStream,
+    what: "Kinesis stream",
+    problem: (r) => (known(r, "encryptionType") !== "KMS" ? "is not encrypted with KMS (`encryptionType` is not \"KMS\")" : keyProblem(r, "kmsKeyId")),
+    fix: "set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer managed aws.kms.Key ARN",
+  },
+  { types: TE.sqsQueue, what: "SQS queue", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sqs; `sqsManagedSseEnabled` is not a CMK)" },
+  { types: TE.snsTopic, what: "SNS topic", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sns)" },
+  { types: TE.redshiftCluster, what: "Redshift cluster", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  { types: TE.logGroup, what: "CloudWatch log group", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN whose policy lets logs.<region>.amazonaws.com use it" },
+  { types: TE.secret, what: "secret", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN (not aws/secretsmanager)" },
+  { types: TE.ebsVolume, what: "EBS volume", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  { types: TE.backupVault, what: "Backup vault", problem: (r) => keyProblem(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
+];
+
+export const confidentialDataCmk = stackPolicy(
+  {
+    name: "confidential-data-cmk",
+    description: "Data stores holding confidential or restricted data, or data in PCI DSS / HIPAA scope (by tag), must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.Data.2"],
+    frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
+    remediationSteps:
+      "Create an aws.kms.Key (rotation on) for the data and reference it: S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`.",
+    config: {
+      classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
+      confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
+      complianceTagKey: { type: "string", description: "The tag that lists compliance regimes (space, comma or plus separated).", default: "compliance" },
+      regulatedCompliance: { type: "array", items: { type: "string" }, description: "Compliance regimes that require a customer managed key.", default: ["pci-dss", "hipaa"] },
+    },
+  },
+  ({ forEach, attached, fail, config }) => {
+    const confidential = ((config.confidentialClassifications as string[] | undefined) ?? ["confidential", "restricted"]).map((c) => c.toLowerCase());
+    const regulated = ((config.regulatedCompliance as string[] | undefined) ?? ["pci-dss", "hipaa"]).map((c) => c.toLowerCase());
+    const classificationKey: string = config.classificationTagKey ?? "data-classification";
+    const complianceKey: string = config.complianceTagKey ?? "compliance";
+    for (const check of CMK_CHECKS) {
+      forEach(check.types, (r) => {
+        const cls = tagValue(r, classificationKey)?.toLowerCase();
+        const regimes = (tagValue(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
+        const why = [...(cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : []), ...regimes.filter((x) => regulated.includes(x))];
+        if (why.length === 0) return;
+        const problem = check.problem(r, (types, prop) => attached(r, types, prop));
+        if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
+      });
+    }
+  },
+);
+
+// ---------------------------------------------------------------- Hygiene
+
+export const s3DeprecatedV2Tokens = resourcePolicy(
+  {
+    name: "s3-deprecated-v2-tokens",
+    description: "S3 resources should use the @pulumi/aws v7 tokens, not the deprecated *V2 aliases.",
+    severity: "low",
+    controls: ["BP.Hygiene.1"],
+    frameworks: ["Blueprints"],
+    remediationSteps: "Replace aws.s3.BucketV2 (and BucketVersioningV2, BucketLoggingV2, ...) with aws.s3.Bucket (BucketVersioning, BucketLogging, ...); the v7 classes alias the old types, so the state moves without a replacement.",
+    enforcementLevel: "advisory",
+    resourceTypes: Object.keys(TE.s3DeprecatedV2),
+  },
+  ({ type, fail }) => {
+    const v7 = TE.s3DeprecatedV2[type]!;
+    fail(`uses the deprecated token ${type}`, `use ${v7} (aws.s3.${v7.split(":")[2]}); its built-in alias keeps the existing resource`);
+  },
+);
+
+export const policies = [
+  cloudhsmMultiAz,
+  quicksightSsl,
+  quicksightVpcConnection,
+  directconnectMacsec,
+  lambdaEnvironmentNoSecrets,
+  userDataNoSecrets,
+  statefulResourcesProtected,
+  confidentialDataCmk,
+  s3DeprecatedV2Tokens,
+];
+
+/** Catalog §1.4 services have no FSBP controls, so nothing is left undecided here. */
+export const notDecidable: Record<string, string> = {};

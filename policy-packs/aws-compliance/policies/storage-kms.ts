@@ -1,0 +1,214 @@
+/**
+ * KMS beyond rotation (`kms.ts` has KMS.4): IAM policies that allow decrypting with every key
+ * (KMS.1 customer managed policies, KMS.2 inline policies), key policies open to anyone (KMS.5),
+ * and our preview-time proxies for KMS.3 (keys not deleted by mistake): a long deletion window
+ * and `protect` on the keys of protected environments.
+ */
+import { isPublicPrincipal, hasScopingCondition, parsePolicyDocument, type PolicyDocument, type Statement } from "../lib/iam";
+import { resourcePolicy } from "../lib/policy";
+import { taggedOneOf, TS } from "../lib/tokens-storage";
+import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
+
+// ---------------------------------------------------------------------------------------------
+// KMS.1 / KMS.2: decryption on all keys.
+
+function globMatches(pattern: string, value: string): boolean {
+  return new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i").test(value);
+}
+
+/** True if a Resource entry means every KMS key: `*`, or a KMS ARN whose resource part is `*` or `key/*`. */
+function isAllKeys(resource: string): boolean {
+  if (resource === "*") return true;
+  const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/.exec(resource);
+  return m !== null && globMatches(m[1]!, "kms") && (m[2] === "*" || /^key\/\*$/.test(m[2]!));
+}
+
+/** Allow statements that grant one of `blocked` on every key; `unknown` names what could not be read. */
+function decryptOnAllKeys(doc: PolicyDocument, blocked: readonly string[]): { statements: { s: Statement; actions: string[] }[]; unknown?: string } {
+  const out: { s: Statement; actions: string[] }[] = [];
+  let unknown: string | undefined;
+  for (const s of doc.statements) {
+    if (s.effect !== "Allow") continue;
+    if (containsUnknown(s.actions) || containsUnknown(s.notActions)) {
+      unknown ??= "Action";
+      continue;
+    }
+    const actions = s.notActions.length > 0 ? blocked.filter((a) => !s.notActions.some((p) => globMatches(p, a))) : blocked.filter((a) => s.actions.some((p) => globMatches(p, a)));
+    if (actions.length === 0) continue;
+    // NotResource in an Allow covers every key it does not list.
+    if (s.notResources.length > 0) {
+      out.push({ s, actions });
+      continue;
+    }
+    if (s.resources.some((r) => !isUnknown(r) && isAllKeys(r))) out.push({ s, actions });
+    else if (s.resources.some(isUnknown)) unknown ??= "Resource";
+  }
+  return { statements: out, ...(unknown ? { unknown } : {}) };
+}
+
+const kmsDecryptConfig = {
+  blockedActions: {
+    type: "array",
+    items: { type: "string" },
+    description: "KMS actions that no identity policy may allow on all keys (Resource \"*\").",
+    default: ["kms:Decrypt", "kms:ReEncryptFrom"],
+  },
+};
+
+function describe(found: { s: Statement; actions: string[] }[], where: string): string {
+  return found.map(({ s, actions }) => `${where} allows ${actions.join(", ")} on all KMS keys${s.sid ? ` (statement ${s.sid})` : ""}`).join("; ");
+}
+
+const kmsFix = "replace `Resource: \"*\"` with the arns of the keys the principal needs (or drop kms:Decrypt/kms:ReEncryptFrom from the statement)";
+
+/** Check one document (string or object); stops the check when the parts that matter are unknown. */
+function checkDecryptDoc(doc: unknown, blocked: readonly string[], where: string): string | undefined {
+  const parsed = parsePolicyDocument(doc);
+  if (parsed === "unknown") undecidable(where);
+  if (parsed === undefined) return undefined;
+  const { statements, unknown } = decryptOnAllKeys(parsed, blocked);
+  if (statements.length > 0) return describe(statements, where);
+  if (unknown) undecidable(`${where} ${unknown}`);
+  return undefined;
+}
+
+export const kmsIamPolicyDecryptAllKeys = resourcePolicy(
+  {
+    name: "kms-iam-policy-no-decrypt-all-keys",
+    description: "IAM customer managed policies must not allow decryption (kms:Decrypt, kms:ReEncryptFrom) on all KMS keys.",
+    severity: "medium",
+    controls: ["KMS.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps: "In the aws.iam.Policy `policy`, list the KMS key arns the principal needs in `Resource` for kms:Decrypt/kms:ReEncryptFrom instead of \"*\".",
+    resourceTypes: TS.iamManagedPolicy,
+    config: kmsDecryptConfig,
+  },
+  ({ props, config, fail }) => {
+    const problem = checkDecryptDoc(props.policy, config.blockedActions, "the policy");
+    if (problem) fail(problem, kmsFix);
+  },
+);
+
+export const kmsIamInlinePolicyDecryptAllKeys = resourcePolicy(
+  {
+    name: "kms-iam-inline-policy-no-decrypt-all-keys",
+    description: "IAM inline policies of roles, users and groups must not allow decryption (kms:Decrypt, kms:ReEncryptFrom) on all KMS keys.",
+    severity: "medium",
+    controls: ["KMS.2"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps:
+      "In the aws.iam.RolePolicy/UserPolicy/GroupPolicy `policy` (or the aws.iam.Role `inlinePolicies[].policy`), list the KMS key arns in `Resource` for kms:Decrypt/kms:ReEncryptFrom instead of \"*\".",
+    resourceTypes: [...TS.iamInlinePolicy, ...TS.iamRole],
+    config: kmsDecryptConfig,
+  },
+  ({ props, type, config, fail }) => {
+    const problems: string[] = [];
+    if (type === "aws:iam/role:Role") {
+      const inline = get(props, "inlinePolicies");
+      if (isUnknown(inline)) undecidable("inlinePolicies");
+      for (const p of (Array.isArray(inline) ? inline : []).map((x) => raw(x))) {
+        const name = get(p, "name");
+        const problem = checkDecryptDoc(get(p, "policy"), config.blockedActions, `inline policy ${typeof name === "string" && !isUnknown(name) ? name : "(unnamed)"}`);
+        if (problem) problems.push(problem);
+      }
+    } else {
+      const problem = checkDecryptDoc(props.policy, config.blockedActions, "the inline policy");
+      if (problem) problems.push(problem);
+    }
+    if (problems.length > 0) fail(problems.join("; "), kmsFix);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// KMS.5: key policies not public.
+
+export const kmsKeyPolicyNotPublic = resourcePolicy(
+  {
+    name: "kms-key-policy-not-public",
+    description: "KMS key policies must not allow access to anyone (Principal \"*\") without a condition that scopes it to accounts, an organisation or a service.",
+    severity: "critical",
+    controls: ["KMS.5"],
+    frameworks: ["FSBP"],
+    remediationSteps:
+      "In the aws.kms.Key `policy` (or aws.kms.KeyPolicy), name the principals (account root, roles), or scope Principal \"*\" statements with a Condition on `kms:CallerAccount`, `kms:ViaService`, `aws:PrincipalOrgID` or `aws:PrincipalAccount`.",
+    resourceTypes: [...TS.kmsKey, ...TS.kmsKeyPolicy],
+  },
+  ({ props, fail }) => {
+    // No policy means the default key policy (the account root only): not public.
+    const doc = parsePolicyDocument(props.policy);
+    if (doc === undefined || doc === "unknown") return; // an unknown policy string already stopped at props.policy
+    let unknown: string | undefined;
+    const open: Statement[] = [];
+    for (const s of doc.statements) {
+      if (s.effect !== "Allow" || hasScopingCondition(s)) continue;
+      if (containsUnknown(s.principals)) {
+        unknown ??= "policy Principal";
+        continue;
+      }
+      if (isPublicPrincipal(s.principals)) open.push(s);
+    }
+    if (open.length > 0) {
+      const actions = [...new Set(open.flatMap((s) => (s.actions.length > 0 ? s.actions : s.notActions.map((a) => `NotAction ${a}`))))];
+      fail(`the key policy allows ${actions.join(", ") || "actions"} to any principal without a scoping condition${open[0]!.sid ? ` (statement ${open[0]!.sid})` : ""}`, "name the principals, or add a Condition on `kms:CallerAccount`, `kms:ViaService` or `aws:PrincipalOrgID`");
+    } else if (unknown) undecidable(unknown);
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// KMS.3 proxies: deletion window and protect.
+
+export const kmsDeletionWindow = resourcePolicy(
+  {
+    name: "kms-key-deletion-window",
+    description: "KMS keys must wait long enough before a scheduled deletion to cancel a mistake.",
+    severity: "medium",
+    controls: ["BP.KMS.1"],
+    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    remediationSteps: "Set `deletionWindowInDays` (7 to 30; default 30) on the aws.kms.Key to at least the configured minimum (the profile's kmsDeletionWindowDays).",
+    resourceTypes: TS.kmsKey,
+    config: {
+      minDeletionWindowDays: {
+        type: "number",
+        description: "Minimum `deletionWindowInDays` (7 to 30).",
+        default: 30,
+      },
+    },
+  },
+  ({ props, config, fail }) => {
+    // Absent means AWS's default of 30 days.
+    const days = props.deletionWindowInDays ?? 30;
+    const min = Number(config.minDeletionWindowDays);
+    if (typeof days === "number" && days < min) fail(`the deletion window is ${days} days, below the required ${min}`, `set \`deletionWindowInDays: ${min}\` (or more, up to 30)`);
+  },
+);
+
+export const kmsKeyProtected = resourcePolicy(
+  {
+    name: "kms-key-protected-in-prod",
+    description: "KMS keys of protected environments must be protected against deletion by Pulumi (`protect`), the preview-time proxy for KMS.3.",
+    severity: "high",
+    controls: ["BP.KMS.2"],
+    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    remediationSteps: "Pass `{ protect: true }` (the profile's protectStatefulResources, shared statefulOptions) as resource options of the aws.kms.Key.",
+    resourceTypes: TS.kmsKey,
+    config: {
+      protectedEnvironments: {
+        type: "array",
+        items: { type: "string" },
+        description: "Values of the `environment` tag whose keys must be protected; empty means every key.",
+        default: ["prod"],
+      },
+    },
+  },
+  ({ props, args, config, fail }) => {
+    if (!taggedOneOf(props, "environment", config.protectedEnvironments)) return;
+    if (args.opts?.protect !== true) fail("the key is not protected: a `pulumi destroy` or a replace schedules its deletion, and everything it encrypts becomes unreadable", "pass the resource option `protect: true`");
+  },
+);
+
+export const policies = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsKeyPolicyNotPublic, kmsDeletionWindow, kmsKeyProtected];
+
+export const notDecidable: Record<string, string> = {
+  "KMS.3":
+    "Whether a key is pending deletion is account state at run time (ScheduleKeyDeletion), not a property of the program; at preview we check the proxies kms-key-deletion-window (BP.KMS.1) and kms-key-protected-in-prod (BP.KMS.2).",
+};

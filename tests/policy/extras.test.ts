@@ -1,0 +1,260 @@
+import { expect } from "chai";
+import type { Policy } from "@pulumi/policy";
+import * as zlib from "node:zlib";
+import * as extras from "../../policy-packs/aws-compliance/policies/extras";
+import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
+
+async function only(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
+  const vs = findings(await evaluate(policy, resources, config));
+  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
+  return vs[0]!.message;
+}
+
+async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
+  const vs = await evaluate(policy, resources, config);
+  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
+  expect(unknowns(vs)).to.have.length(1);
+  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
+}
+
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+
+describe("policy cloudhsm-cluster-multi-az (BP.CloudHSM.1)", () => {
+  const cluster = () => res("aws:cloudhsmv2/cluster:Cluster", { hsmType: "hsm2m.medium", subnetIds: ["subnet-a", "subnet-b"] }, { name: "keys" });
+  const hsm = (c: ReturnType<typeof cluster>, inputs: Record<string, unknown>, deps: Record<string, ReturnType<typeof cluster>[]> = {}) =>
+    res("aws:cloudhsmv2/hsm:Hsm", { clusterId: UNKNOWN, ...inputs }, { deps: { clusterId: [c], ...deps } });
+  it("passes two HSMs in two AZs (by AZ, or by subnet)", async () => {
+    const c = cluster();
+    expect(await evaluate(extras.cloudhsmMultiAz, [c, hsm(c, { availabilityZone: "eu-west-1a" }), hsm(c, { availabilityZone: "eu-west-1b" })])).to.deep.equal([]);
+    const sa = res("aws:ec2/subnet:Subnet", { availabilityZone: "eu-west-1a" }, { name: "a" });
+    const sb = res("aws:ec2/subnet:Subnet", { availabilityZone: "eu-west-1b" }, { name: "b" });
+    expect(await evaluate(extras.cloudhsmMultiAz, [c, sa, sb, hsm(c, { subnetId: UNKNOWN }, { subnetId: [sa] }), hsm(c, { subnetId: UNKNOWN }, { subnetId: [sb] })])).to.deep.equal([]);
+  });
+  it("fails a single HSM, and two HSMs in one AZ", async () => {
+    const c = cluster();
+    expect(await only(extras.cloudhsmMultiAz, [c, hsm(c, { availabilityZone: "eu-west-1a" })])).to.include("[BP.CloudHSM.1] keys (aws:cloudhsmv2/cluster:Cluster): has 1 HSM in 1 Availability Zone (needs 2 in 2)");
+    expect(await only(extras.cloudhsmMultiAz, [c, hsm(c, { availabilityZone: "eu-west-1a" }), hsm(c, { availabilityZone: "eu-west-1a" })])).to.include("has 2 HSMs in 1 Availability Zone");
+  });
+  it("reads the thresholds from config", async () => {
+    const c = cluster();
+    const two = [c, hsm(c, { availabilityZone: "eu-west-1a" }), hsm(c, { availabilityZone: "eu-west-1b" })];
+    expect(await only(extras.cloudhsmMultiAz, two, { minimumHsms: 3, minimumAvailabilityZones: 3 })).to.include("needs 3 in 3");
+  });
+  it("cannot decide an HSM whose AZ is unknown", async () => {
+    const c = cluster();
+    await undecided(extras.cloudhsmMultiAz, [c, hsm(c, { availabilityZone: UNKNOWN }), hsm(c, { availabilityZone: "eu-west-1b" })]);
+  });
+});
+
+describe("QuickSight policies (BP.QuickSight.1, BP.QuickSight.2)", () => {
+  const DS = "aws:quicksight/dataSource:DataSource";
+  const ds = (inputs: Record<string, unknown>) => res(DS, { dataSourceId: "sales", parameters: { rds: { database: "sales", instanceId: "db" } }, type: "RDS", ...inputs }, { name: "sales" });
+  it("quicksight-data-source-ssl: passes SSL, fails disableSsl, cannot decide unknown", async () => {
+    expect(await evaluate(extras.quicksightSsl, ds({}))).to.deep.equal([]);
+    expect(await only(extras.quicksightSsl, ds({ sslProperties: { disableSsl: true } }))).to.include("[BP.QuickSight.1] sales (aws:quicksight/dataSource:DataSource): connects to its data source without SSL");
+    await undecided(extras.quicksightSsl, ds({ sslProperties: { disableSsl: UNKNOWN } }));
+  });
+  it("quicksight-data-source-vpc-connection: requires a VPC connection for RDS/Redshift, by config", async () => {
+    expect(await evaluate(extras.quicksightVpcConnection, ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }))).to.deep.equal([]);
+    expect(await only(extras.quicksightVpcConnection, ds({}))).to.include("[BP.QuickSight.2] sales (aws:quicksight/dataSource:DataSource): reaches its RDS database over the public network");
+    expect(await evaluate(extras.quicksightVpcConnection, ds({ type: "ATHENA", parameters: { athena: { workGroup: "primary" } } }))).to.deep.equal([]);
+    expect(await evaluate(extras.quicksightVpcConnection, ds({}), { typesRequiringVpc: ["REDSHIFT"] })).to.deep.equal([]);
+    await undecided(extras.quicksightVpcConnection, ds({ type: UNKNOWN }));
+  });
+});
+
+describe("policy directconnect-connection-macsec (BP.DirectConnect.1)", () => {
+  const C = "aws:directconnect/connection:Connection";
+  const conn = (inputs: Record<string, unknown>) => res(C, { bandwidth: "10Gbps", location: "EqDC2", requestMacsec: true, encryptionMode: "must_encrypt", ...inputs }, { name: "dx" });
+  const key = (c: ReturnType<typeof conn>) => res("aws:directconnect/macsecKeyAssociation:MacsecKeyAssociation", { connectionId: UNKNOWN, secretArn: UNKNOWN }, { deps: { connectionId: [c] } });
+  it("passes a MACsec connection with a key (either spelling of the mode), and ignores 1Gbps ports", async () => {
+    const c = conn({});
+    expect(await evaluate(extras.directconnectMacsec, [c, key(c)])).to.deep.equal([]);
+    const camel = conn({ encryptionMode: "mustEncrypt" });
+    expect(await evaluate(extras.directconnectMacsec, [camel, key(camel)])).to.deep.equal([]);
+    expect(await evaluate(extras.directconnectMacsec, [conn({ bandwidth: "1Gbps", requestMacsec: false, encryptionMode: undefined })])).to.deep.equal([]);
+  });
+  it("fails a connection without MACsec, naming every gap", async () => {
+    const m = await only(extras.directconnectMacsec, [conn({ requestMacsec: undefined, encryptionMode: "should_encrypt" })]);
+    expect(m).to.include("[BP.DirectConnect.1] dx (aws:directconnect/connection:Connection): does not request MACsec (`requestMacsec`); has encryptionMode \"should_encrypt\"; has no aws.directconnect.MacsecKeyAssociation");
+  });
+  it("reads accepted modes and the key requirement from config", async () => {
+    expect(await evaluate(extras.directconnectMacsec, [conn({ encryptionMode: "should_encrypt" })], { encryptionModes: ["should_encrypt", "must_encrypt"], requireKeyAssociation: false })).to.deep.equal([]);
+  });
+  it("cannot decide an unknown flag", async () => {
+    const c = conn({ requestMacsec: UNKNOWN });
+    await undecided(extras.directconnectMacsec, [c, key(c)]);
+  });
+});
+
+describe("policy lambda-environment-no-plaintext-secrets (BP.SecretLeak.1)", () => {
+  const F = "aws:lambda/function:Function";
+  const fn = (variables: unknown) => res(F, { role: "arn:r", environment: { variables } }, { name: "api" });
+  it("passes references, flags and ordinary settings", async () => {
+    const vars = { DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:1:secret:db", TOKEN_TTL: "3600", API_KEY_PARAM: "/app/api-key", ENABLE_TOKEN_CACHE: "true", TABLE: "orders", DB_PASSWORD_SECRET_NAME: UNKNOWN, PASSWORD: "{{resolve:secretsmanager:db}}" };
+    expect(await evaluate(extras.lambdaEnvironmentNoSecrets, fn(vars))).to.deep.equal([]);
+  });
+  it("fails literal secrets, access key IDs and URLs with passwords, without echoing them", async () => {
+    const m = await only(extras.lambdaEnvironmentNoSecrets, fn({ DB_PASSWORD: "hunter2!", STRIPE_API_KEY: "sk_live_abc123", KEY: "AKIAIOSFODNN7EXAMPLE", DATABASE_URL: "postgres://app:s3cr3t@db:5432/app" }));
+    expect(m).to.include("[BP.SecretLeak.1] api (aws:lambda/function:Function): environment variables DB_PASSWORD holds a literal secret, STRIPE_API_KEY holds a literal secret, KEY holds an AWS access key ID, DATABASE_URL holds a URL with a password");
+    expect(m).to.not.include("hunter2");
+    expect(m).to.not.include("AKIAIOSFODNN7EXAMPLE");
+  });
+  it("takes allowed keys and patterns from config", async () => {
+    expect(await evaluate(extras.lambdaEnvironmentNoSecrets, fn({ CSRF_TOKEN_SALT: "static-salt" }), { allowedKeys: ["CSRF_TOKEN_SALT"] })).to.deep.equal([]);
+    expect(await only(extras.lambdaEnvironmentNoSecrets, fn({ SIGNING_SALT: "abcdef" }), { secretKeyPattern: "(salt)" })).to.include("SIGNING_SALT holds a literal secret");
+  });
+  it("cannot decide a secret-named variable whose value is unknown (e.g. a random password's result)", async () => {
+    await undecided(extras.lambdaEnvironmentNoSecrets, fn({ DB_PASSWORD: UNKNOWN }));
+    await undecided(extras.lambdaEnvironmentNoSecrets, res(F, { environment: { variables: UNKNOWN } }));
+  });
+});
+
+describe("policy ec2-user-data-no-plaintext-secrets (BP.SecretLeak.2)", () => {
+  const clean = "#!/bin/bash\nDB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nexport TOKEN=\"$TOKEN_FROM_SSM\"\nyum install -y nginx\n";
+  const leaky = "#!/bin/bash\nexport DB_PASSWORD=hunter2!\naws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE\nmysql --password=s3cr3tpw -h db\n";
+  const cases: [string, string, (s: string) => string][] = [
+    ["aws:ec2/instance:Instance", "userData", (s) => s],
+    ["aws:ec2/instance:Instance", "userDataBase64", b64],
+    ["aws:ec2/spotInstanceRequest:SpotInstanceRequest", "userData", (s) => s],
+    ["aws:ec2/launchConfiguration:LaunchConfiguration", "userDataBase64", b64],
+    ["aws:ec2/launchTemplate:LaunchTemplate", "userData", b64],
+    ["aws:ec2/launchTemplate:LaunchTemplate", "userData", (s) => zlib.gzipSync(Buffer.from(s)).toString("base64")],
+  ];
+  for (const [type, field, encode] of cases) {
+    it(`${type}.${field}: passes a script that fetches its secrets, fails one that embeds them`, async () => {
+      expect(await evaluate(extras.userDataNoSecrets, res(type, { [field]: encode(clean) }))).to.deep.equal([]);
+      const m = await only(extras.userDataNoSecrets, res(type, { [field]: encode(leaky) }, { name: "web" }));
+      expect(m).to.include(`[BP.SecretLeak.2] web (${type}): user data holds plaintext secrets: \`${field}\` line 2 assigns a literal value to DB_PASSWORD`);
+      expect(m).to.include("line 3 contains an AWS access key ID");
+      expect(m).to.include("line 4 assigns a literal value to password");
+      expect(m).to.not.include("hunter2");
+    });
+  }
+  it("finds cloud-config YAML passwords and private keys", async () => {
+    const yaml = "#cloud-config\nchpasswd:\n  list: |\n    root:x\nusers:\n  - name: app\n    passwd: \"$6$rounds=4096$abcdefgh\"\nwrite_files:\n  - content: |\n      -----BEGIN RSA PRIVATE KEY-----\n";
+    const m = await only(extras.userDataNoSecrets, res("aws:ec2/instance:Instance", { userData: yaml }));
+    expect(m).to.include("line 7 assigns a literal value to passwd");
+    expect(m).to.include("line 10 embeds a private key");
+  });
+  it("reads allowed keys from config", async () => {
+    expect(await evaluate(extras.userDataNoSecrets, res("aws:ec2/instance:Instance", { userData: "export BUILD_TOKEN=public-build-id\n" }), { allowedKeys: ["BUILD_TOKEN"] })).to.deep.equal([]);
+  });
+  it("cannot decide user data that is unknown at preview", async () => {
+    await undecided(extras.userDataNoSecrets, res("aws:ec2/instance:Instance", { userData: UNKNOWN }));
+  });
+});
+
+describe("policy stateful-resources-protected (BP.Data.1)", () => {
+  const prod = { environment: "prod", project: "bank" };
+  const table: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
+    ["aws:rds/cluster:Cluster", { deletionProtection: true }, { deletionProtection: false, skipFinalSnapshot: true }, "provider-side deletion protection is off (`deletionProtection`); `skipFinalSnapshot: true` loses the data"],
+    ["aws:rds/instance:Instance", { deletionProtection: true }, { deletionProtection: undefined }, "provider-side deletion protection is off (`deletionProtection`)"],
+    ["aws:dynamodb/table:Table", { deletionProtectionEnabled: true }, { deletionProtectionEnabled: false }, "(`deletionProtectionEnabled`)"],
+    ["aws:s3/bucket:Bucket", {}, { forceDestroy: true }, "`forceDestroy: true` deletes its contents"],
+    ["aws:s3/bucketV2:BucketV2", {}, { forceDestroy: true }, "`forceDestroy: true`"],
+    ["aws:efs/fileSystem:FileSystem", {}, {}, ""],
+    ["aws:kms/key:Key", {}, {}, ""],
+    ["aws:redshift/cluster:Cluster", {}, { skipFinalSnapshot: true }, "`skipFinalSnapshot: true`"],
+    ["aws:kinesis/stream:Stream", {}, {}, ""],
+    ["aws:backup/vault:Vault", {}, { forceDestroy: true }, "`forceDestroy: true`"],
+    ["aws:glacier/vault:Vault", {}, {}, ""],
+  ];
+  for (const [type, good, bad, text] of table) {
+    it(`${type}: passes when protected, fails when not`, async () => {
+      expect(await evaluate(extras.statefulResourcesProtected, res(type, { tags: prod, ...good }, { protect: true }))).to.deep.equal([]);
+      const m = await only(extras.statefulResourcesProtected, res(type, { tags: prod, ...good, ...bad }, { name: "data" }));
+      expect(m).to.include(`[BP.Data.1] data (${type}): is a prod `);
+      expect(m).to.include("it is not `protect`ed");
+      expect(m).to.include(text);
+      expect(m).to.include("`{ protect: true }` in the resource options");
+    });
+  }
+  it("ignores non-prod resources and takes the environment from config or the provider's default tags", async () => {
+    const dev = res("aws:dynamodb/table:Table", { tags: { environment: "dev" } });
+    expect(await evaluate(extras.statefulResourcesProtected, dev)).to.deep.equal([]);
+    expect(findings(await evaluate(extras.statefulResourcesProtected, dev, { environment: "prod" }))).to.have.length(1);
+    const provider = res("pulumi:providers:aws", { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { environment: "production" } }) });
+    const untagged = res("aws:dynamodb/table:Table", {}, { provider });
+    expect(findings(await evaluate(extras.statefulResourcesProtected, [provider, untagged]))).to.have.length(1);
+  });
+  it("cannot decide an unknown environment tag or flag", async () => {
+    await undecided(extras.statefulResourcesProtected, res("aws:rds/instance:Instance", { tags: { environment: UNKNOWN } }));
+    await undecided(extras.statefulResourcesProtected, res("aws:rds/instance:Instance", { tags: prod, deletionProtection: UNKNOWN }, { protect: true }));
+  });
+});
+
+describe("policy confidential-data-cmk (BP.Data.2)", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234";
+  const pci = { "data-classification": "internal", compliance: "fsbp pci-dss" };
+  const table: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
+    ["aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY } }, { serverSideEncryption: { enabled: true } }, "has no `serverSideEncryption.kmsKeyArn`"],
+    ["aws:rds/cluster:Cluster", { kmsKeyId: UNKNOWN }, { kmsKeyId: "alias/aws/rds" }, "uses the AWS managed key alias/aws/rds"],
+    ["aws:rds/instance:Instance", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:efs/fileSystem:FileSystem", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: KEY }, { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" }, "uses the AWS managed key"],
+    ["aws:sqs/queue:Queue", { kmsMasterKeyId: KEY }, { sqsManagedSseEnabled: true }, "has no `kmsMasterKeyId`"],
+    ["aws:sns/topic:Topic", { kmsMasterKeyId: KEY }, { kmsMasterKeyId: "arn:aws:kms:eu-west-1:1:alias/aws/sns" }, "uses the AWS managed key"],
+    ["aws:redshift/cluster:Cluster", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:cloudwatch/logGroup:LogGroup", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:secretsmanager/secret:Secret", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:ebs/volume:Volume", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
+    ["aws:backup/vault:Vault", { kmsKeyArn: KEY }, {}, "has no `kmsKeyArn`"],
+  ];
+  for (const [type, good, bad, text] of table) {
+    it(`${type}: passes with a customer managed key, fails without`, async () => {
+      expect(await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good }))).to.deep.equal([]);
+      const m = await only(extras.confidentialDataCmk, res(type, { tags: pci, ...bad }, { name: "store" }));
+      expect(m).to.include(`[BP.Data.2] store (${type}): is a `);
+      expect(m).to.include("holding pci-dss data but");
+      expect(m).to.include(text);
+    });
+  }
+  it("S3: accepts the inline SSE block or a side configuration (both tokens), joined by dependency", async () => {
+    const sse = (kmsMasterKeyId?: string) => ({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", ...(kmsMasterKeyId ? { kmsMasterKeyId } : {}) } }] });
+    const inline = res("aws:s3/bucket:Bucket", { tags: { "data-classification": "restricted" }, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } } } });
+    expect(await evaluate(extras.confidentialDataCmk, inline)).to.deep.equal([]);
+    for (const t of ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]) {
+      const b = res("aws:s3/bucketV2:BucketV2", { tags: { "data-classification": "confidential" } }, { name: "phi" });
+      expect(await evaluate(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b] } })]), t).to.deep.equal([]);
+      expect(await only(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse() }, { deps: { bucket: [b] } })])).to.include("encrypts with SSE-KMS but not with a customer managed key");
+    }
+    const plain = res("aws:s3/bucket:Bucket", { tags: { "data-classification": "confidential" } }, { name: "plain" });
+    expect(await only(extras.confidentialDataCmk, plain)).to.include("[BP.Data.2] plain (aws:s3/bucket:Bucket): is a S3 bucket holding data-classification=confidential data but is not encrypted with SSE-KMS");
+  });
+  it("ignores data that is neither confidential nor regulated, and reads the triggers from config", async () => {
+    const internal = res("aws:sqs/queue:Queue", { tags: { "data-classification": "internal", compliance: "none" } });
+    expect(await evaluate(extras.confidentialDataCmk, internal)).to.deep.equal([]);
+    expect(findings(await evaluate(extras.confidentialDataCmk, internal, { confidentialClassifications: ["internal"] }))).to.have.length(1);
+    const pciQueue = res("aws:sqs/queue:Queue", { tags: pci });
+    expect(await evaluate(extras.confidentialDataCmk, pciQueue, { regulatedCompliance: ["hipaa"] })).to.deep.equal([]);
+  });
+  it("cannot decide unknown tags or an unknown encryption flag", async () => {
+    await undecided(extras.confidentialDataCmk, res("aws:sqs/queue:Queue", { tags: UNKNOWN }));
+    await undecided(extras.confidentialDataCmk, res("aws:dynamodb/table:Table", { tags: pci, serverSideEncryption: { enabled: UNKNOWN } }));
+  });
+});
+
+describe("policy s3-deprecated-v2-tokens (BP.Hygiene.1)", () => {
+  it("notes every deprecated *V2 token (advisory) with its v7 replacement, and leaves v7 tokens alone", async () => {
+    const vs = findings(await evaluate(extras.s3DeprecatedV2Tokens, res("aws:s3/bucketVersioningV2:BucketVersioningV2", {}, { name: "ver" })));
+    expect(vs).to.have.length(1);
+    expect(vs[0]!.enforcementLevel).to.equal("advisory");
+    expect(vs[0]!.message).to.include("[BP.Hygiene.1] ver (aws:s3/bucketVersioningV2:BucketVersioningV2): uses the deprecated token aws:s3/bucketVersioningV2:BucketVersioningV2. Fix: use aws:s3/bucketVersioning:BucketVersioning (aws.s3.BucketVersioning)");
+    expect(await evaluate(extras.s3DeprecatedV2Tokens, res("aws:s3/bucketVersioning:BucketVersioning", {}))).to.deep.equal([]);
+  });
+  it("covers all eleven V2 tokens", async () => {
+    let n = 0;
+    for (const t of ["BucketV2", "BucketAclV2", "BucketVersioningV2", "BucketLoggingV2", "BucketServerSideEncryptionConfigurationV2", "BucketLifecycleConfigurationV2", "BucketObjectLockConfigurationV2", "BucketCorsConfigurationV2", "BucketWebsiteConfigurationV2", "BucketAccelerateConfigurationV2", "BucketRequestPaymentConfigurationV2"]) {
+      const type = `aws:s3/${t[0]!.toLowerCase()}${t.slice(1)}:${t}`;
+      n += findings(await evaluate(extras.s3DeprecatedV2Tokens, res(type, {}))).length;
+    }
+    expect(n).to.equal(11);
+  });
+});
+
+describe("extras.ts exports", () => {
+  it("exports unique policy names", () => {
+    expect(new Set(extras.policies.map((p) => p.name)).size).to.equal(extras.policies.length);
+  });
+});

@@ -1,0 +1,282 @@
+import { expect } from "chai";
+import type { Policy } from "@pulumi/policy";
+import * as iam from "../../policy-packs/aws-compliance/policies/identity-iam";
+import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
+
+const doc = (...Statement: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement });
+const admin = { Sid: "Admin", Effect: "Allow", Action: "*", Resource: "*" };
+const readBucket = { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" };
+
+async function only(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
+  const vs = findings(await evaluate(policy, resources, config));
+  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
+  return vs[0]!.message;
+}
+
+async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
+  const vs = await evaluate(policy, resources, config);
+  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
+  expect(unknowns(vs)).to.have.length.at.least(1);
+  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
+}
+
+/** The ways an identity policy document reaches a program: as JSON text or an object, on each token. */
+const carriers: { type: string; build: (d: unknown) => Record<string, unknown> }[] = [
+  { type: "aws:iam/policy:Policy", build: (d) => ({ policy: JSON.stringify(d) }) },
+  { type: "aws:iam/policy:Policy", build: (d) => ({ policy: d }) },
+  { type: "aws:iam/rolePolicy:RolePolicy", build: (d) => ({ role: "app", policy: JSON.stringify(d) }) },
+  { type: "aws:iam/userPolicy:UserPolicy", build: (d) => ({ user: "bob", policy: d }) },
+  { type: "aws:iam/groupPolicy:GroupPolicy", build: (d) => ({ group: "ops", policy: JSON.stringify(d) }) },
+  { type: "aws:iam/role:Role", build: (d) => ({ assumeRolePolicy: "{}", inlinePolicies: [{ name: "inline", policy: JSON.stringify(d) }] }) },
+];
+
+describe("policy iam-policy-no-admin-access (IAM.1)", () => {
+  for (const c of carriers) {
+    it(`${c.type}: passes least privilege, fails "*" on "*"`, async () => {
+      expect(await evaluate(iam.iamNoAdminPolicies, res(c.type, c.build(doc(readBucket))))).to.deep.equal([]);
+      const m = await only(iam.iamNoAdminPolicies, res(c.type, c.build(doc(readBucket, admin)), { name: "p" }));
+      expect(m).to.include(`[IAM.1] p (${c.type}): `);
+      expect(m).to.include("statement \"Admin\" allows \"*\" on \"*\" (full administrative access)");
+    });
+  }
+  it("accepts Action and Resource as arrays and \"*:*\"", async () => {
+    expect(await only(iam.iamNoAdminPolicies, res("aws:iam/policy:Policy", { policy: doc({ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }) }))).to.include("Statement[0] allows");
+  });
+  it("ignores Deny statements", async () => {
+    expect(await evaluate(iam.iamNoAdminPolicies, res("aws:iam/policy:Policy", { policy: doc({ ...admin, Effect: "Deny" }) }))).to.deep.equal([]);
+  });
+  it("cannot decide an unknown document, or \"*\" on an unknown resource", async () => {
+    await undecided(iam.iamNoAdminPolicies, res("aws:iam/policy:Policy", { policy: UNKNOWN }));
+    await undecided(iam.iamNoAdminPolicies, res("aws:iam/policy:Policy", { policy: doc({ Effect: "Allow", Action: "*", Resource: UNKNOWN }) }));
+    await undecided(iam.iamNoAdminPolicies, res("aws:iam/role:Role", { inlinePolicies: UNKNOWN }));
+  });
+});
+
+describe("policy iam-policy-no-wildcard-actions (BP.IAM.1)", () => {
+  it("fails \"*\" on a narrow resource and Allow + NotAction, passes named actions", async () => {
+    expect(await evaluate(iam.iamNoWildcardActions, res("aws:iam/rolePolicy:RolePolicy", { policy: doc(readBucket) }))).to.deep.equal([]);
+    const m = await only(iam.iamNoWildcardActions, res("aws:iam/rolePolicy:RolePolicy", { policy: JSON.stringify(doc({ Effect: "Allow", Action: "*", Resource: "arn:aws:s3:::data" }, { Effect: "Allow", NotAction: "iam:*", Resource: "*" })) }, { name: "rp" }));
+    expect(m).to.include("[BP.IAM.1] rp (aws:iam/rolePolicy:RolePolicy): policy Statement[0] allows every action (\"*\"); policy Statement[1] is an Allow with NotAction (iam:*)");
+  });
+  it("cannot decide an unknown document", async () => {
+    await undecided(iam.iamNoWildcardActions, res("aws:iam/userPolicy:UserPolicy", { policy: UNKNOWN }));
+  });
+});
+
+describe("policy iam-policy-no-service-wildcard-actions (IAM.21) and iam-inline-policy-no-service-wildcard-actions (BP.IAM.2)", () => {
+  const s3All = { Sid: "S3", Effect: "Allow", Action: ["s3:*", "logs:*"], Resource: "*" };
+  it("IAM.21 fails service wildcards in customer managed policies, and takes exceptions from config", async () => {
+    expect(await evaluate(iam.iamNoServiceWildcards, res("aws:iam/policy:Policy", { policy: doc(readBucket) }))).to.deep.equal([]);
+    const m = await only(iam.iamNoServiceWildcards, res("aws:iam/policy:Policy", { policy: JSON.stringify(doc(s3All)) }, { name: "mp" }));
+    expect(m).to.include("[IAM.21] mp (aws:iam/policy:Policy): policy statement \"S3\" allows every action of a service (s3:*, logs:*)");
+    expect(await only(iam.iamNoServiceWildcards, res("aws:iam/policy:Policy", { policy: doc(s3All) }), { exceptionActions: ["logs:*"] })).to.include("(s3:*)");
+    expect(await evaluate(iam.iamNoServiceWildcards, res("aws:iam/rolePolicy:RolePolicy", { policy: doc(s3All) }))).to.deep.equal([]);
+  });
+  it("BP.IAM.2 covers inline policies (RolePolicy, UserPolicy, GroupPolicy, Role inlinePolicies) only", async () => {
+    for (const c of carriers.filter((x) => x.type !== "aws:iam/policy:Policy")) {
+      expect(await only(iam.iamInlineNoServiceWildcards, res(c.type, c.build(doc(s3All))))).to.include("[BP.IAM.2]");
+    }
+    expect(await evaluate(iam.iamInlineNoServiceWildcards, res("aws:iam/policy:Policy", { policy: doc(s3All) }))).to.deep.equal([]);
+    expect(await evaluate(iam.iamInlineNoServiceWildcards, res("aws:iam/rolePolicy:RolePolicy", { policy: doc(s3All) }), { exceptionActions: ["s3:*", "LOGS:*"] })).to.deep.equal([]);
+  });
+  it("cannot decide an unknown document", async () => {
+    await undecided(iam.iamNoServiceWildcards, res("aws:iam/policy:Policy", { policy: UNKNOWN }));
+  });
+});
+
+describe("policy iam-user-no-attached-policies (IAM.2)", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["aws:iam/userPolicy:UserPolicy", { user: "bob", policy: "{}" }, "is an inline policy on user \"bob\""],
+    ["aws:iam/userPolicyAttachment:UserPolicyAttachment", { user: "bob", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, "attaches a managed policy to user \"bob\""],
+    ["aws:iam/policyAttachment:PolicyAttachment", { users: ["bob", "eve"], policyArn: "arn:x" }, "attaches policy to 2 users"],
+    ["aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive", { userName: "bob", policyArns: ["arn:x"] }, "attaches managed policies to user \"bob\""],
+    ["aws:iam/userPoliciesExclusive:UserPoliciesExclusive", { userName: "bob", policyNames: ["p"] }, "keeps inline policies on user \"bob\""],
+  ];
+  for (const [type, inputs, text] of cases) {
+    it(`fails ${type}`, async () => {
+      expect(await only(iam.iamUserNoPolicies, res(type, inputs, { name: "u" }))).to.include(`[IAM.2] u (${type}): ${text}`);
+    });
+  }
+  it("passes attachments to groups and roles, and empty exclusive lists", async () => {
+    expect(await evaluate(iam.iamUserNoPolicies, res("aws:iam/policyAttachment:PolicyAttachment", { roles: ["r"], groups: ["g"], policyArn: "arn:x" }))).to.deep.equal([]);
+    expect(await evaluate(iam.iamUserNoPolicies, res("aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive", { userName: "bob", policyArns: [] }))).to.deep.equal([]);
+  });
+  it("cannot decide unknown users of a PolicyAttachment", async () => {
+    await undecided(iam.iamUserNoPolicies, res("aws:iam/policyAttachment:PolicyAttachment", { users: UNKNOWN, policyArn: "arn:x" }));
+  });
+});
+
+describe("password policy policies (IAM.7, IAM.10-IAM.17)", () => {
+  const PP = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy";
+  const strong = { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireSymbols: true, requireNumbers: true, minimumPasswordLength: 14, passwordReusePrevention: 24, maxPasswordAge: 90 };
+  const table: { policy: Policy; control: string; weaken: Record<string, unknown>; expect: string; config?: [Record<string, unknown>, Record<string, unknown>] }[] = [
+    { policy: iam.iamPasswordPolicyStrong, control: "IAM.7", weaken: { requireSymbols: false, minimumPasswordLength: 6 }, expect: "`requireSymbols` is not true, `minimumPasswordLength` is 6 (needs 8 or more)", config: [{ minimumPasswordLength: 10 }, { minimumPasswordLength: 16 }] },
+    { policy: iam.iamPasswordPolicyPci, control: "IAM.10", weaken: { maxPasswordAge: undefined }, expect: "`maxPasswordAge` is unset (passwords never expire) (needs 1 to 90 days)", config: [{ maxPasswordAge: 120 }, { maxPasswordAge: 180 }] },
+    { policy: iam.iamPasswordUppercase, control: "IAM.11", weaken: { requireUppercaseCharacters: undefined }, expect: "`requireUppercaseCharacters` is not true" },
+    { policy: iam.iamPasswordLowercase, control: "IAM.12", weaken: { requireLowercaseCharacters: false }, expect: "`requireLowercaseCharacters` is not true" },
+    { policy: iam.iamPasswordSymbols, control: "IAM.13", weaken: { requireSymbols: false }, expect: "`requireSymbols` is not true" },
+    { policy: iam.iamPasswordNumbers, control: "IAM.14", weaken: { requireNumbers: false }, expect: "`requireNumbers` is not true" },
+    { policy: iam.iamPasswordLength, control: "IAM.15", weaken: { minimumPasswordLength: undefined }, expect: "`minimumPasswordLength` is 6 (needs 14 or more)", config: [{ minimumPasswordLength: 12 }, { minimumPasswordLength: 10 }] },
+    { policy: iam.iamPasswordReuse, control: "IAM.16", weaken: { passwordReusePrevention: 5 }, expect: "`passwordReusePrevention` is 5 (needs 24 or more)", config: [{ passwordReusePrevention: 10 }, { passwordReusePrevention: 4 }] },
+    { policy: iam.iamPasswordExpiry, control: "IAM.17", weaken: { maxPasswordAge: 365 }, expect: "`maxPasswordAge` is 365 (needs 1 to 90 days)", config: [{ maxPasswordAge: 200 }, { maxPasswordAge: 400 }] },
+  ];
+  for (const t of table) {
+    describe(`policy ${t.policy.name} (${t.control})`, () => {
+      it("passes a strong policy and fails a weak one, naming the settings", async () => {
+        expect(await evaluate(t.policy, res(PP, strong))).to.deep.equal([]);
+        const m = await only(t.policy, res(PP, { ...strong, ...t.weaken }, { name: "account" }));
+        expect(m).to.include(`[${t.control}] account (${PP}): the account password policy is weak: ${t.expect}`);
+      });
+      if (t.config) {
+        it("reads its threshold from config", async () => {
+          const [p, c] = t.config!;
+          const r = res(PP, { ...strong, ...p });
+          const before = findings(await evaluate(t.policy, r)).length;
+          const after = findings(await evaluate(t.policy, r, c)).length;
+          expect(before + after, "config flips the verdict").to.equal(1);
+        });
+      }
+      it("cannot decide unknown settings", async () => {
+        const unknownAll = Object.fromEntries(Object.keys(strong).map((k) => [k, UNKNOWN]));
+        await undecided(t.policy, res(PP, unknownAll));
+      });
+    });
+  }
+});
+
+describe("policy iam-role-trust-no-public-principal (BP.IAM.3)", () => {
+  const ROLE = "aws:iam/role:Role";
+  const trust = (...s: Record<string, unknown>[]) => JSON.stringify(doc(...s));
+  it("passes service and account principals, and a public principal scoped by org", async () => {
+    expect(await evaluate(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: trust({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) }))).to.deep.equal([]);
+    const scoped = { Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-123" } } };
+    expect(await evaluate(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: doc(scoped) }))).to.deep.equal([]);
+  });
+  it("fails Principal \"*\" (string or AWS array, string or object document)", async () => {
+    const m = await only(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: trust({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }) }, { name: "r" }));
+    expect(m).to.include("[BP.IAM.3] r (aws:iam/role:Role): trust policy statement \"Open\" lets any AWS principal (\"*\") assume the role");
+    expect(await only(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1:root", "*"] }, Action: "sts:AssumeRole" }) }))).to.include("aws:PrincipalOrgID");
+  });
+  it("cannot decide an unknown trust policy", async () => {
+    await undecided(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: UNKNOWN }));
+  });
+});
+
+describe("policy iam-github-oidc-trust-pinned (BP.IAM.4)", () => {
+  const ROLE = "aws:iam/role:Role";
+  const gh = (condition?: Record<string, unknown>, federated: unknown = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com") =>
+    res(ROLE, { assumeRolePolicy: JSON.stringify(doc({ Sid: "GitHub", Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity", ...(condition ? { Condition: condition } : {}) })) }, { name: "deploy" });
+  const aud = { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" };
+  it("passes a role pinned to a repository (StringEquals or StringLike with a ref wildcard)", async () => {
+    expect(await evaluate(iam.iamGithubOidcPinned, gh({ StringEquals: { ...aud, "token.actions.githubusercontent.com:sub": "repo:acme/shop:environment:prod" } }))).to.deep.equal([]);
+    expect(await evaluate(iam.iamGithubOidcPinned, gh({ StringEquals: aud, StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/shop:ref:refs/heads/*"] } }))).to.deep.equal([]);
+  });
+  it("fails a role without a sub condition, or with \"*\", \"repo:*/*\" or an org-wide subject", async () => {
+    expect(await only(iam.iamGithubOidcPinned, gh({ StringEquals: aud }))).to.include("[BP.IAM.4] deploy (aws:iam/role:Role): statement \"GitHub\" trusts GitHub Actions OIDC without a condition on token.actions.githubusercontent.com:sub");
+    for (const sub of ["*", "repo:*/*", "repo:acme/*"]) {
+      expect(await only(iam.iamGithubOidcPinned, gh({ StringLike: { "token.actions.githubusercontent.com:sub": sub } }))).to.include(`accepts GitHub subject "${sub}"`);
+    }
+  });
+  it("accepts an org-wide subject when config allows it", async () => {
+    expect(await evaluate(iam.iamGithubOidcPinned, gh({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" } }), { allowOrgWideSubjects: true })).to.deep.equal([]);
+    expect(findings(await evaluate(iam.iamGithubOidcPinned, gh({ StringLike: { "token.actions.githubusercontent.com:sub": "repo:*/*" } }), { allowOrgWideSubjects: true }))).to.have.length(1);
+  });
+  it("ignores other federated principals", async () => {
+    const eks = res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "arn:aws:iam::1:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X" }, Action: "sts:AssumeRoleWithWebIdentity" }) });
+    expect(await evaluate(iam.iamGithubOidcPinned, eks)).to.deep.equal([]);
+  });
+  it("cannot decide an unknown subject, or an unknown provider with no sub condition", async () => {
+    await undecided(iam.iamGithubOidcPinned, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "arn:x/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": UNKNOWN } } }) }));
+    await undecided(iam.iamGithubOidcPinned, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: UNKNOWN }, Action: "sts:AssumeRoleWithWebIdentity" }) }));
+  });
+});
+
+describe("policy iam-resource-policy-no-public-principal (BP.IAM.5)", () => {
+  const open = { Sid: "Public", Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" };
+  const scoped = { ...open, Sid: "FromTopic", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:1:topic" } } };
+  const carriersR: [string, string][] = [
+    ["aws:s3/bucket:Bucket", "policy"],
+    ["aws:s3/bucketV2:BucketV2", "policy"],
+    ["aws:s3/bucketPolicy:BucketPolicy", "policy"],
+    ["aws:kms/key:Key", "policy"],
+    ["aws:kms/keyPolicy:KeyPolicy", "policy"],
+    ["aws:sqs/queue:Queue", "policy"],
+    ["aws:sqs/queuePolicy:QueuePolicy", "policy"],
+    ["aws:sns/topic:Topic", "policy"],
+    ["aws:sns/topicPolicy:TopicPolicy", "policy"],
+    ["aws:secretsmanager/secret:Secret", "policy"],
+    ["aws:secretsmanager/secretPolicy:SecretPolicy", "policy"],
+    ["aws:ecr/repositoryPolicy:RepositoryPolicy", "policy"],
+    ["aws:ecr/registryPolicy:RegistryPolicy", "policy"],
+    ["aws:backup/vaultPolicy:VaultPolicy", "policy"],
+    ["aws:efs/fileSystemPolicy:FileSystemPolicy", "policy"],
+    ["aws:lambda/resourcePolicy:ResourcePolicy", "policy"],
+    ["aws:dynamodb/resourcePolicy:ResourcePolicy", "policy"],
+    ["aws:kinesis/resourcePolicy:ResourcePolicy", "policy"],
+    ["aws:glacier/vault:Vault", "accessPolicy"],
+  ];
+  for (const [type, prop] of carriersR) {
+    it(`${type}.${prop}: fails a public statement, passes a scoped one`, async () => {
+      const m = await only(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: JSON.stringify(doc(open)) }, { name: "rp" }));
+      expect(m).to.include(`[BP.IAM.5] rp (${type}): its \`${prop}\` allows any principal ("*") without a scoping condition: statement "Public" (sqs:SendMessage)`);
+      expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: doc(scoped) }))).to.deep.equal([]);
+    });
+  }
+  it("fails a public aws.lambda.Permission and passes one scoped by sourceArn (even unknown)", async () => {
+    const P = "aws:lambda/permission:Permission";
+    expect(await only(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*" }, { name: "perm" }))).to.include("[BP.IAM.5] perm (aws:lambda/permission:Permission): lets any principal (\"*\") invoke the function");
+    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*", sourceArn: UNKNOWN }))).to.deep.equal([]);
+    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com" }))).to.deep.equal([]);
+  });
+  it("cannot decide an unknown document or principal", async () => {
+    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:sqs/queuePolicy:QueuePolicy", { policy: UNKNOWN, queueUrl: UNKNOWN }));
+    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:lambda/permission:Permission", { principal: UNKNOWN }));
+  });
+});
+
+describe("policy iam-no-user-access-keys (BP.IAM.6)", () => {
+  it("fails every access key and leaves users alone", async () => {
+    expect(await only(iam.iamNoAccessKeys, res("aws:iam/accessKey:AccessKey", { user: "ci" }, { name: "key" }))).to.include("[BP.IAM.6] key (aws:iam/accessKey:AccessKey): creates a long-lived access key for user \"ci\"");
+    expect(await evaluate(iam.iamNoAccessKeys, res("aws:iam/user:User", { name: "ci" }))).to.deep.equal([]);
+  });
+  it("can be exempted with a reason", async () => {
+    const vs = await evaluate(iam.iamNoAccessKeys, res("aws:iam/accessKey:AccessKey", { user: "legacy" }, { name: "key" }), { exemptions: [{ resource: "key", reason: "on-prem backup agent without role support, ticket SEC-12", expires: "2999-01-01" }] });
+    expect(findings(vs)).to.deep.equal([]);
+  });
+});
+
+describe("policy iam-no-privileged-managed-policy-attachment (BP.IAM.7)", () => {
+  const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
+  it("fails AdministratorAccess on each attachment kind (incl. other partitions and role managedPolicyArns)", async () => {
+    const kinds: [string, Record<string, unknown>][] = [
+      ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: ADMIN }],
+      ["aws:iam/groupPolicyAttachment:GroupPolicyAttachment", { group: "g", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" }],
+      ["aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/IAMFullAccess"] }],
+      ["aws:iam/role:Role", { assumeRolePolicy: "{}", managedPolicyArns: [ADMIN] }],
+    ];
+    for (const [type, inputs] of kinds) {
+      expect(await only(iam.iamNoPrivilegedManagedPolicies, res(type, inputs, { name: "att" })), type).to.match(/\[BP.IAM.7\] att \(.*\): attaches the AWS managed (AdministratorAccess|IAMFullAccess) policy/);
+    }
+  });
+  it("passes other managed policies and stack policies (unknown ARN from an aws.iam.Policy)", async () => {
+    expect(await evaluate(iam.iamNoPrivilegedManagedPolicies, res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }))).to.deep.equal([]);
+    const p = res("aws:iam/policy:Policy", { policy: "{}" });
+    expect(await evaluate(iam.iamNoPrivilegedManagedPolicies, [p, res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: UNKNOWN }, { deps: { policyArn: [p] } })])).to.deep.equal([]);
+  });
+  it("reads the forbidden list from config", async () => {
+    const r = res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/PowerUserAccess" });
+    expect(await evaluate(iam.iamNoPrivilegedManagedPolicies, r)).to.deep.equal([]);
+    expect(findings(await evaluate(iam.iamNoPrivilegedManagedPolicies, r, { forbiddenPolicies: ["PowerUserAccess"] }))).to.have.length(1);
+  });
+  it("cannot decide an unknown ARN that does not come from a policy of the stack", async () => {
+    await undecided(iam.iamNoPrivilegedManagedPolicies, res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: UNKNOWN }));
+  });
+});
+
+describe("identity-iam.ts exports", () => {
+  it("lists runtime-only IAM controls as not decidable, with reasons", () => {
+    expect(Object.keys(iam.notDecidable).sort()).to.deep.equal(["IAM.19", "IAM.22", "IAM.3", "IAM.4", "IAM.5", "IAM.6", "IAM.8", "IAM.9"]);
+    for (const why of Object.values(iam.notDecidable)) expect(why.length).to.be.greaterThan(20);
+    expect(new Set(iam.policies.map((p) => p.name)).size).to.equal(iam.policies.length);
+  });
+});

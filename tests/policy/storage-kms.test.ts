@@ -1,0 +1,102 @@
+import * as kms from "../../policy-packs/aws-compliance/policies/storage-kms";
+import { res, UNKNOWN } from "../helpers/policy";
+import { expectFail, expectPass, expectUnknown } from "./storage-helpers";
+
+const KEY = "aws:kms/key:Key";
+const doc = (...Statement: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement });
+
+describe("policy kms-iam-policy-no-decrypt-all-keys (KMS.1)", () => {
+  const P = "aws:iam/policy:Policy";
+  it("passes decryption scoped to key arns, and other actions on *", async () => {
+    await expectPass(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: JSON.stringify(doc({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: "arn:aws:kms:us-east-1:1:key/abc" })) }));
+    await expectPass(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: doc({ Effect: "Allow", Action: "kms:ListKeys", Resource: "*" }) }));
+    await expectPass(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: doc({ Effect: "Deny", Action: "kms:*", Resource: "*" }) }));
+  });
+  const bad: [string, Record<string, unknown>, string][] = [
+    ["kms:Decrypt on * (JSON string)", { Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }, "allows kms:Decrypt on all KMS keys"],
+    ["kms:* on key/* (object)", { Sid: "All", Effect: "Allow", Action: ["kms:*"], Resource: ["arn:aws:kms:*:111122223333:key/*"] }, "allows kms:Decrypt, kms:ReEncryptFrom on all KMS keys (statement All)"],
+    ["kms:ReEncrypt* on *", { Effect: "Allow", Action: "kms:ReEncrypt*", Resource: "*" }, "allows kms:ReEncryptFrom on all KMS keys"],
+    ["NotAction that leaves decrypt", { Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }, "allows kms:Decrypt, kms:ReEncryptFrom"],
+  ];
+  bad.forEach(([title, stmt, expected], i) => {
+    it(`fails ${title}`, () =>
+      expectFail(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: i % 2 === 0 ? JSON.stringify(doc(stmt)) : doc(stmt) }, { name: "app" }), [`[KMS.1] app (${P}): the policy ${expected}`, "Fix: replace `Resource: \"*\"` with the arns"]));
+  });
+  it("reads the blocked actions from config", async () => {
+    const p = res(P, { policy: doc({ Effect: "Allow", Action: "kms:GenerateDataKey", Resource: "*" }) }, { name: "app" });
+    await expectPass(kms.kmsIamPolicyDecryptAllKeys, p);
+    await expectFail(kms.kmsIamPolicyDecryptAllKeys, p, ["allows kms:GenerateDataKey"], { blockedActions: ["kms:Decrypt", "kms:GenerateDataKey"] });
+  });
+  it("cannot run during preview with an unknown document or Resource", async () => {
+    await expectUnknown(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: UNKNOWN }));
+    await expectUnknown(kms.kmsIamPolicyDecryptAllKeys, res(P, { policy: doc({ Effect: "Allow", Action: "kms:Decrypt", Resource: UNKNOWN }) }));
+  });
+});
+
+describe("policy kms-iam-inline-policy-no-decrypt-all-keys (KMS.2)", () => {
+  const all = doc({ Effect: "Allow", Action: ["kms:Decrypt", "s3:GetObject"], Resource: "*" });
+  for (const [type, extra] of [
+    ["aws:iam/rolePolicy:RolePolicy", { role: "r" }],
+    ["aws:iam/userPolicy:UserPolicy", { user: "u" }],
+    ["aws:iam/groupPolicy:GroupPolicy", { group: "g" }],
+  ] as const) {
+    it(`fails a ${type.split(":").pop()} allowing kms:Decrypt on *, passes a scoped one, and cannot decide an unknown Resource`, async () => {
+      await expectFail(kms.kmsIamInlinePolicyDecryptAllKeys, res(type, { ...extra, policy: JSON.stringify(all) }, { name: "inline" }), [`[KMS.2] inline (${type}): the inline policy allows kms:Decrypt on all KMS keys`]);
+      await expectUnknown(kms.kmsIamInlinePolicyDecryptAllKeys, res(type, { ...extra, policy: doc({ Effect: "Allow", Action: "kms:Decrypt", Resource: UNKNOWN }) }));
+      await expectPass(kms.kmsIamInlinePolicyDecryptAllKeys, res(type, { ...extra, policy: doc({ Effect: "Allow", Action: "kms:Decrypt", Resource: "arn:aws:kms:us-east-1:1:key/k" }) }));
+    });
+  }
+  it("reads aws.iam.Role inlinePolicies", async () => {
+    const role = (policies: unknown) => res("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: policies }, { name: "app" });
+    await expectFail(kms.kmsIamInlinePolicyDecryptAllKeys, role([{ name: "read", policy: JSON.stringify(all) }]), ["[KMS.2] app (aws:iam/role:Role): inline policy read allows kms:Decrypt on all KMS keys"]);
+    await expectPass(kms.kmsIamInlinePolicyDecryptAllKeys, role([{ name: "none", policy: JSON.stringify(doc({ Effect: "Allow", Action: "s3:*", Resource: "*" })) }, {}]));
+    await expectPass(kms.kmsIamInlinePolicyDecryptAllKeys, res("aws:iam/role:Role", { assumeRolePolicy: "{}" }));
+  });
+  it("reads the blocked actions from config", () =>
+    expectPass(kms.kmsIamInlinePolicyDecryptAllKeys, res("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: all }), { blockedActions: ["kms:ReEncryptFrom"] }));
+  it("cannot decide a policy unknown at preview", async () => {
+    await expectUnknown(kms.kmsIamInlinePolicyDecryptAllKeys, res("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: UNKNOWN }));
+    await expectUnknown(kms.kmsIamInlinePolicyDecryptAllKeys, res("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: [{ name: "x", policy: UNKNOWN }] }));
+  });
+});
+
+describe("policy kms-key-policy-not-public (KMS.5)", () => {
+  const root = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" };
+  it("passes the default policy, an account-scoped policy and a conditioned \"*\"", async () => {
+    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, {}));
+    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, { policy: JSON.stringify(doc(root)) }));
+    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, { policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:CallerAccount": "111122223333" } } })) }));
+  });
+  for (const type of ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]) {
+    it(`fails Principal "*" without a condition on ${type.split(":").pop()}`, () =>
+      expectFail(kms.kmsKeyPolicyNotPublic, res(type, { keyId: "k", primaryKeyArn: "a", policy: JSON.stringify(doc(root, { Sid: "Open", Effect: "Allow", Principal: "*", Action: ["kms:Decrypt"], Resource: "*" })) }, { name: "data" }), [
+        `[KMS.5] data (${type}): the key policy allows kms:Decrypt to any principal without a scoping condition (statement Open)`,
+        "`kms:CallerAccount`",
+      ]));
+  }
+  it("cannot decide a principal unknown at preview", () =>
+    expectUnknown(kms.kmsKeyPolicyNotPublic, res("aws:kms/keyPolicy:KeyPolicy", { keyId: "k", policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: UNKNOWN }, Action: "kms:*", Resource: "*" })) })));
+});
+
+describe("policy kms-key-deletion-window (BP.KMS.1)", () => {
+  it("passes the 30-day default and 30", async () => {
+    await expectPass(kms.kmsDeletionWindow, res(KEY, {}));
+    await expectPass(kms.kmsDeletionWindow, res("aws:kms/replicaKey:ReplicaKey", { primaryKeyArn: "a", deletionWindowInDays: 30 }));
+  });
+  it("fails a short window", () =>
+    expectFail(kms.kmsDeletionWindow, res(KEY, { deletionWindowInDays: 7 }, { name: "data" }), [`[BP.KMS.1] data (${KEY}): the deletion window is 7 days, below the required 30. Fix: set \`deletionWindowInDays: 30\``]));
+  it("reads the minimum from config", () => expectPass(kms.kmsDeletionWindow, res(KEY, { deletionWindowInDays: 7 }), { minDeletionWindowDays: 7 }));
+  it("cannot run during preview when the window is unknown", () => expectUnknown(kms.kmsDeletionWindow, res(KEY, { deletionWindowInDays: UNKNOWN })));
+});
+
+describe("policy kms-key-protected-in-prod (BP.KMS.2)", () => {
+  const prod = { tags: { environment: "prod" } };
+  it("passes a protected prod key and unprotected dev keys", async () => {
+    await expectPass(kms.kmsKeyProtected, res(KEY, prod, { protect: true }));
+    await expectPass(kms.kmsKeyProtected, res(KEY, { tags: { environment: "dev" } }));
+  });
+  it("fails an unprotected prod key", () =>
+    expectFail(kms.kmsKeyProtected, res(KEY, prod, { name: "data" }), [`[BP.KMS.2] data (${KEY}): the key is not protected`, "Fix: pass the resource option `protect: true`"]));
+  it("follows protectedEnvironments", () => expectFail(kms.kmsKeyProtected, res(KEY, { tags: { environment: "dev" } }), ["[BP.KMS.2]"], { protectedEnvironments: [] }));
+  it("cannot decide when the environment tag is unknown at preview", () => expectUnknown(kms.kmsKeyProtected, res(KEY, { tags: { environment: UNKNOWN } })));
+});
