@@ -5,8 +5,11 @@ import * as path from "node:path";
 import { mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "../../tools/plan/aws-mocks";
 import { loadStackConfig, readProject, secureStandIn } from "../../tools/plan/project";
 
+const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "projects-"));
+after(() => fs.rmSync(tempRoot, { recursive: true, force: true }));
+
 function tempProject(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proj-"));
+  const dir = fs.mkdtempSync(path.join(tempRoot, "proj-"));
   for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
   return dir;
 }

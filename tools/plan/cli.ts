@@ -277,13 +277,18 @@ export async function main(argv: string[]): Promise<number> {
     known = discoverProjects(repoRoot);
     if (args.project) {
       const project = readProject(args.project);
-      // Projects beside the target may be what its StackReferences name.
-      const siblings = fs
-        .readdirSync(path.dirname(project.dir))
-        .map((d) => path.join(path.dirname(project.dir), d))
-        .filter((d) => fs.existsSync(path.join(d, "Pulumi.yaml")));
-      for (const d of [project.dir, ...siblings]) {
-        if (!known.some((p) => p.dir === d)) known = [...known, d === project.dir ? project : readProject(d)];
+      if (!known.some((p) => p.dir === project.dir)) {
+        // A project outside this repository: the projects beside it may be what its
+        // StackReferences name. One that cannot be read is skipped, not fatal.
+        known = [...known, project];
+        for (const d of fs.readdirSync(path.dirname(project.dir)).map((x) => path.join(path.dirname(project.dir), x))) {
+          if (d === project.dir || known.some((p) => p.dir === d) || !fs.existsSync(path.join(d, "Pulumi.yaml"))) continue;
+          try {
+            known = [...known, readProject(d)];
+          } catch {
+            // not a project the plan can run; a StackReference to it will say so
+          }
+        }
       }
       const stacks = args.stack ? [args.stack] : project.stacks;
       if (stacks.length === 0) throw new Error(`${project.dir}: no Pulumi.<stack>.yaml files; pass --stack`);
