@@ -1,4 +1,15 @@
 /** The public surface of the shared components. */
+export * from "./analytics/dashboard";
+export * from "./compute/bundle";
+export * from "./compute/function";
+export * from "./compute/role";
+export * from "./compute/web-fleet";
+export * from "./data/key-value-table";
+export * from "./data/transactional-db";
+export * from "./edge/cdn-site";
+export * from "./edge/web-firewall";
+export * from "./integration/rest-api";
+export * from "./network/secure-vpc";
 export * from "./observability/log-group";
 export * from "./platform/platform-reference";
 export * from "./security/actions";
@@ -7,3 +18,4 @@ export * from "./security/policy-document";
 export * from "./security/service-role";
 export * from "./storage/encrypted-bucket";
 export * from "./storage/log-delivery";
+export * from "./storage/shared-file-system";

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BlueprintContext } from "../../shared/context";
 import { Environment, Profiles } from "../../shared/profiles";
 import { requiredTags } from "../../shared/tags";
-import { defaultMockContext, mockAwsInvoke, mockAwsResource, MockContext } from "../../tools/plan/aws-mocks";
+import { defaultMockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent, MockContext } from "../../tools/plan/aws-mocks";
 
 const settings = require("@pulumi/pulumi/runtime/settings");
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -56,7 +56,7 @@ export async function setupMocks(options: { project?: string; stack?: string; co
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
-        if (!args.custom) return { id: undefined, state: {} };
+        if (!args.custom) return mockAwsxComponent(args.type, args.name, args.inputs, defaultMockContext) ?? { id: undefined, state: {} };
         if (args.type.startsWith("aws:")) return mockAwsResource(args.type, args.name, args.inputs, ctx);
         return { id: `${args.name}-id`, state: args.inputs };
       },

@@ -31,6 +31,13 @@ describe("policy required-tags (BP.Tags.1)", () => {
     const vs = findings(await evaluate(requiredTags, res("aws:sqs/queue:Queue", { tags: { project: "p", owner: "" } }, { name: "jobs" })));
     expect(vs[0]!.message).to.include("missing required tags environment, owner, data-classification, compliance");
   });
+  it("reads the tag list of an Auto Scaling group", async () => {
+    const list = Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true }));
+    expect(await evaluate(requiredTags, res("aws:autoscaling/group:Group", { tags: list }))).to.deep.equal([]);
+    const vs = findings(await evaluate(requiredTags, res("aws:autoscaling/group:Group", { tags: list.slice(1) }, { name: "web" })));
+    expect(vs[0]!.message).to.include("missing required tag project");
+  });
+
   it("ignores resource types that take no tags", async () => {
     expect(await evaluate(requiredTags, res("aws:s3/bucketPolicy:BucketPolicy", {}))).to.deep.equal([]);
   });

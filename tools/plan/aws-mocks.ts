@@ -702,6 +702,9 @@ export function mockAwsInvoke(token: string, inputs: Record<string, any>, ctx: M
       return { id: `pl-${hex(seed, 8)}`, name: inputs.name, arn: `arn:${partition}:ec2:${r}:aws:prefix-list/pl-${hex(seed, 8)}`, entries: [], maxEntries: 55 };
     case "aws:ec2/getVpc:getVpc":
       return { id: `vpc-${hex(seed, 17)}`, cidrBlock: "172.31.0.0/16", default: true, arn: `arn:${partition}:ec2:${r}:${account}:vpc/vpc-${hex(seed, 17)}` };
+    case "aws:ec2/getRouteTables:getRouteTables":
+      // One table per subnet of a three-tier VPC over two AZs, plus the main table.
+      return { id: r, vpcId: inputs.vpcId, ids: Array.from({ length: 7 }, (_, i) => `rtb-${hex(`${inputs.vpcId}/rtb/${i}`, 17)}`), tags: {} };
     case "aws:ec2/getSubnets:getSubnets":
       return { id: r, ids: [0, 1, 2].map((i) => `subnet-${hex(`${seed}/${i}`, 17)}`) };
     case "aws:cloudfront/getCachePolicy:getCachePolicy":

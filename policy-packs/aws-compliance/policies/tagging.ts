@@ -26,7 +26,14 @@ export const requiredTags = resourcePolicy(
   ({ props, config, fail }) => {
     const tags = get(props, "tags");
     if (isUnknown(tags)) void props.tags;
-    const have = (tags && typeof tags === "object" ? raw(tags) : {}) as Record<string, unknown>;
+    // A map on most resources; a list of { key, value, propagateAtLaunch } on Auto Scaling groups.
+    const have = (
+      Array.isArray(tags)
+        ? Object.fromEntries(tags.map(raw).filter((t: any) => t && typeof t.key === "string").map((t: any) => [t.key, t.value]))
+        : tags && typeof tags === "object"
+          ? raw(tags)
+          : {}
+    ) as Record<string, unknown>;
     const missing = (config.tags as string[]).filter((k) => {
       const v = have[k];
       if (isUnknown(v)) return false;
