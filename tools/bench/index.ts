@@ -77,3 +77,44 @@ const largest = [...plans].sort((a, b) => b.resources.length - a.resources.lengt
 if (largest?.timings) {
   console.log(`  ${largest.project}/${largest.stack}: ${largest.resources.length} resources; program ${largest.timings.programMs} ms, policies ${largest.timings.policiesMs} ms (${((largest.timings.policiesMs / Math.max(1, largest.timings.programMs)) * 100).toFixed(0)}% of the program)`);
 }
+
+console.log("\nLambda handler bundles (esbuild, minified, SDK bundled) and module-load time in a fresh node");
+const { bundleHandler } = require("../../components/compute/bundle") as typeof import("../../components/compute/bundle");
+const handlers = fs
+  .readdirSync(path.join(root, "projects"))
+  .flatMap((p) => {
+    const dir = path.join(root, "projects", p, "functions");
+    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f, "handler.ts")).filter((f) => fs.existsSync(f)) : [];
+  });
+// Enough configuration for every handler's cold-start validation (module load, no AWS calls).
+const handlerEnv = {
+  AWS_REGION: "us-east-1",
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  DB_HOST: "db.example.internal",
+  DB_PORT: "5432",
+  DB_USER: "app",
+  DB_NAME: "app",
+  CARTS_TABLE_NAME: "carts",
+  IDEMPOTENCY_TABLE_NAME: "idempotency",
+  CART_MAX_AGE_DAYS: "7",
+};
+for (const file of handlers) {
+  const label = path.relative(root, file);
+  const b = bundleHandler(file, { sourcemap: "none", external: ["pg-native"] });
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-")), "index.js");
+  fs.writeFileSync(out, b.code);
+  let load: string;
+  try {
+    const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(out)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv }).stdout);
+    load = `${ms.toFixed(0)} ms`;
+  } catch (e) {
+    load = `load failed: ${(e as Error).message.split("\n")[0]}`;
+  }
+  const kb = (b.sizeBytes / 1024).toFixed(0);
+  console.log(`  ${label.padEnd(58)} ${kb.padStart(5)} KiB ${b.sizeBytes <= 500 * 1024 ? "(<= 500 KiB)" : "(OVER 500 KiB)"}  module load ${load}`);
+}
+
+function measureQuiet(fn: () => string): number {
+  const xs = Array.from({ length: runs }, () => Number(fn().trim().split("\n").pop()));
+  return median(xs);
+}

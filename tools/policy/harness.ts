@@ -239,15 +239,50 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
     }
   };
 
+
+  // Stack policies share one set of resource objects (props proxies over one copy of the inputs):
+  // building them per policy cost more than the policies. Policies must not mutate props.
+  let stackObjects: Map<string, PolicyResource> | undefined;
+  const buildStackObjects = (): Map<string, PolicyResource> => {
+    const objs = new Map<string, PolicyResource>();
+    for (const r of resources) {
+      const props = unknownCheckingProxy(clone(r.inputs));
+      const obj = {
+        type: r.type,
+        props,
+        urn: r.urn,
+        name: r.name,
+        opts: policyResourceOptions(r),
+        dependencies: [] as PolicyResource[],
+        propertyDependencies: {} as Record<string, PolicyResource[]>,
+        isType: (cls: unknown) => isTypeOf(r.type, cls),
+        asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
+      } as unknown as PolicyResource;
+      const provider = providerOf(r);
+      if (provider) (obj as any).provider = provider;
+      objs.set(r.urn, obj);
+    }
+    for (const r of resources) {
+      const obj = objs.get(r.urn)! as any;
+      if (r.parent && objs.has(r.parent)) obj.parent = objs.get(r.parent);
+      obj.dependencies = r.dependencies.map((d) => objs.get(d)).filter(Boolean);
+      for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) obj.propertyDependencies[k] = urns.map((u) => objs.get(u)).filter(Boolean);
+    }
+    return objs;
+  };
+
   for (const p of pack.policies) {
     const level = levelOf(p);
     if (level === "disabled") continue;
     if (isResourcePolicy(p) && p.validateResource) {
       const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
       const onlyType = validations.length === 1 ? getPulumiType(validations[0]) : undefined;
+      // The server's fast path for one type, generalised: a validation that lists the types it
+      // applies to (`__pulumiTypes`, set by the pack's `resourcePolicy`) is not called for others.
+      const onlyTypes = validations.length === 1 ? ((validations[0] as { __pulumiTypes?: readonly string[] }).__pulumiTypes ?? undefined) : undefined;
       for (const r of resources) {
         if (r.type === "pulumi:pulumi:Stack") continue;
-        if (onlyType && r.type !== onlyType) {
+        if ((onlyType && r.type !== onlyType) || (onlyTypes && !onlyTypes.includes(r.type))) {
           notApplicable++;
           continue;
         }
@@ -282,30 +317,8 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
         continue;
       }
       try {
-        const objs = new Map<string, PolicyResource>();
-        for (const r of resources) {
-          const props = unknownCheckingProxy(clone(r.inputs));
-          const obj = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: policyResourceOptions(r),
-            dependencies: [] as PolicyResource[],
-            propertyDependencies: {} as Record<string, PolicyResource[]>,
-            isType: (cls: unknown) => isTypeOf(r.type, cls),
-            asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
-          } as unknown as PolicyResource;
-          const provider = providerOf(r);
-          if (provider) (obj as any).provider = provider;
-          objs.set(r.urn, obj);
-        }
-        for (const r of resources) {
-          const obj = objs.get(r.urn)! as any;
-          if (r.parent && objs.has(r.parent)) obj.parent = objs.get(r.parent);
-          obj.dependencies = r.dependencies.map((d) => objs.get(d)).filter(Boolean);
-          for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) obj.propertyDependencies[k] = urns.map((u) => objs.get(u)).filter(Boolean);
-        }
+        stackObjects ??= buildStackObjects();
+        const objs = stackObjects;
         const args: StackValidationArgs = {
           resources: [...objs.values()],
           getConfig: getConfigFor(p),

@@ -173,25 +173,25 @@ export interface ResourceCheck {
 export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly string[] }, check: (c: ResourceCheck) => void): ResourceValidationPolicy {
   policyRegistry.set(meta.name, { ...meta, kind: "resource" });
   const types = new Set(meta.resourceTypes);
-  return {
-    ...baseFields(meta),
-    validateResource: (args, reportViolation) => {
-      if (!types.has(args.type)) return;
-      const report = reportViolation as Report;
-      const config = args.getConfig<any>();
-      const r = { urn: args.urn, name: args.name, type: args.type, props: args.props };
-      if (applyExemption(meta, r, config, report)) return;
-      check({
-        props: args.props,
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        args,
-        config,
-        fail: (problem, fix) => report(message(meta, r, problem, fix)),
-      });
-    },
+  const validateResource: ResourceValidationPolicy["validateResource"] = (args, reportViolation) => {
+    if (!types.has(args.type)) return;
+    const report = reportViolation as Report;
+    const config = args.getConfig<any>();
+    const r = { urn: args.urn, name: args.name, type: args.type, props: args.props };
+    if (applyExemption(meta, r, config, report)) return;
+    check({
+      props: args.props,
+      type: args.type,
+      name: args.name,
+      urn: args.urn,
+      args,
+      config,
+      fail: (problem, fix) => report(message(meta, r, problem, fix)),
+    });
   };
+  // The types this policy applies to, for evaluators that can skip the others without a call.
+  (validateResource as { __pulumiTypes?: readonly string[] }).__pulumiTypes = [...types];
+  return { ...baseFields(meta), validateResource };
 }
 
 export interface StackCheck {
