@@ -55,3 +55,20 @@ export function findings(vs: Violation[]): Violation[] {
 export function unknowns(vs: Violation[]): Violation[] {
   return vs.filter((v) => v.unknown || /cannot be decided during preview/.test(v.message));
 }
+
+/** Expect exactly one finding and return its message. */
+export async function only(policy: Policy, resources: PlannedResource | PlannedResource[], config?: Record<string, unknown>): Promise<string> {
+  const { expect } = await import("chai");
+  const vs = findings(await evaluate(policy, resources, config));
+  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
+  return vs[0]!.message;
+}
+
+/** Expect no finding and exactly one advisory "undecidable at preview" note. */
+export async function undecided(policy: Policy, resources: PlannedResource | PlannedResource[], config?: Record<string, unknown>): Promise<void> {
+  const { expect } = await import("chai");
+  const vs = await evaluate(policy, resources, config);
+  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
+  expect(unknowns(vs)).to.have.length(1);
+  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
+}

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as audit from "../../policy-packs/aws-compliance/policies/audit";
-import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
+import { UNKNOWN, evaluate, only, res, undecided } from "../helpers/policy";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const goodTrail = {
@@ -13,19 +13,6 @@ const goodTrail = {
   cloudWatchLogsRoleArn: "arn:aws:iam::111122223333:role/trail-logs",
 };
 const trail = (over: Record<string, unknown> = {}, opts: Parameters<typeof res>[2] = {}) => res(TRAIL, { ...goodTrail, ...over }, { name: "org-trail", ...opts });
-
-async function only(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = findings(await evaluate(policy, resources, config));
-  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
-  return vs[0]!.message;
-}
-
-async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = await evaluate(policy, resources, config);
-  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
-  expect(unknowns(vs)).to.have.length(1);
-  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
-}
 
 describe("CloudTrail resource policies (CloudTrail.1/2/4/5)", () => {
   const table: { policy: Policy; control: string; bad: Record<string, unknown>; expect: string; unknown?: Record<string, unknown> }[] = [

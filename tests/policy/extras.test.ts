@@ -1,21 +1,7 @@
 import { expect } from "chai";
-import type { Policy } from "@pulumi/policy";
 import * as zlib from "node:zlib";
 import * as extras from "../../policy-packs/aws-compliance/policies/extras";
-import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
-
-async function only(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = findings(await evaluate(policy, resources, config));
-  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
-  return vs[0]!.message;
-}
-
-async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = await evaluate(policy, resources, config);
-  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
-  expect(unknowns(vs)).to.have.length(1);
-  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
-}
+import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 

@@ -1,24 +1,11 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as iam from "../../policy-packs/aws-compliance/policies/identity-iam";
-import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
+import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement });
 const admin = { Sid: "Admin", Effect: "Allow", Action: "*", Resource: "*" };
 const readBucket = { Sid: "Read", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" };
-
-async function only(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = findings(await evaluate(policy, resources, config));
-  expect(vs, JSON.stringify(vs, null, 1)).to.have.length(1);
-  return vs[0]!.message;
-}
-
-async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[1], config?: Record<string, unknown>) {
-  const vs = await evaluate(policy, resources, config);
-  expect(findings(vs), JSON.stringify(vs, null, 1)).to.deep.equal([]);
-  expect(unknowns(vs)).to.have.length.at.least(1);
-  expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
-}
 
 /** The ways an identity policy document reaches a program: as JSON text or an object, on each token. */
 const carriers: { type: string; build: (d: unknown) => Record<string, unknown> }[] = [
