@@ -150,6 +150,16 @@ describe("offline plan: policy evaluation", () => {
     expect(r.exitCode).to.equal(1);
   });
 
+  it("runs the aws-compliance pack in preview mode: what is unknown until apply is advisory, never a pass or a fail", () => {
+    const r = runPlan(".", "prod", ["--preview"]);
+    expect(r.exitCode, r.stdout).to.equal(0);
+    const undecided = r.json!.violations.filter((v) => /during preview/.test(v.message));
+    expect(undecided.length).to.be.greaterThan(0);
+    expect(undecided.every((v) => v.enforcementLevel === "advisory")).to.equal(true);
+    expect(r.json!.violations.filter((v) => v.enforcementLevel === "mandatory")).to.deep.equal([]);
+    expect(r.json!.notes.join("\n")).to.match(/preview mode: \d+ resources have inputs unknown until apply/);
+  });
+
   it("in preview mode, reports values unknown until apply as advisory, never as pass or fail", () => {
     const r = runPlan(`${fixtures}/shop`, "dev", ["--policy-pack", miniPack, "--preview"]);
     expect(r.exitCode, r.stdout).to.equal(0);
