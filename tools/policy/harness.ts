@@ -337,7 +337,7 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
 /**
  * Load a policy pack directory without serving it: `new PolicyPack(...)` normally binds a gRPC
  * server and never exits, so `serve` is replaced for the duration of the load and what it was
- * given is captured. The pack's entry is `index.ts` or `index.js` (or its package.json `main`).
+ * given is captured. The entry is package.json `main`, else `index.js`, else `index.ts`.
  */
 export function loadPolicyPack(dir: string): LoadedPolicyPack {
   const abs = path.resolve(dir);
@@ -359,12 +359,10 @@ export function loadPolicyPack(dir: string): LoadedPolicyPack {
     // PolicyPack reads `${cwd}/package.json` for its version, as the CLI runs packs from their dir.
     process.chdir(abs);
     const fs = require("node:fs") as typeof import("node:fs");
-    let entry = ["index.ts", "index.js"].map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
+    // As the CLI: package.json `main`, else index.js, else index.ts.
     const pkgFile = path.join(abs, "package.json");
-    if (!entry && fs.existsSync(pkgFile)) {
-      const main = JSON.parse(fs.readFileSync(pkgFile, "utf8")).main;
-      if (main) entry = path.resolve(abs, main);
-    }
+    const main = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")).main as string | undefined) : undefined;
+    const entry = [...(main ? [path.resolve(abs, main)] : []), path.join(abs, "index.js"), path.join(abs, "index.ts")].find((f) => fs.existsSync(f));
     if (!entry) throw new Error(`${abs} is not a policy pack: no index.ts, index.js or package.json main`);
     require(entry);
   } finally {
