@@ -4,6 +4,7 @@ export * from "./compute/bundle";
 export * from "./compute/function";
 export * from "./compute/role";
 export * from "./compute/web-fleet";
+export * from "./data/backup-plan";
 export * from "./data/key-value-table";
 export * from "./data/transactional-db";
 export * from "./edge/cdn-site";

@@ -79,6 +79,12 @@ export interface FunctionArgs {
   maximumRetryAttempts?: number;
   /** Source map placement of the bundle. Default: `external` (shipped as `index.js.map`, with `--enable-source-maps`). */
   sourcemap?: SourceMapMode;
+  /**
+   * Packages left out of the bundle: optional dependencies the code loads only if present (e.g.
+   * `pg-native`, which `pg` requires inside a try), so esbuild neither resolves nor inlines them.
+   * Never the AWS SDK (the bundler refuses it: the deployed code must run the SDK it was tested with). Default: none.
+   */
+  bundleExternal?: readonly string[];
   /** Path and permissions boundary of the execution role. Default: `/`, no boundary. */
   rolePlacement?: RolePlacement;
   /** Extra tags beside the required ones. Default: none. */
@@ -177,7 +183,7 @@ export class Function extends pulumi.ComponentResource {
     throwIfProblems(`Function ${name}`, problems);
 
     // Bundling throws a BundleError with esbuild's messages (e.g. an unresolvable import).
-    const bundle = bundleHandler(args.handler, { sourcemap });
+    const bundle = bundleHandler(args.handler, { sourcemap, ...(args.bundleExternal ? { external: args.bundleExternal } : {}) });
     this.bundleSizeBytes = bundle.sizeBytes;
     this.componentName = name;
 

@@ -20,8 +20,9 @@ import { grantToRole, policyDocument, PolicyStatement, statementProblems, throwI
  * | `config`     | config.amazonaws.com            | AWS Config delivery to an SSE-KMS bucket       |
  * | `cloudwatch` | cloudwatch.amazonaws.com        | alarms publishing to an encrypted SNS topic   |
  * | `events`     | events.amazonaws.com            | EventBridge rules targeting an encrypted topic |
+ * | `rds-events` | events.rds.amazonaws.com        | RDS event subscriptions publishing to an encrypted topic (RDS.19/.20) |
  */
-export const KeyServicePrincipals = ["cloudtrail", "logs", "config", "cloudwatch", "events"] as const;
+export const KeyServicePrincipals = ["cloudtrail", "logs", "config", "cloudwatch", "events", "rds-events"] as const;
 export type KeyServicePrincipal = (typeof KeyServicePrincipals)[number];
 
 export interface EncryptionKeyArgs {
@@ -45,6 +46,12 @@ export interface EncryptionKeyArgs {
   deletionWindowInDays?: number;
   /** Extra key-policy statements; each Allow names its actions, and a `*` principal needs a condition. Default: none. */
   additionalStatements?: readonly PolicyStatement[];
+  /**
+   * The region the key lives in, when not the stack's (v7 resources take `region`): e.g. the key of
+   * a DynamoDB global-table replica, which must be in the replica's region. Service principals and
+   * `viaServices` are scoped to this region. Default: the stack's region.
+   */
+  region?: string;
   /** Extra tags beside the required ones. Default: none. */
   tags?: Record<string, string>;
 }
@@ -66,6 +73,8 @@ export class EncryptionKey extends pulumi.ComponentResource {
   readonly keyId: pulumi.Output<string>;
   /** The alias, `alias/<name>`. */
   readonly aliasName: pulumi.Output<string>;
+  /** The region the key lives in. */
+  readonly region: string;
 
   private readonly componentName: string;
 
@@ -93,13 +102,17 @@ export class EncryptionKey extends pulumi.ComponentResource {
     for (const s of viaServices) {
       if (!/^[a-z0-9-]+$/.test(s)) problems.push(`viaServices: "${s}" is not a service name such as ec2 or rds`);
     }
+    if (args.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(args.region)) problems.push(`region = "${args.region}": must be an AWS region code such as eu-west-1`);
     problems.push(...statementProblems("additionalStatements", args.additionalStatements ?? []));
     throwIfProblems(`EncryptionKey ${name}`, problems);
 
     this.componentName = name;
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const region = context.region;
+    const region = args.region ?? context.region;
+    // Only set when it differs, so that keys in the stack's region keep their inputs.
+    const placed = region !== context.region ? { region } : {};
+    this.region = region;
 
     const statements: pulumi.Output<PolicyStatement>[] = [
       pulumi.output({
@@ -117,6 +130,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
     this.key = new aws.kms.Key(
       name,
       {
+        ...placed,
         description: args.description,
         enableKeyRotation: true,
         rotationPeriodInDays,
@@ -126,7 +140,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
       },
       statefulOptions(context, { parent: this }),
     );
-    const alias = new aws.kms.Alias(name, { name: `alias/${args.alias ?? physicalName(context, name, 250)}`, targetKeyId: this.key.keyId }, { parent: this });
+    const alias = new aws.kms.Alias(name, { ...placed, name: `alias/${args.alias ?? physicalName(context, name, 250)}`, targetKeyId: this.key.keyId }, { parent: this });
 
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;
@@ -200,6 +214,18 @@ function servicePrincipalStatements(service: KeyServicePrincipal, { account, par
           Action: [...KmsEncryptDecryptActions],
           Resource: "*",
           Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*` } },
+        }),
+      ];
+    case "rds-events":
+      // RDS publishes event notifications as this principal; the RDS user guide scopes it with aws:SourceAccount.
+      return [
+        pulumi.output({
+          Sid: "RdsEventsPublishToEncryptedTopic",
+          Effect: "Allow" as const,
+          Principal: { Service: "events.rds.amazonaws.com" },
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: "*",
+          Condition: sourceAccount,
         }),
       ];
     case "config":

@@ -1,6 +1,7 @@
 /**
- * The account's alarm topic: encrypted with the logs key, publishable only by CloudWatch alarms
- * and EventBridge rules of this account, over TLS. Workloads send their alarms here too.
+ * The account's alarm topic: encrypted with the logs key, publishable only by CloudWatch alarms,
+ * EventBridge rules and RDS event subscriptions of this account, over TLS. Workloads send their
+ * alarms (and their databases' events) here too.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,7 @@ import type { PlatformSettings } from "./config";
 
 export interface AlarmTopicArgs {
   settings: PlatformSettings;
-  /** Encrypts messages at rest; its policy must allow the `cloudwatch` and `events` principals. */
+  /** Encrypts messages at rest; its policy must allow the `cloudwatch`, `events` and `rds-events` principals. */
   key: EncryptionKey;
 }
 
@@ -35,7 +36,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
           {
             Sid: "AccountAlarmsAndRulesPublish",
             Effect: "Allow",
-            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"] },
             Action: ["sns:Publish"],
             Resource: this.topic.arn,
             Condition: { StringEquals: { "aws:SourceAccount": account } },

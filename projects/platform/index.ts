@@ -21,7 +21,8 @@ const settings = loadPlatformConfig();
 const logsKey = new EncryptionKey("logs", {
   context: settings,
   description: "Audit and operational logs: CloudTrail, CloudWatch Logs, AWS Config, the alarm topic",
-  servicePrincipals: ["cloudtrail", "logs", "config", "cloudwatch", "events"],
+  // rds-events: workload databases publish their event subscriptions to the alarm topic (RDS.19/.20).
+  servicePrincipals: ["cloudtrail", "logs", "config", "cloudwatch", "events", "rds-events"],
 });
 const dataKey = new EncryptionKey("data", {
   context: settings,

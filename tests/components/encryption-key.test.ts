@@ -97,6 +97,14 @@ describe("EncryptionKey", () => {
       }
     });
 
+    it("lets RDS event subscriptions of this account publish to a topic encrypted with the key", async () => {
+      await build("alarms", { servicePrincipals: ["rds-events"] });
+      const s = statement(mocks.one(KEY).inputs.policy, "RdsEventsPublishToEncryptedTopic");
+      expect(s.Principal).to.deep.equal({ Service: "events.rds.amazonaws.com" });
+      expect(s.Action).to.deep.equal(["kms:GenerateDataKey", "kms:Decrypt"]);
+      expect(s.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": ACCOUNT } });
+    });
+
     it("lets the account use the key only through the named services (kms:CallerAccount + kms:ViaService)", async () => {
       await build("ebs", { viaServices: ["ec2"] });
       const policy = mocks.one(KEY).inputs.policy;
@@ -107,6 +115,31 @@ describe("EncryptionKey", () => {
       const grants = statement(policy, "AccountServicesCreateGrantsForAwsResources");
       expect(grants.Action).to.deep.equal(["kms:CreateGrant"]);
       expect(grants.Condition.Bool).to.deep.equal({ "kms:GrantIsForAWSResource": "true" });
+    });
+  });
+
+  describe("region", () => {
+    it("stays in the stack's region by default (no region input)", async () => {
+      const k = await build("home");
+      expect(mocks.one(KEY).inputs.region).to.equal(undefined);
+      expect(mocks.one(ALIAS).inputs.region).to.equal(undefined);
+      expect(k.region).to.equal("us-east-1");
+    });
+
+    it("creates the key and its alias in another region, with services scoped to that region", async () => {
+      const k = await build("replica", { region: "eu-west-1", viaServices: ["dynamodb"], servicePrincipals: ["logs"] });
+      expect(mocks.one(KEY).inputs.region).to.equal("eu-west-1");
+      expect(mocks.one(ALIAS).inputs.region).to.equal("eu-west-1");
+      expect(k.region).to.equal("eu-west-1");
+      const policy = mocks.one(KEY).inputs.policy;
+      expect(statement(policy, "AccountUsesKeyThroughServices").Condition.StringEquals["kms:ViaService"]).to.deep.equal(["dynamodb.eu-west-1.amazonaws.com"]);
+      const logs = statement(policy, "CloudWatchLogsEncryptsLogGroupsOfThisAccount");
+      expect(logs.Principal).to.deep.equal({ Service: "logs.eu-west-1.amazonaws.com" });
+      expect(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).to.equal(`arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:*`);
+    });
+
+    it("fails on a region that is not a region code", () => {
+      expect(() => new EncryptionKey("bad-region", { context: testContext("dev"), description: "x", region: "Europe" })).to.throw(/region = "Europe": must be an AWS region code/);
     });
   });
 

@@ -15,6 +15,9 @@ const HANDLER = path.join(__dirname, "..", "fixtures", "handlers", "get-item.ts"
 // A handler with an unresolvable import, written at run time (it would not type-check in the repo).
 const BROKEN = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-")), "broken.ts");
 fs.writeFileSync(BROKEN, 'import { nothing } from "./does-not-exist";\n\nexport const handler = async () => nothing;\n');
+// A handler importing a package that is not installed (an optional native addon, as pg-native is for pg).
+const OPTIONAL_ADDON = path.join(path.dirname(BROKEN), "optional-addon.ts");
+fs.writeFileSync(OPTIONAL_ADDON, 'import * as addon from "not-installed-native-addon";\n\nexport const handler = async () => typeof addon;\n');
 const FN = "aws:lambda/function:Function";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -212,6 +215,13 @@ describe("Function", () => {
     it("non-secret environment variables pass through", async () => {
       await build("reader", { environment: { TABLE_NAME: "carts", DB_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" } });
       expect(mocks.one(FN).inputs.environment.variables).to.deep.include({ TABLE_NAME: "carts", DB_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" });
+    });
+
+    it("bundleExternal leaves named optional packages to the runtime instead of failing to bundle them", async () => {
+      expect(() => new Function("inlined", { context: testContext("dev"), handler: OPTIONAL_ADDON, kmsKey: KEY_ARN })).to.throw(BundleError, /not-installed-native-addon/);
+      await build("external", { handler: OPTIONAL_ADDON, bundleExternal: ["not-installed-native-addon"] });
+      const code = await (await mocks.one(FN).inputs.code.assets)["index.js"].text;
+      expect(code).to.include('require("not-installed-native-addon")');
     });
 
     it("places the role under the platform's path and permissions boundary", async () => {

@@ -205,6 +205,14 @@ describe("platform project (root Pulumi.yaml)", function () {
           expect(sid(role.inputs.assumeRolePolicy, "ServiceAssumesRole").Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": ACCOUNT } });
         });
 
+        it("workload databases' RDS event subscriptions may publish to the alarm topic and use its key (RDS.19/.20)", () => {
+          const topicPolicy = one(plan(), "aws:sns/topicPolicy:TopicPolicy").inputs.policy;
+          expect(sid(topicPolicy, "AccountAlarmsAndRulesPublish").Principal.Service).to.include("events.rds.amazonaws.com");
+          const key = sid(one(plan(), "aws:kms/key:Key", "logs").inputs.policy, "RdsEventsPublishToEncryptedTopic");
+          expect(key).to.deep.include({ Principal: { Service: "events.rds.amazonaws.com" }, Action: ["kms:GenerateDataKey", "kms:Decrypt"] });
+          expect(key.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": ACCOUNT } });
+        });
+
         it("IAM Access Analyzer watches the account; high-severity findings go to the alarm topic", () => {
           expect(one(plan(), "aws:accessanalyzer/analyzer:Analyzer").inputs.type).to.equal("ACCOUNT");
           const rules = ofType(plan(), "aws:cloudwatch/eventRule:EventRule");

@@ -47,14 +47,15 @@ export class Planner {
   constructor(private readonly options: PlanOptions) {}
 
   /** Plan one stack (cached). `urgent` skips the concurrency queue: a waiting stack needs it. */
-  plan(projectDir: string, stack: string, chain: string[] = [], urgent = false): Promise<StackPlan> {
+  plan(projectDir: string, stack: string, chain: string[] = [], urgent = false, preview = this.options.preview): Promise<StackPlan> {
     const key = `${path.resolve(projectDir)}#${stack}`;
-    const existing = this.plans.get(key);
+    const cacheKey = `${key}#${preview ? "preview" : "update"}`;
+    const existing = this.plans.get(cacheKey);
     if (existing) return existing;
     const p = this.acquire(urgent).then(() =>
-      this.runWorker(projectDir, stack, [...chain, key]).finally(() => this.release()),
+      this.runWorker(projectDir, stack, [...chain, key], preview).finally(() => this.release()),
     );
-    this.plans.set(key, p);
+    this.plans.set(cacheKey, p);
     return p;
   }
 
@@ -100,12 +101,14 @@ export class Planner {
     if (!project.stacks.includes(stack)) throw new Error(`StackReference '${name}': project '${projectName}' has no stack '${stack}' (stacks: ${project.stacks.join(", ")})`);
     const key = `${project.dir}#${stack}`;
     if (chain.includes(key)) throw new Error(`StackReference cycle: ${[...chain, key].map((k) => path.relative(repoRoot, k) || k).join(" -> ")}`);
-    const plan = await this.plan(project.dir, stack, chain, true);
+    // A StackReference reads a deployed stack, whose outputs are known even in a preview: the
+    // referenced stack is planned as applied.
+    const plan = await this.plan(project.dir, stack, chain, true, false);
     if (plan.status === "error") throw new Error(`StackReference '${name}': the referenced stack failed to plan: ${plan.error?.split("\n")[0]}`);
     return { outputs: plan.outputs, secretOutputNames: [] };
   }
 
-  private runWorker(projectDir: string, stack: string, chain: string[]): Promise<StackPlan> {
+  private runWorker(projectDir: string, stack: string, chain: string[], preview: boolean): Promise<StackPlan> {
     const key = `${path.basename(projectDir)}/${stack}`;
     this.options.onStart?.(key);
     const packConfig = this.packConfigFor(stack);
@@ -113,7 +116,7 @@ export class Planner {
       projectDir: path.resolve(projectDir),
       stack,
       organization: this.options.organization,
-      preview: this.options.preview,
+      preview,
       ...(this.options.policyPack ? { policyPack: this.options.policyPack } : {}),
       ...(packConfig ? { policyPackConfig: packConfig } : {}),
       repoRoot,
