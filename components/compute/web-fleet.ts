@@ -43,19 +43,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
 import { cloudFrontOriginFacingPrefixListId } from "../edge/cdn-site";
-import { KeyReference, keyArnOf } from "../security/encryption-key";
+import { KeyReference } from "../security/encryption-key";
 import { PolicyStatement, throwIfProblems } from "../security/policy-document";
 import { EncryptedBucket } from "../storage/encrypted-bucket";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "./role";
+import { FleetNotifications, GroupMetrics, fleetProblems, hardenedInstance, templateVersion } from "./instance-template";
+import { RolePlacement, rolePlacementProblems } from "./role";
 
-/** The public SSM parameter with the latest Amazon Linux 2023 AMI (x86_64). */
-export const Al2023AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+// Moved to ./instance-template (shared with WorkerFleet); re-exported for existing importers.
+export { Al2023AmiParameter, FleetNotifications, InstanceManagedPolicies, userDataProblems } from "./instance-template";
 
 /** The ALB's TLS policy: TLS 1.3 and 1.2 only, forward-secret ciphers (ELB.17). */
 export const AlbTlsPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-/** AWS managed policies every instance role carries, by a short name (the partition is added to the ARN). */
-export const InstanceManagedPolicies = { "ssm-core": "AmazonSSMManagedInstanceCore", "cloudwatch-agent": "CloudWatchAgentServerPolicy" } as const;
 
 /**
  * The previous-generation sibling of each x86_64 family, for the second instance type a group can
@@ -74,14 +72,6 @@ export function instanceTypesFor(instanceType: string): string[] {
   const alt = family !== undefined ? InstanceFamilyAlternatives[family] : undefined;
   return alt && size ? [instanceType, `${alt}.${size}`] : [instanceType];
 }
-
-/** Auto Scaling events sent to `notificationTopicArn`. */
-export const FleetNotifications = [
-  "autoscaling:EC2_INSTANCE_LAUNCH",
-  "autoscaling:EC2_INSTANCE_TERMINATE",
-  "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
-  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
-] as const;
 
 /** Regions opened before August 2022, where ALB log delivery writes as a regional ELB account (newer ones use the service principal). */
 export const ElbAccountLogRegions: ReadonlySet<string> = new Set([
@@ -234,18 +224,9 @@ export class WebFleet extends pulumi.ComponentResource {
     if (!Number.isInteger(appPort) || appPort < 1 || appPort > 65535) problems.push(`appPort = ${appPort}: must be a port number from 1 to 65535`);
     if (targetProtocol !== "HTTP" && targetProtocol !== "HTTPS") problems.push(`targetProtocol = "${targetProtocol}": must be HTTP or HTTPS`);
     if (!healthCheckPath.startsWith("/")) problems.push(`healthCheckPath = "${healthCheckPath}": must start with /`);
-    if (!Number.isInteger(minSize) || minSize < 0) problems.push(`minSize = ${minSize}: must be a whole number >= 0`);
-    if (!Number.isInteger(maxSize) || maxSize < 1) problems.push(`maxSize = ${maxSize}: must be a whole number >= 1`);
-    if (minSize > maxSize) problems.push(`minSize (${minSize}) must be <= maxSize (${maxSize})`);
+    problems.push(...fleetProblems({ minSize, maxSize, rootSize, instanceTypes, prod, amiParameter: args.amiParameter, userData: args.userData }));
     if (prod && minSize < 2) problems.push(`minSize = ${minSize} in prod: at least 2 instances, so that losing one AZ or instance keeps the site up`);
     if (!(targetCpu > 0 && targetCpu <= 100)) problems.push(`targetCpuUtilization = ${targetCpu}: must be a percentage above 0 and at most 100`);
-    if (!Number.isInteger(rootSize) || rootSize < 8 || rootSize > 16384) problems.push(`rootVolumeSizeGiB = ${rootSize}: must be a whole number from 8 (the AMI's snapshot) to 16384`);
-    for (const t of instanceTypes) if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) problems.push(`instanceTypes: "${t}" is not an EC2 instance type such as m7i.large`);
-    if (instanceTypes.length === 0) problems.push("instanceTypes is empty: name at least one instance type");
-    else if (prod && new Set(instanceTypes).size < 2) problems.push(`instanceTypes = [${instanceTypes.join(", ")}] in prod: name at least two types, so a capacity shortage of one does not stop scaling (AutoScaling.6)`);
-    if (new Set(instanceTypes).size !== instanceTypes.length) problems.push("instanceTypes lists a type twice");
-    if (args.amiParameter !== undefined && !args.amiParameter.startsWith("/")) problems.push(`amiParameter = "${args.amiParameter}": must be an SSM parameter path starting with /`);
-    if (args.userData !== undefined) problems.push(...userDataProblems(args.userData));
     problems.push(...rolePlacementProblems(args.rolePlacement));
     throwIfProblems(`WebFleet ${name}`, problems);
 
@@ -253,7 +234,6 @@ export class WebFleet extends pulumi.ComponentResource {
     this.context = context;
     const physical = physicalName(context, name);
     const tags = (nameTag: string, own: Record<string, string> = {}) => withTags(context.tags, { ...(args.tags ?? {}), ...own }, nameTag);
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const { vpcId } = args.network;
 
     // --- security groups (rules as their own resources; the SGs keep no default egress) ---
@@ -305,51 +285,21 @@ export class WebFleet extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // --- instance role and profile ---
-    const role = serviceRole(this, `${name}-instances`, {
+    // --- instance role, profile and launch template (shared with WorkerFleet) ---
+    const { role, launchTemplate } = hardenedInstance(this, name, {
       context,
-      service: "ec2.amazonaws.com",
-      description: `Instances of ${physical}: Session Manager and the CloudWatch agent; grants add the rest`,
-      placement: args.rolePlacement,
+      purpose: "web/app servers",
+      physical,
+      kmsKey: args.kmsKey,
+      instanceType: instanceTypes[0]!,
+      securityGroupId: instanceSg.id,
+      rootVolumeSizeGiB: rootSize,
+      amiParameter: args.amiParameter,
+      userData: args.userData,
+      containers: args.containers,
+      rolePlacement: args.rolePlacement,
+      tags: (n) => tags(n),
     });
-    for (const [short, policy] of Object.entries(InstanceManagedPolicies)) {
-      new aws.iam.RolePolicyAttachment(
-        `${name}-${short}`,
-        { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
-        { parent: this },
-      );
-    }
-    const instanceProfile = new aws.iam.InstanceProfile(
-      `${name}-instances`,
-      { role: role.name, path: args.rolePlacement?.path ?? "/", tags: tags(`${physical}-instances`) },
-      { parent: this },
-    );
-
-    // --- launch template ---
-    const imageId = aws.ssm.getParameterOutput({ name: args.amiParameter ?? Al2023AmiParameter }, { parent: this }).value;
-    const launchTemplate = new aws.ec2.LaunchTemplate(
-      name,
-      {
-        description: `${physical} web/app servers`,
-        imageId,
-        instanceType: instanceTypes[0],
-        iamInstanceProfile: { arn: instanceProfile.arn },
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: args.containers ? 2 : 1, instanceMetadataTags: "disabled" },
-        monitoring: { enabled: true },
-        networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [instanceSg.id] }],
-        blockDeviceMappings: [
-          {
-            deviceName: "/dev/xvda",
-            ebs: { volumeType: "gp3", volumeSize: rootSize, encrypted: "true", kmsKeyId: keyArnOf(args.kmsKey), deleteOnTermination: "true" },
-          },
-        ],
-        ...(args.userData !== undefined ? { userData: Buffer.from(args.userData, "utf8").toString("base64") } : {}),
-        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: tags(physical) })),
-        updateDefaultVersion: true,
-        tags: tags(physical),
-      },
-      { parent: this },
-    );
 
     // --- load balancer, target group, listeners ---
     const logs = args.accessLogs === false ? undefined : args.accessLogs;
@@ -427,12 +377,12 @@ export class WebFleet extends pulumi.ComponentResource {
           // On-Demand only, in the order given: the second type is the fallback.
           instancesDistribution: { onDemandAllocationStrategy: "prioritized", onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
           launchTemplate: {
-            launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: launchTemplate.latestVersion.apply((v) => `${v}`) },
+            launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: templateVersion(launchTemplate) },
             overrides: instanceTypes.map((instanceType) => ({ instanceType })),
           },
         },
         instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, autoRollback: true } },
-        enabledMetrics: ["GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"],
+        enabledMetrics: [...GroupMetrics],
         tags: Object.entries(tags(physical)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       },
       { parent: this },
@@ -522,11 +472,3 @@ function describeIngress(ingress: AlbIngress): string {
   return `cidrs ${ingress.cidrBlocks.join(" ")}`;
 }
 
-/** Problems with a user-data script: size, and credentials that would sit in clear text. */
-export function userDataProblems(userData: string): string[] {
-  const problems: string[] = [];
-  if (Buffer.byteLength(userData, "utf8") > 16 * 1024) problems.push("userData is larger than 16 KB: fetch the rest from S3 or SSM at boot");
-  if (/\b(AKIA|ASIA)[0-9A-Z]{16}\b/.test(userData)) problems.push("userData contains an AWS access key id: user data is stored in clear text; use the instance role");
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(userData)) problems.push("userData contains a private key: user data is stored in clear text; read it from Secrets Manager at boot");
-  return problems;
-}

@@ -18,6 +18,11 @@
  * | WAF                      | the CLOUDFRONT web ACL given in `webAcl`                            | CloudFront.6     |
  * | protocols                | HTTP/2 and HTTP/3, IPv6                                            |                  |
  * | price class              | dev `PriceClass_100`, prod `PriceClass_All`                         |                  |
+ * | per-path caching         | `cacheBehaviors`: own cache policy (TTLs) per S3 path pattern       |                  |
+ * | signed URLs / cookies    | `signedUrls`: a key group from a public key PEM; behaviours marked  |                  |
+ * |                          | `requireSignedUrls` (and the default one, if asked) trust it       |                  |
+ * | origin shield            | off; `originShieldRegion` adds one regional cache layer (fewer     |                  |
+ * |                          | origin fetches: worth it for large, popular objects such as video) |                  |
  *
  * ## Letting CloudFront read the bucket (and decrypt with its key)
  * The bucket policy and the key policy must name this distribution (`AWS:SourceArn`), which does
@@ -214,6 +219,30 @@ export interface CdnGeoRestriction {
   locations: readonly string[];
 }
 
+/** A cache behaviour for a path of the S3 origin, with its own TTLs (e.g. video segments vs manifests). */
+export interface CdnCacheBehavior {
+  /** Path pattern, e.g. `*.ts` or `/videos/*.m3u8`. Required. */
+  pathPattern: string;
+  /** Default TTL in seconds (when the origin sends no Cache-Control). Required. */
+  defaultTtlSeconds: number;
+  /** Maximum TTL in seconds. Default: `defaultTtlSeconds`. */
+  maxTtlSeconds?: number;
+  /** Minimum TTL in seconds. Default: 0. */
+  minTtlSeconds?: number;
+  /** Viewers need a URL or cookie signed with a key of `signedUrls`. Default: false. */
+  requireSignedUrls?: boolean;
+  /** Compress (gzip/brotli) responses: on for text, off for already-compressed media. Default: true. */
+  compress?: boolean;
+}
+
+/** Signed URLs and signed cookies (private content) through a CloudFront key group. */
+export interface CdnSignedUrls {
+  /** The public key, PEM (RSA 2048), of the key pair whose private half signs URLs/cookies (kept in the signer's secret store, never here). Required. */
+  publicKeyPem: pulumi.Input<string>;
+  /** The default behaviour (`/*` of the bucket) needs signed URLs too. Default: true. */
+  requireOnDefault?: boolean;
+}
+
 export interface CdnSiteArgs {
   /** The stack's context (tags, profile). Required. */
   context: BlueprintContext;
@@ -239,6 +268,12 @@ export interface CdnSiteArgs {
   geoRestriction?: CdnGeoRestriction;
   /** A `Content-Security-Policy` header value added to every response. Default: none (the site's own). */
   contentSecurityPolicy?: string;
+  /** Extra cache behaviours on the S3 origin, in order, before the default. Default: none. */
+  cacheBehaviors?: readonly CdnCacheBehavior[];
+  /** Signed URLs/cookies through a CloudFront key group. Default: none (public content). */
+  signedUrls?: CdnSignedUrls;
+  /** CloudFront Origin Shield in front of the S3 origin (one regional cache layer, billed per request), in this region. Default: off. */
+  originShieldRegion?: string | false;
   /** Object returned for `/`. Default: `index.html`. */
   defaultRootObject?: string;
   /** Extra tags beside the required ones. Default: none. */
@@ -256,6 +291,8 @@ export class CdnSite extends pulumi.ComponentResource {
   readonly domainName: pulumi.Output<string>;
   /** The Route 53 zone id for alias records to it. */
   readonly hostedZoneId: pulumi.Output<string>;
+  /** The key group that signs URLs/cookies, when `signedUrls` is given. */
+  readonly keyGroupId: pulumi.Output<string> | undefined;
   /** The origin access control's id. */
   readonly originAccessControlId: pulumi.Output<string>;
   /** The security-headers response policy's id. */
@@ -297,6 +334,21 @@ export class CdnSite extends pulumi.ComponentResource {
     }
     if (defaultRootObject.startsWith("/") || defaultRootObject.length === 0) problems.push(`defaultRootObject = "${defaultRootObject}": an object key without a leading slash, such as index.html`);
     if (args.originPath !== undefined && !/^\/[^*]*[^/]$/.test(args.originPath)) problems.push(`originPath = "${args.originPath}": must start with / and not end with / (e.g. /site)`);
+    const behaviors = args.cacheBehaviors ?? [];
+    for (const b of behaviors) {
+      const where = `cacheBehaviors "${b.pathPattern}"`;
+      if (!/^\/?[A-Za-z0-9_\-.*$/~"'@:+&]+$/.test(b.pathPattern) || b.pathPattern === "*" || b.pathPattern === "/*") problems.push(`${where}: not a path pattern such as *.m3u8 or /videos/* (the default behavior serves the rest)`);
+      if (appPaths.includes(b.pathPattern) && app) problems.push(`${where}: also an appOrigin path`);
+      const max = b.maxTtlSeconds ?? b.defaultTtlSeconds;
+      const min = b.minTtlSeconds ?? 0;
+      for (const [k, v] of [["defaultTtlSeconds", b.defaultTtlSeconds], ["maxTtlSeconds", max], ["minTtlSeconds", min]] as const) {
+        if (!Number.isInteger(v) || v < 0 || v > 31_536_000) problems.push(`${where}: ${k} = ${v}: must be a whole number of seconds from 0 to 31536000`);
+      }
+      if (!(min <= b.defaultTtlSeconds && b.defaultTtlSeconds <= max)) problems.push(`${where}: TTLs must satisfy min (${min}) <= default (${b.defaultTtlSeconds}) <= max (${max})`);
+      if (b.requireSignedUrls && !args.signedUrls) problems.push(`${where}: requireSignedUrls needs signedUrls (the public key of the signer)`);
+    }
+    if (new Set(behaviors.map((b) => b.pathPattern)).size !== behaviors.length) problems.push("cacheBehaviors lists a path pattern twice");
+    if (args.originShieldRegion !== undefined && args.originShieldRegion !== false && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(args.originShieldRegion)) problems.push(`originShieldRegion = "${args.originShieldRegion}": must be a region code such as us-east-1`);
     if (args.originAccess?.isBound) problems.push("originAccess is already bound to another CdnSite: create one CloudFrontOriginAccess per distribution");
     throwIfProblems(`CdnSite ${name}`, problems);
 
@@ -329,6 +381,43 @@ export class CdnSite extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    let trustedKeyGroups: pulumi.Output<string>[] | undefined;
+    if (args.signedUrls) {
+      const publicKey = new aws.cloudfront.PublicKey(
+        `${name}-signer`,
+        { comment: `${physical}: verifies signed URLs and cookies`, encodedKey: args.signedUrls.publicKeyPem },
+        { parent: this },
+      );
+      const keyGroup = new aws.cloudfront.KeyGroup(`${name}-signers`, { comment: `${physical}: keys trusted for signed URLs and cookies`, items: [publicKey.id] }, { parent: this });
+      trustedKeyGroups = [keyGroup.id];
+      this.keyGroupId = keyGroup.id;
+    } else {
+      this.keyGroupId = undefined;
+    }
+    const signedOnDefault = args.signedUrls ? (args.signedUrls.requireOnDefault ?? true) : false;
+
+    const behaviorPolicies = behaviors.map(
+      (b, i) =>
+        new aws.cloudfront.CachePolicy(
+          `${name}-cache-${i}`,
+          {
+            comment: `${physical}: ${b.pathPattern}`,
+            defaultTtl: b.defaultTtlSeconds,
+            maxTtl: b.maxTtlSeconds ?? b.defaultTtlSeconds,
+            minTtl: b.minTtlSeconds ?? 0,
+            parametersInCacheKeyAndForwardedToOrigin: {
+              enableAcceptEncodingGzip: b.compress ?? true,
+              enableAcceptEncodingBrotli: b.compress ?? true,
+              cookiesConfig: { cookieBehavior: "none" },
+              headersConfig: { headerBehavior: "none" },
+              queryStringsConfig: { queryStringBehavior: "none" },
+            },
+          },
+          { parent: this },
+        ),
+    );
+
+    const originShieldRegion = args.originShieldRegion ?? false;
     const s3OriginId = "s3";
     const appOriginId = "app";
     const origins: aws.types.input.cloudfront.DistributionOrigin[] = [
@@ -336,6 +425,7 @@ export class CdnSite extends pulumi.ComponentResource {
         originId: s3OriginId,
         domainName: args.originBucket.bucket.bucketRegionalDomainName,
         originAccessControlId: oac.id,
+        ...(originShieldRegion ? { originShield: { enabled: true, originShieldRegion } } : {}),
         ...(args.originPath !== undefined ? { originPath: args.originPath } : {}),
       },
     ];
@@ -376,8 +466,21 @@ export class CdnSite extends pulumi.ComponentResource {
           compress: true,
           cachePolicyId: ManagedCachePolicies.CachingOptimized,
           responseHeadersPolicyId: headers.id,
+          ...(signedOnDefault ? { trustedKeyGroups } : {}),
         },
-        orderedCacheBehaviors: app
+        orderedCacheBehaviors: [
+          ...behaviors.map((b, i) => ({
+            pathPattern: b.pathPattern,
+            targetOriginId: s3OriginId,
+            viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD", "OPTIONS"],
+            cachedMethods: ["GET", "HEAD"],
+            compress: b.compress ?? true,
+            cachePolicyId: behaviorPolicies[i]!.id,
+            responseHeadersPolicyId: headers.id,
+            ...(b.requireSignedUrls ? { trustedKeyGroups } : {}),
+          })),
+          ...(app
           ? appPaths.map((pathPattern) => ({
               pathPattern,
               targetOriginId: appOriginId,
@@ -389,7 +492,8 @@ export class CdnSite extends pulumi.ComponentResource {
               originRequestPolicyId: ManagedOriginRequestPolicies.AllViewerExceptHostHeader,
               responseHeadersPolicyId: headers.id,
             }))
-          : [],
+          : []),
+        ],
         restrictions: {
           geoRestriction: args.geoRestriction
             ? { restrictionType: args.geoRestriction.restrictionType, locations: [...args.geoRestriction.locations] }

@@ -10,7 +10,11 @@
  * | bucket policy        | deny non-TLS requests and TLS below 1.2        | S3.5        |
  * | versioning           | enabled                                        | S3.14       |
  * | lifecycle            | abort incomplete uploads after 7 days;         | S3.13       |
- * |                      | noncurrent versions expire after 90 days       |             |
+ * |                      | noncurrent versions expire after 90 days;      |             |
+ * |                      | optional tiers: Intelligent-Tiering, Glacier   |             |
+ * |                      | IR / Flexible / Deep Archive by age            |             |
+ * | access tiering       | off; Intelligent-Tiering archive tiers for     |             |
+ * |                      | objects not read for N days when given         |             |
  * | access logging       | to `accessLogs.targetBucket` when given        | S3.9        |
  * | object lock          | off unless `objectLock` is given               | S3.15       |
  * | event notifications  | to EventBridge (plus the caller's targets)     | S3.11       |
@@ -30,6 +34,15 @@ export type BucketEncryption = (typeof BucketEncryptions)[number];
 
 /** Lifecycle of the bucket's objects. Days count from object creation (or, for noncurrent versions, from becoming noncurrent). */
 export interface BucketLifecycle {
+  /**
+   * Days before current objects move to S3 Intelligent-Tiering (`INTELLIGENT_TIERING`; 0 = at
+   * once), which then tiers each object by *access*: not read for 30 days to Infrequent Access, 90
+   * days to Archive Instant Access (Glacier Instant Retrieval pricing), and to the opt-in archive
+   * tiers of `accessTiering`. The only way to act on "not read for N days" (age rules cannot). Default: never.
+   */
+  intelligentTieringAfterDays?: number;
+  /** Days before current objects move to S3 Glacier Instant Retrieval (`GLACIER_IR`). Default: never. */
+  instantArchiveAfterDays?: number;
   /** Days before current objects move to S3 Glacier Flexible Retrieval (`GLACIER`). Default: never. */
   archiveAfterDays?: number;
   /** Days before current objects move to S3 Glacier Deep Archive (`DEEP_ARCHIVE`). Default: never. */
@@ -42,6 +55,21 @@ export interface BucketLifecycle {
   noncurrentExpireAfterDays?: number;
   /** Days before incomplete multipart uploads are aborted. Default: 7. */
   abortIncompleteUploadsAfterDays?: number;
+}
+
+/**
+ * Opt-in archive tiers of S3 Intelligent-Tiering for objects not *read* for a number of days
+ * (`aws.s3.BucketIntelligentTieringConfiguration`). Only objects in `INTELLIGENT_TIERING` are
+ * affected: pair it with `lifecycle.intelligentTieringAfterDays`. Restores from these tiers take
+ * minutes to hours (Archive Access) or up to 12 hours (Deep Archive Access).
+ */
+export interface BucketAccessTiering {
+  /** Days without access before the Archive Access tier (Glacier Flexible Retrieval pricing), 90 to 730. Default: not used. */
+  archiveAccessAfterDays?: number;
+  /** Days without access before the Deep Archive Access tier, 180 to 730. Default: not used. */
+  deepArchiveAccessAfterDays?: number;
+  /** Only objects under this prefix. Default: the whole bucket. */
+  prefix?: string;
 }
 
 /** Default retention applied to every new object version (S3 Object Lock). */
@@ -73,6 +101,8 @@ export interface EncryptedBucketArgs {
   versioning?: boolean;
   /** Lifecycle rules. Default: abort incomplete uploads after 7 days; noncurrent versions expire after 90 days; current objects are kept. */
   lifecycle?: BucketLifecycle;
+  /** Access-based archive tiers of S3 Intelligent-Tiering (needs `lifecycle.intelligentTieringAfterDays`). Default: none. */
+  accessTiering?: BucketAccessTiering;
   /** Send S3 server access logs to this bucket (an SSE-S3 bucket with `receivesAccessLogs`) under `prefix`. Default: no access logging. */
   accessLogs?: { targetBucket: pulumi.Input<string>; prefix?: string };
   /** This bucket receives S3 server access logs from this account's buckets: adds the `logging.s3.amazonaws.com` delivery statement. Requires `s3-managed` encryption. Default: false. */
@@ -141,6 +171,7 @@ export class EncryptedBucket extends pulumi.ComponentResource {
     }
     if (forceDestroy && context.profile.environment === "prod") problems.push("forceDestroy is not allowed in prod: a destroy must never empty a prod bucket");
     problems.push(...lifecycleProblems(lifecycle, versioning));
+    problems.push(...accessTieringProblems(args.accessTiering, lifecycle));
     throwIfProblems(`EncryptedBucket ${name}`, problems);
 
     this.componentName = name;
@@ -218,6 +249,24 @@ export class EncryptedBucket extends pulumi.ComponentResource {
 
     const rules = lifecycleRules(lifecycle, versioning);
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucketId, rules }, child({ dependsOn: versioningConfig ? [versioningConfig] : [] }));
+
+    const tiering = args.accessTiering;
+    if (tiering && (tiering.archiveAccessAfterDays !== undefined || tiering.deepArchiveAccessAfterDays !== undefined)) {
+      new aws.s3.BucketIntelligentTieringConfiguration(
+        `${name}-access-tiering`,
+        {
+          bucket: bucketId,
+          name: "archive-unread",
+          status: "Enabled",
+          ...(tiering.prefix ? { filter: { prefix: tiering.prefix } } : {}),
+          tierings: [
+            ...(tiering.archiveAccessAfterDays !== undefined ? [{ accessTier: "ARCHIVE_ACCESS", days: tiering.archiveAccessAfterDays }] : []),
+            ...(tiering.deepArchiveAccessAfterDays !== undefined ? [{ accessTier: "DEEP_ARCHIVE_ACCESS", days: tiering.deepArchiveAccessAfterDays }] : []),
+          ],
+        },
+        child(),
+      );
+    }
 
     const notifications = { eventbridge: true, ...args.notifications };
     new aws.s3.BucketNotification(`${name}-notifications`, { bucket: bucketId, ...notifications }, child());
@@ -304,17 +353,42 @@ function lifecycleProblems(l: BucketLifecycle, versioning: boolean): string[] {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) problems.push(`lifecycle.${key} = ${v}: must be a whole number of days >= 1`);
     return v;
   };
+  const tieringAfter = l.intelligentTieringAfterDays;
+  if (tieringAfter !== undefined && (!Number.isInteger(tieringAfter) || tieringAfter < 0)) problems.push(`lifecycle.intelligentTieringAfterDays = ${tieringAfter}: must be a whole number of days >= 0`);
+  const instant = days("instantArchiveAfterDays");
   const archive = days("archiveAfterDays");
   const deep = days("deepArchiveAfterDays");
   const expire = days("expireAfterDays");
   const ncArchive = days("noncurrentArchiveAfterDays");
   const ncExpire = days("noncurrentExpireAfterDays");
   days("abortIncompleteUploadsAfterDays");
-  if (archive !== undefined && deep !== undefined && deep <= archive) problems.push(`lifecycle.deepArchiveAfterDays (${deep}) must be later than archiveAfterDays (${archive})`);
-  const lastTransition = Math.max(archive ?? 0, deep ?? 0);
+  // S3 transitions run down the waterfall INTELLIGENT_TIERING > GLACIER_IR > GLACIER > DEEP_ARCHIVE, each later than the one before.
+  const tiers = [
+    ["intelligentTieringAfterDays", tieringAfter],
+    ["instantArchiveAfterDays", instant],
+    ["archiveAfterDays", archive],
+    ["deepArchiveAfterDays", deep],
+  ].filter((t): t is [string, number] => t[1] !== undefined);
+  for (let i = 1; i < tiers.length; i++) {
+    const [prevKey, prev] = tiers[i - 1]!;
+    const [key, v] = tiers[i]!;
+    if (v <= prev) problems.push(`lifecycle.${key} (${v}) must be later than ${prevKey} (${prev})`);
+  }
+  const lastTransition = Math.max(tieringAfter ?? 0, instant ?? 0, archive ?? 0, deep ?? 0);
   if (expire !== undefined && expire <= lastTransition) problems.push(`lifecycle.expireAfterDays (${expire}) must be later than the last transition (${lastTransition} days)`);
   if (ncArchive !== undefined && ncExpire !== undefined && ncExpire <= ncArchive) problems.push(`lifecycle.noncurrentExpireAfterDays (${ncExpire}) must be later than noncurrentArchiveAfterDays (${ncArchive})`);
   if (!versioning && (ncArchive !== undefined || ncExpire !== undefined)) problems.push("lifecycle noncurrent-version rules need versioning");
+  return problems;
+}
+
+function accessTieringProblems(t: BucketAccessTiering | undefined, l: BucketLifecycle): string[] {
+  if (!t) return [];
+  const problems: string[] = [];
+  const { archiveAccessAfterDays: a, deepArchiveAccessAfterDays: d } = t;
+  if (a !== undefined && (!Number.isInteger(a) || a < 90 || a > 730)) problems.push(`accessTiering.archiveAccessAfterDays = ${a}: must be a whole number of days from 90 to 730`);
+  if (d !== undefined && (!Number.isInteger(d) || d < 180 || d > 730)) problems.push(`accessTiering.deepArchiveAccessAfterDays = ${d}: must be a whole number of days from 180 to 730`);
+  if (a !== undefined && d !== undefined && d <= a) problems.push(`accessTiering.deepArchiveAccessAfterDays (${d}) must be later than archiveAccessAfterDays (${a})`);
+  if (l.intelligentTieringAfterDays === undefined) problems.push("accessTiering only acts on objects in Intelligent-Tiering: set lifecycle.intelligentTieringAfterDays too");
   return problems;
 }
 
@@ -323,6 +397,8 @@ function lifecycleRules(l: BucketLifecycle, versioning: boolean): aws.types.inpu
     { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: l.abortIncompleteUploadsAfterDays ?? 7 } },
   ];
   const transitions = [
+    ...(l.intelligentTieringAfterDays !== undefined ? [{ days: l.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }] : []),
+    ...(l.instantArchiveAfterDays !== undefined ? [{ days: l.instantArchiveAfterDays, storageClass: "GLACIER_IR" }] : []),
     ...(l.archiveAfterDays !== undefined ? [{ days: l.archiveAfterDays, storageClass: "GLACIER" }] : []),
     ...(l.deepArchiveAfterDays !== undefined ? [{ days: l.deepArchiveAfterDays, storageClass: "DEEP_ARCHIVE" }] : []),
   ];

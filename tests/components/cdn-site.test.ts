@@ -299,4 +299,68 @@ describe("CdnSite", () => {
       fails("prod", { webAcl: false, accessLogs: false, aliases: ["a.example.com"] }, "invalid arguments (3)");
     });
   });
+
+  describe("streaming options: per-path caching, signed URLs, origin shield", () => {
+    const PEM = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----\n";
+
+    it("adds a cache behaviour with its own cache policy (TTLs) per S3 path pattern, before the default", async () => {
+      await build("dev", {
+        cacheBehaviors: [
+          { pathPattern: "*.ts", defaultTtlSeconds: 1_209_600, compress: false },
+          { pathPattern: "*.m3u8", defaultTtlSeconds: 5, maxTtlSeconds: 60 },
+        ],
+      });
+      const policies = mocks.ofType("aws:cloudfront/cachePolicy:CachePolicy");
+      expect(policies.map((p) => [p.inputs.defaultTtl, p.inputs.maxTtl, p.inputs.minTtl])).to.deep.equal([[1_209_600, 1_209_600, 0], [5, 60, 0]]);
+      expect(policies[0]!.inputs.parametersInCacheKeyAndForwardedToOrigin.enableAcceptEncodingGzip).to.equal(false);
+      const behaviors = dist().orderedCacheBehaviors;
+      expect(behaviors.map((b: any) => [b.pathPattern, b.targetOriginId, b.viewerProtocolPolicy, b.compress])).to.deep.equal([
+        ["*.ts", "s3", "redirect-to-https", false],
+        ["*.m3u8", "s3", "redirect-to-https", true],
+      ]);
+      expect(behaviors[0].trustedKeyGroups).to.equal(undefined);
+    });
+
+    it("signed URLs: a public key and key group; the default behaviour and the marked ones trust it", async () => {
+      const { site } = await build("dev", { signedUrls: { publicKeyPem: PEM }, cacheBehaviors: [{ pathPattern: "*.ts", defaultTtlSeconds: 60, requireSignedUrls: true }, { pathPattern: "/public/*", defaultTtlSeconds: 60 }] });
+      expect(mocks.one("aws:cloudfront/publicKey:PublicKey").inputs.encodedKey).to.equal(PEM);
+      const keyGroupId = await promiseOf(site.keyGroupId!);
+      expect(mocks.one("aws:cloudfront/keyGroup:KeyGroup").inputs.items).to.have.length(1);
+      expect(dist().defaultCacheBehavior.trustedKeyGroups).to.deep.equal([keyGroupId]);
+      expect(dist().orderedCacheBehaviors[0].trustedKeyGroups).to.deep.equal([keyGroupId]);
+      expect(dist().orderedCacheBehaviors[1].trustedKeyGroups).to.equal(undefined);
+    });
+
+    it("signed URLs can leave the default behaviour public", async () => {
+      await build("dev", { signedUrls: { publicKeyPem: PEM, requireOnDefault: false } });
+      expect(dist().defaultCacheBehavior.trustedKeyGroups).to.equal(undefined);
+    });
+
+    it("origin shield: off by default (dev and prod), on in the region given", async () => {
+      await build("prod", { certificateArn: CERT_ARN, aliases: ["watch.example.com"] });
+      expect(dist().origins[0].originShield).to.equal(undefined);
+      mocks.reset();
+      await build("dev", { originShieldRegion: "eu-west-1" });
+      expect(dist().origins[0].originShield).to.deep.equal({ enabled: true, originShieldRegion: "eu-west-1" });
+    });
+
+    it("fails on signed behaviours without a key, bad TTLs, and duplicate or catch-all patterns, all at once", () => {
+      const context = testContext("dev");
+      const media = new EncryptedBucket("media-bad", { context, kmsKey: KEY_ARN });
+      expect(
+        () =>
+          new CdnSite("bad", {
+            context,
+            originBucket: media,
+            webAcl: false,
+            accessLogs: false,
+            cacheBehaviors: [
+              { pathPattern: "*.ts", defaultTtlSeconds: 10, requireSignedUrls: true },
+              { pathPattern: "*.ts", defaultTtlSeconds: 10 },
+              { pathPattern: "/*", defaultTtlSeconds: 100, maxTtlSeconds: 10 },
+            ],
+          }),
+      ).to.throw(/requireSignedUrls needs signedUrls[\s\S]*TTLs must satisfy[\s\S]*lists a path pattern twice/);
+    });
+  });
 });

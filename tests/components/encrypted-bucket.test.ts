@@ -270,4 +270,41 @@ describe("EncryptedBucket", () => {
       expect(attempt({ receivesAccessLogs: true, forceDestroy: true }, "prod")).to.throw(/invalid arguments \(3\)/);
     });
   });
+
+  describe("archive tiers for video (Intelligent-Tiering, Glacier IR, access-based archive)", () => {
+    it("transitions down the waterfall: Intelligent-Tiering, Glacier IR, Glacier, Deep Archive", async () => {
+      await build("videos", { lifecycle: { intelligentTieringAfterDays: 0, instantArchiveAfterDays: 30, archiveAfterDays: 90, deepArchiveAfterDays: 180 } });
+      const rule = mocks.one(T.lifecycle).inputs.rules.find((r: any) => r.id === "current-versions");
+      expect(rule.transitions).to.deep.equal([
+        { days: 0, storageClass: "INTELLIGENT_TIERING" },
+        { days: 30, storageClass: "GLACIER_IR" },
+        { days: 90, storageClass: "GLACIER" },
+        { days: 180, storageClass: "DEEP_ARCHIVE" },
+      ]);
+    });
+
+    it("access tiering: objects not read for N days go to the Archive (and Deep Archive) Access tiers", async () => {
+      await build("renditions", { lifecycle: { intelligentTieringAfterDays: 0 }, accessTiering: { archiveAccessAfterDays: 120, deepArchiveAccessAfterDays: 365, prefix: "videos/" } });
+      const cfg = mocks.one("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration").inputs;
+      expect(cfg).to.deep.include({ status: "Enabled", filter: { prefix: "videos/" } });
+      expect(cfg.tierings).to.deep.equal([
+        { accessTier: "ARCHIVE_ACCESS", days: 120 },
+        { accessTier: "DEEP_ARCHIVE_ACCESS", days: 365 },
+      ]);
+    });
+
+    it("creates no tiering configuration by default", async () => {
+      await build("plain");
+      expect(mocks.ofType("aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration")).to.have.length(0);
+    });
+
+    it("fails on tiers out of order, access tiering out of range or without Intelligent-Tiering", () => {
+      expect(() => new EncryptedBucket("bad-order", { context: testContext("dev"), kmsKey: KEY_ARN, lifecycle: { instantArchiveAfterDays: 60, archiveAfterDays: 30 } })).to.throw(
+        /archiveAfterDays \(30\) must be later than instantArchiveAfterDays \(60\)/,
+      );
+      expect(() => new EncryptedBucket("bad-tiering", { context: testContext("dev"), kmsKey: KEY_ARN, accessTiering: { archiveAccessAfterDays: 30 } })).to.throw(
+        /archiveAccessAfterDays = 30: must be a whole number of days from 90 to 730[\s\S]*set lifecycle.intelligentTieringAfterDays too/,
+      );
+    });
+  });
 });

@@ -1,0 +1,136 @@
+/**
+ * The streaming project's stack configuration: its own keys (`streaming:<key>`), the cross-key
+ * rules, and the workload choices that differ between dev and prod beyond the shared profile (one
+ * table, so that index.ts holds no sizing literals).
+ */
+import { z } from "zod";
+import { loadStackConfig, ProjectDefinition, StackSettings } from "../../shared/config";
+import type { Environment } from "../../shared/profiles";
+
+const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as c7i.2xlarge");
+
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name such as watch.example.com");
+
+export const streamingSchema = {
+  /** Viewer-facing names of the delivery distribution (CloudFront aliases). Need `cdnCertificateArn`. Default: none (the `*.cloudfront.net` name). */
+  deliveryDomainNames: z.array(hostname).max(100).default([]),
+  /** ACM certificate in us-east-1 covering `deliveryDomainNames`. Required in prod (CloudFront.7); dev may use the `*.cloudfront.net` certificate. */
+  cdnCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1").optional(),
+  /** Public key (PEM) whose private half signs premium URLs and cookies (CloudFront key group). Required. */
+  signingPublicKeyPem: z.string().regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$/, "must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)"),
+  /** Shards of the view-events stream when provisioned (prod). Required in prod; dev is on-demand. */
+  viewEventShards: z.number().int().min(1).max(500).optional(),
+  /** Hours the view-events stream keeps records, 24 to 8760. Default: 24 in dev, 168 in prod. */
+  viewEventRetentionHours: z.number().int().min(24).max(8760).optional(),
+  /** Days after upload before originals go to S3 Glacier Deep Archive. Default: never (dev: nothing is archived). */
+  originalsDeepArchiveAfterDays: z.number().int().min(1).max(3650).optional(),
+  /** Days without a viewer before a rendition goes to the Intelligent-Tiering Archive Access tier (Glacier Flexible), 90 to 730. Default: none (renditions still reach Archive Instant Access after 90 unwatched days). */
+  renditionsArchiveAfterUnwatchedDays: z.number().int().min(90).max(730).optional(),
+  /** Transcoder instance types, in order of preference. Default: c7i.2xlarge and c6i.2xlarge. */
+  transcoderInstanceTypes: z.array(instanceType).min(1).max(20).default(["c7i.2xlarge", "c6i.2xlarge"]),
+  /** Transcode on GPU instances (g/p families; the types above must be GPU types). Default: false. */
+  transcoderGpu: z.boolean().default(false),
+  /** Transcoding jobs waiting per worker before the fleet scales out. Default: 2. */
+  transcoderBacklogPerInstance: z.number().min(0.1).max(1000).default(2),
+};
+
+export type StreamingConfig = z.infer<z.ZodObject<typeof streamingSchema>>;
+export type StreamingSettings = StackSettings<StreamingConfig>;
+
+/** What differs between dev and prod for this workload, beyond the shared profile and the keys above. */
+export interface StreamingEnvironmentDefaults {
+  /** Kinesis capacity mode: on-demand in dev (no idle shard-hours), provisioned in prod (steady, cheaper per GB). */
+  readonly viewEventStreamMode: "ON_DEMAND" | "PROVISIONED";
+  readonly viewEventRetentionHours: number;
+  /** Views consumer mapping: records per invocation, batching window, retries before the on-failure queue. */
+  readonly viewsConsumer: { batchSize: number; maximumBatchingWindowInSeconds: number; maximumRetryAttempts: number; parallelizationFactor: number };
+  /** CloudFront Origin Shield (a regional cache in front of S3, per-request charge): prod, where thousands of viewers miss the same new segments at once. */
+  readonly originShield: boolean;
+  /** CloudFront TTLs: segments never change (long), manifests are re-read (short). */
+  readonly cache: { segmentTtlSeconds: number; manifestTtlSeconds: number };
+  /** Transcoding job: seconds a worker holds a job before it reappears; receives before the DLQ. */
+  readonly transcodeJobs: { visibilityTimeoutSeconds: number; maxReceiveCount: number };
+  /** Functions: memory (MB) and timeout (s). */
+  readonly functions: Record<"onUpload" | "onRenditionComplete" | "playerEvents" | "viewsConsumer", { memorySize: number; timeout: number }>;
+}
+
+/**
+ * | choice                  | dev                                  | prod                                    |
+ * |-------------------------|--------------------------------------|-----------------------------------------|
+ * | view-events stream      | ON_DEMAND, 24 h                      | PROVISIONED (`viewEventShards`), 168 h  |
+ * | views consumer mapping  | 100 records, 5 s window, 2 retries   | 500 records, 1 s window, 5 retries,     |
+ * |                         |                                      | 2 batches per shard in parallel         |
+ * | origin shield           | off                                  | on, in the stack's region               |
+ * | CloudFront TTLs         | segments 1 day, manifests 5 s        | segments 14 days, manifests 5 s         |
+ * | transcoding job         | 30 min visibility, 3 receives        | 2 h visibility, 3 receives              |
+ * | player-events function  | 256 MB, 10 s                         | 512 MB, 10 s                            |
+ */
+export const environmentDefaults: Readonly<Record<Environment, StreamingEnvironmentDefaults>> = {
+  dev: {
+    viewEventStreamMode: "ON_DEMAND",
+    viewEventRetentionHours: 24,
+    originShield: false,
+    viewsConsumer: { batchSize: 100, maximumBatchingWindowInSeconds: 5, maximumRetryAttempts: 2, parallelizationFactor: 1 },
+    cache: { segmentTtlSeconds: 86_400, manifestTtlSeconds: 5 },
+    transcodeJobs: { visibilityTimeoutSeconds: 1800, maxReceiveCount: 3 },
+    functions: {
+      onUpload: { memorySize: 256, timeout: 30 },
+      onRenditionComplete: { memorySize: 256, timeout: 30 },
+      playerEvents: { memorySize: 256, timeout: 10 },
+      viewsConsumer: { memorySize: 256, timeout: 60 },
+    },
+  },
+  prod: {
+    viewEventStreamMode: "PROVISIONED",
+    viewEventRetentionHours: 168,
+    originShield: true,
+    viewsConsumer: { batchSize: 500, maximumBatchingWindowInSeconds: 1, maximumRetryAttempts: 5, parallelizationFactor: 2 },
+    cache: { segmentTtlSeconds: 1_209_600, manifestTtlSeconds: 5 },
+    transcodeJobs: { visibilityTimeoutSeconds: 7200, maxReceiveCount: 3 },
+    functions: {
+      onUpload: { memorySize: 256, timeout: 30 },
+      onRenditionComplete: { memorySize: 256, timeout: 30 },
+      playerEvents: { memorySize: 512, timeout: 10 },
+      viewsConsumer: { memorySize: 512, timeout: 120 },
+    },
+  },
+};
+
+type Problem = { key: string; value: unknown; allowed: string };
+
+export const streamingDefinition: ProjectDefinition<typeof streamingSchema> = {
+  dataClassification: "internal",
+  compliance: ["fsbp"],
+  schema: streamingSchema,
+  refine: (config, environment) => {
+    const problems: Problem[] = [];
+    if (environment === "prod" && config.viewEventShards === undefined) {
+      problems.push({ key: "viewEventShards", value: undefined, allowed: "required in prod: the view-events stream is provisioned (1 MB/s or 1,000 records/s in per shard)" });
+    }
+    if (environment === "dev" && config.viewEventShards !== undefined) {
+      problems.push({ key: "viewEventShards", value: config.viewEventShards, allowed: "not used in dev: the dev stream is on-demand; remove the key" });
+    }
+    if (environment === "prod" && config.cdnCertificateArn === undefined) {
+      problems.push({ key: "cdnCertificateArn", value: undefined, allowed: "required in prod: viewers reach the delivery distribution by its own names over TLS 1.2+ (CloudFront.7)" });
+    }
+    if (config.cdnCertificateArn !== undefined && (config.deliveryDomainNames ?? []).length === 0) {
+      problems.push({ key: "deliveryDomainNames", value: [], allowed: "at least one name with cdnCertificateArn: the names the certificate covers" });
+    }
+    if ((config.deliveryDomainNames ?? []).length > 0 && config.cdnCertificateArn === undefined) {
+      problems.push({ key: "cdnCertificateArn", value: undefined, allowed: `required with deliveryDomainNames (${config.deliveryDomainNames!.join(", ")}): an ACM certificate in us-east-1 covering them` });
+    }
+    const gpuTypes = (config.transcoderInstanceTypes ?? []).filter((t) => /^(g4dn|g5|g6|g6e|gr6|p3|p4d|p5)\./.test(t));
+    if (config.transcoderGpu && gpuTypes.length !== (config.transcoderInstanceTypes ?? []).length) {
+      problems.push({ key: "transcoderInstanceTypes", value: config.transcoderInstanceTypes, allowed: "with transcoderGpu, GPU types only (g4dn, g5, g6, g6e, gr6, p3, p4d, p5)" });
+    }
+    if (!config.transcoderGpu && gpuTypes.length > 0) {
+      problems.push({ key: "transcoderGpu", value: false, allowed: `true when transcoderInstanceTypes has GPU types (${gpuTypes.join(", ")})` });
+    }
+    return problems;
+  },
+};
+
+/** Read and validate the stack's config (call first: bad config registers nothing). */
+export function loadStreamingConfig(): StreamingSettings {
+  return loadStackConfig(streamingDefinition);
+}

@@ -1,0 +1,245 @@
+/**
+ * The streaming project (workload 2), planned offline for dev and prod once each: zero mandatory
+ * violations, each of the seed's 10 services present in prod doing its job, the dev/prod
+ * differences, and the required tags on every taggable resource.
+ */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isWildcardAction } from "../../components/security/policy-document";
+import { RequiredTagKeys } from "../../shared/tags";
+import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
+
+type Resource = PlanJson["resources"][number];
+const taggable = new Set<string>(JSON.parse(fs.readFileSync(path.join(repoRoot, "policy-packs/aws-compliance/taggable-types.json"), "utf8")).types);
+const statements = (doc: string): any[] => JSON.parse(doc).Statement;
+
+function one(plan: PlanJson, type: string, name?: string): Resource {
+  const found = ofType(plan, type).filter((r) => name === undefined || r.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` ${name}` : ""} in ${plan.stack}, found ${found.length}`);
+  return found[0]!;
+}
+/** Inline policies attached to a role (by the role's logical name in the policy's name). */
+const policiesOf = (plan: PlanJson, roleName: string) => ofType(plan, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith(`${roleName}-`));
+const actionsOf = (plan: PlanJson, roleName: string) => policiesOf(plan, roleName).flatMap((p) => statements(p.inputs.policy).flatMap((s) => [s.Action].flat()));
+
+describe("streaming project", function () {
+  this.timeout(180_000);
+  const plans = {} as Record<"dev" | "prod", PlanJson>;
+
+  before(() => {
+    for (const stack of ["dev", "prod"] as const) {
+      const r = runPlan("projects/streaming", stack);
+      expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
+      plans[stack] = r.json!;
+    }
+  });
+
+  for (const stack of ["dev", "prod"] as const) {
+    it(`${stack}: plans with zero mandatory violations`, () => {
+      const mandatory = plans[stack].violations.filter((v) => v.enforcementLevel === "mandatory");
+      expect(mandatory.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
+    });
+
+    it(`${stack}: every taggable resource carries the required tags`, () => {
+      const missing: string[] = [];
+      for (const r of plans[stack].resources.filter((x) => x.custom && taggable.has(x.type))) {
+        const tags = Array.isArray(r.inputs.tags) ? Object.fromEntries(r.inputs.tags.map((t: any) => [t.key, t.value])) : r.inputs.tags;
+        for (const k of RequiredTagKeys) if (typeof tags?.[k] !== "string" || tags[k] === "") missing.push(`${r.type} ${r.name}: ${k}`);
+      }
+      expect(missing).to.deep.equal([]);
+    });
+
+    it(`${stack}: no IAM policy allows a wildcard action`, () => {
+      for (const p of [...ofType(plans[stack], "aws:iam/rolePolicy:RolePolicy"), ...ofType(plans[stack], "aws:iam/policy:Policy")]) {
+        for (const s of statements(p.inputs.policy).filter((x) => x.Effect === "Allow")) for (const a of [s.Action].flat()) expect(isWildcardAction(a), `${p.name}: ${a}`).to.equal(false);
+      }
+    });
+  }
+
+  describe("prod: the seed's 10 services, each doing its job", () => {
+    const plan = () => plans.prod;
+
+    it("KMS: a rotating customer managed key encrypts the video buckets", () => {
+      const key = one(plan(), "aws:kms/key:Key", "streaming");
+      expect(key.inputs.enableKeyRotation).to.equal(true);
+      const keyArnOfBucket = (name: string) =>
+        one(plan(), "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${name}-encryption`).inputs.rules[0].applyServerSideEncryptionByDefault;
+      for (const b of ["uploads", "renditions"]) expect(keyArnOfBucket(b)).to.deep.include({ sseAlgorithm: "aws:kms" });
+      // CloudFront (OAC) may decrypt renditions for this distribution only.
+      const policy = statements(one(plan(), "aws:kms/key:Key", "streaming").inputs.policy);
+      expect(policy.find((s) => s.Sid === "CloudFrontDecryptsObjects")?.Condition?.StringEquals?.["AWS:SourceArn"]).to.match(/^arn:aws:cloudfront::/);
+    });
+
+    it("S3: uploads and renditions buckets, private and versioned, with upload and rendition events to Lambda", () => {
+      for (const b of ["uploads", "renditions"]) {
+        expect(one(plan(), "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${b}-public-access-block`).inputs).to.include({ blockPublicAcls: true, restrictPublicBuckets: true });
+        expect(one(plan(), "aws:s3/bucketVersioning:BucketVersioning", `${b}-versioning`).inputs.versioningConfiguration.status).to.equal("Enabled");
+      }
+      const onUpload = one(plan(), "aws:lambda/function:Function", "on-upload");
+      const uploads = one(plan(), "aws:s3/bucketNotification:BucketNotification", "uploads-notifications").inputs.lambdaFunctions;
+      expect(uploads).to.have.length(1);
+      expect(uploads[0].events).to.deep.equal(["s3:ObjectCreated:*"]);
+      expect(uploads[0].lambdaFunctionArn).to.contain(onUpload.inputs.name ?? "on-upload");
+      const renditions = one(plan(), "aws:s3/bucketNotification:BucketNotification", "renditions-notifications").inputs.lambdaFunctions;
+      expect(renditions[0].filterSuffix).to.equal("master.m3u8");
+      const perms = ofType(plan(), "aws:lambda/permission:Permission").filter((p) => p.inputs.principal === "s3.amazonaws.com");
+      expect(perms.map((p) => p.inputs.sourceArn).sort()).to.satisfy((arns: string[]) => arns.every((a) => /^arn:aws:s3:::streaming-prod-(uploads|renditions)-/.test(a)));
+    });
+
+    it("Glacier: originals go to Deep Archive; renditions enter Intelligent-Tiering and unwatched ones reach Archive Access", () => {
+      const uploads = one(plan(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "uploads-lifecycle").inputs.rules;
+      expect(uploads.find((r: any) => r.id === "current-versions").transitions).to.deep.equal([{ days: 30, storageClass: "DEEP_ARCHIVE" }]);
+      const renditions = one(plan(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "renditions-lifecycle").inputs.rules;
+      expect(renditions.find((r: any) => r.id === "current-versions").transitions).to.deep.equal([{ days: 0, storageClass: "INTELLIGENT_TIERING" }]);
+      const tiering = one(plan(), "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration", "renditions-access-tiering").inputs;
+      expect(tiering.tierings).to.deep.equal([{ accessTier: "ARCHIVE_ACCESS", days: 180 }]);
+      expect(ofType(plan(), "aws:glacier/vault:Vault"), "no legacy Glacier vaults").to.have.length(0);
+    });
+
+    it("CloudFront: renditions through OAC, signed URLs via a key group, long-cached segments, short-cached manifests, origin shield, WAF", () => {
+      const d = one(plan(), "aws:cloudfront/distribution:Distribution", "delivery").inputs;
+      const keyGroup = one(plan(), "aws:cloudfront/keyGroup:KeyGroup");
+      expect(one(plan(), "aws:cloudfront/publicKey:PublicKey").inputs.encodedKey).to.match(/^-----BEGIN PUBLIC KEY-----/);
+      expect(d.defaultCacheBehavior.trustedKeyGroups).to.have.length(1);
+      const policies = ofType(plan(), "aws:cloudfront/cachePolicy:CachePolicy");
+      const ttlOf = (pattern: string) => {
+        const b = d.orderedCacheBehaviors.find((x: any) => x.pathPattern === pattern);
+        expect(b.trustedKeyGroups, pattern).to.have.length(1);
+        return policies.find((p) => b.cachePolicyId.includes(p.name) || p.inputs.comment?.endsWith(pattern))!.inputs.defaultTtl;
+      };
+      expect(ttlOf("*.ts")).to.equal(1_209_600);
+      expect(ttlOf("*.m4s")).to.equal(1_209_600);
+      expect(ttlOf("*.m3u8")).to.equal(5);
+      expect(d.origins[0].originShield).to.deep.equal({ enabled: true, originShieldRegion: "us-east-1" });
+      expect(d.origins[0].originAccessControlId).to.be.a("string");
+      expect(d.webAclId).to.match(/^arn:aws:wafv2:/);
+      expect(d.viewerCertificate.minimumProtocolVersion).to.equal("TLSv1.2_2021");
+      expect(keyGroup.inputs.items).to.have.length(1);
+    });
+
+    it("EC2: compute-optimised transcoding workers in private subnets, scaling on SQS backlog per instance, with a DLQ", () => {
+      const asg = one(plan(), "aws:autoscaling/group:Group", "transcoders").inputs;
+      expect(asg.mixedInstancesPolicy.launchTemplate.overrides.map((o: any) => o.instanceType)).to.deep.equal(["c7i.4xlarge", "c6i.4xlarge"]);
+      expect(asg.targetGroupArns ?? []).to.deep.equal([]);
+      expect(asg.minSize).to.equal(2);
+      const lt = one(plan(), "aws:ec2/launchTemplate:LaunchTemplate", "transcoders").inputs;
+      expect(lt.metadataOptions.httpTokens).to.equal("required");
+      expect(lt.networkInterfaces[0].associatePublicIpAddress).to.equal("false");
+      const scaling = one(plan(), "aws:autoscaling/policy:Policy", "transcoders-backlog").inputs.targetTrackingConfiguration;
+      expect(scaling.customizedMetricSpecification.metrics.map((m: any) => m.metricStat?.metric.metricName ?? m.expression)).to.deep.equal([
+        "ApproximateNumberOfMessagesVisible",
+        "GroupInServiceInstances",
+        "visible / inservice",
+      ]);
+      const jobs = one(plan(), "aws:sqs/queue:Queue", "transcoders-jobs").inputs;
+      expect(jobs.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+      expect(JSON.parse(jobs.redrivePolicy).maxReceiveCount).to.equal(3);
+      expect(one(plan(), "aws:sqs/queue:Queue", "transcoders-dlq").inputs.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+      expect(actionsOf(plan(), "transcoders-instances")).to.include.members(["sqs:ReceiveMessage", "s3:GetObject", "s3:PutObject", "autoscaling:SetInstanceProtection"]);
+    });
+
+    it("Lambda: the four handlers, nodejs22.x, each with its trigger and only its permissions", () => {
+      for (const name of ["on-upload", "on-rendition-complete", "player-events", "views-consumer"]) {
+        expect(one(plan(), "aws:lambda/function:Function", name).inputs.runtime).to.equal("nodejs22.x");
+      }
+      expect(actionsOf(plan(), "on-upload")).to.include.members(["sqs:SendMessage", "dynamodb:PutItem"]);
+      expect(actionsOf(plan(), "on-rendition-complete")).to.include.members(["sns:Publish", "dynamodb:UpdateItem"]);
+      expect(actionsOf(plan(), "player-events")).to.include.members(["kinesis:PutRecords"]);
+      expect(actionsOf(plan(), "player-events")).not.to.include("dynamodb:PutItem");
+      const url = one(plan(), "aws:lambda/functionUrl:FunctionUrl", "player-events").inputs;
+      expect(url.authorizationType).to.equal("AWS_IAM");
+      const esm = one(plan(), "aws:lambda/eventSourceMapping:EventSourceMapping", "views-consumer").inputs;
+      expect(esm).to.deep.include({ batchSize: 500, bisectBatchOnFunctionError: true, maximumRetryAttempts: 5, startingPosition: "TRIM_HORIZON" });
+      expect(esm.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
+      expect(esm.destinationConfig.onFailure.destinationArn).to.match(/^arn:aws:sqs:/);
+      const topic = one(plan(), "aws:sns/topic:Topic", "new-content").inputs;
+      expect(topic.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+    });
+
+    it("DynamoDB: videos (GSI by status and date) and users, CMK-encrypted, PITR, protected, backed up", () => {
+      const videos = one(plan(), "aws:dynamodb/table:Table", "videos");
+      expect(videos.inputs.globalSecondaryIndexes.map((i: any) => [i.name, i.hashKey ?? i.keySchemas?.[0]?.attributeName, i.rangeKey ?? i.keySchemas?.[1]?.attributeName])).to.deep.equal([["by-status-date", "status", "updatedAt"]]);
+      for (const t of [videos, one(plan(), "aws:dynamodb/table:Table", "users")]) {
+        expect(t.inputs.serverSideEncryption.enabled).to.equal(true);
+        expect(t.inputs.pointInTimeRecovery.enabled).to.equal(true);
+        expect(t.inputs.deletionProtectionEnabled).to.equal(true);
+        expect(t.protect && t.retainOnDelete, t.name).to.equal(true);
+      }
+      expect(ofType(plan(), "aws:backup/selection:Selection")).to.have.length.greaterThan(0);
+    });
+
+    it("Kinesis: a KMS-encrypted, provisioned view-events stream (shards from config, 7-day retention), consumed and landed in S3", () => {
+      const s = one(plan(), "aws:kinesis/stream:Stream", "view-events");
+      expect(s.inputs).to.deep.include({ encryptionType: "KMS", retentionPeriod: 168, shardCount: 4 });
+      expect(s.inputs.streamModeDetails).to.deep.equal({ streamMode: "PROVISIONED" });
+      expect(s.protect).to.equal(true);
+      expect(one(plan(), "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "view-events").inputs.kinesisSourceConfiguration.kinesisStreamArn).to.be.a("string");
+    });
+
+    it("QuickSight: the audience report over Athena, because the prod platform subscribes", () => {
+      expect(ofType(plan(), "aws:quicksight/dataSource:DataSource")).to.have.length(1);
+      expect(one(plan(), "aws:quicksight/dataSource:DataSource").inputs.type).to.equal("ATHENA");
+      expect(one(plan(), "aws:athena/workgroup:Workgroup").inputs.configuration.enforceWorkgroupConfiguration).to.equal(true);
+      expect(ofType(plan(), "aws:glue/catalogTable:CatalogTable")).to.have.length(1);
+    });
+
+    it("IAM: separate developer and administrator roles, MFA to assume, developers read-only", () => {
+      for (const name of ["developers", "administrators"]) {
+        const trust = statements(one(plan(), "aws:iam/role:Role", name).inputs.assumeRolePolicy)[0];
+        expect(trust.Condition).to.deep.equal({ Bool: { "aws:MultiFactorAuthPresent": "true" } });
+      }
+      const dev = actionsOf(plan(), "developers");
+      const admin = actionsOf(plan(), "administrators");
+      expect(dev).to.include.members(["s3:GetObject", "dynamodb:Query", "kinesis:GetRecords"]);
+      expect(dev.filter((a) => /^(s3:Put|dynamodb:(Put|Update|Delete)|sqs:Send)/.test(a))).to.deep.equal([]);
+      expect(admin).to.include.members(["s3:PutObject", "dynamodb:UpdateItem", "sqs:SendMessage"]);
+    });
+  });
+
+  describe("dev vs prod", () => {
+    it("Kinesis: on-demand with 24 h in dev, provisioned with 168 h in prod", () => {
+      const dev = one(plans.dev, "aws:kinesis/stream:Stream", "view-events").inputs;
+      expect(dev.streamModeDetails).to.deep.equal({ streamMode: "ON_DEMAND" });
+      expect(dev.shardCount).to.equal(undefined);
+      expect(dev.retentionPeriod).to.equal(24);
+    });
+
+    it("CloudFront: origin shield and a custom certificate in prod only; PriceClass_100 in dev", () => {
+      const dev = one(plans.dev, "aws:cloudfront/distribution:Distribution", "delivery").inputs;
+      expect(dev.origins[0].originShield).to.equal(undefined);
+      expect(dev.priceClass).to.equal("PriceClass_100");
+      expect(one(plans.prod, "aws:cloudfront/distribution:Distribution", "delivery").inputs.priceClass).to.equal("PriceClass_All");
+    });
+
+    it("WAF counts in dev and blocks in prod", () => {
+      const action = (p: PlanJson) => one(p, "aws:wafv2/webAcl:WebAcl").inputs.rules.filter((r: any) => r.overrideAction).map((r: any) => Object.keys(r.overrideAction)[0]);
+      expect(new Set(action(plans.dev))).to.deep.equal(new Set(["count"]));
+      expect(new Set(action(plans.prod))).to.deep.equal(new Set(["none"]));
+    });
+
+    it("stateful resources are protected and retained in prod only; dev archives nothing", () => {
+      for (const [type, name] of [["aws:dynamodb/table:Table", "videos"], ["aws:s3/bucket:Bucket", "renditions"], ["aws:kinesis/stream:Stream", "view-events"]] as const) {
+        expect(one(plans.prod, type, name).protect, `prod ${name}`).to.equal(true);
+        expect(one(plans.dev, type, name).protect, `dev ${name}`).to.equal(false);
+      }
+      const devUploads = one(plans.dev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "uploads-lifecycle").inputs.rules;
+      expect(devUploads.find((r: any) => r.id === "current-versions")).to.equal(undefined);
+      expect(ofType(plans.dev, "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration")).to.have.length(0);
+    });
+
+    it("QuickSight assets only where the platform subscribes (prod), none in dev", () => {
+      expect(ofType(plans.dev, "aws:quicksight/dataSource:DataSource")).to.have.length(0);
+      expect(ofType(plans.dev, "aws:athena/workgroup:Workgroup")).to.have.length(0);
+    });
+
+    it("fleet sizes follow the profile: 1-2 workers in dev, 2-12 in prod", () => {
+      const size = (p: PlanJson) => {
+        const g = one(p, "aws:autoscaling/group:Group", "transcoders").inputs;
+        return [g.minSize, g.maxSize];
+      };
+      expect(size(plans.dev)).to.deep.equal([1, 2]);
+      expect(size(plans.prod)).to.deep.equal([2, 12]);
+    });
+  });
+});
