@@ -97,6 +97,12 @@ const handlerEnv = {
   CARTS_TABLE_NAME: "carts",
   IDEMPOTENCY_TABLE_NAME: "idempotency",
   CART_MAX_AGE_DAYS: "7",
+  VIDEOS_TABLE_NAME: "videos",
+  JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+  NEW_CONTENT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:new-content",
+  VIEW_EVENTS_STREAM_ARN: "arn:aws:kinesis:us-east-1:123456789012:stream/views",
+  VIEW_EVENTS_STREAM_NAME: "views",
+  VIEWS_TABLE_NAME: "views",
 };
 for (const file of handlers) {
   const label = path.relative(root, file);
