@@ -15,6 +15,7 @@ export * from "./integration/rest-api";
 export * from "./network/secure-vpc";
 export * from "./observability/log-group";
 export * from "./platform/platform-reference";
+export * from "./platform/platform-switches";
 export * from "./security/actions";
 export * from "./security/encryption-key";
 export * from "./security/policy-document";

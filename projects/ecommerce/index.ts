@@ -40,7 +40,7 @@ import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadEcommerceConfig } from "./config";
 import { fleetUserData } from "./fleet-user-data";
 import { CARTS_TABLE, IDEMPOTENCY_TABLE } from "./functions/carts-table";
-import { readPlatformSwitches } from "./platform";
+import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { salesDataSet, salesVisuals } from "./sales-dashboard";
 
 export = async () => {

@@ -19,6 +19,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import {
+  BackupPlan,
   CdnSite,
   cloudFrontLogDeliveryBucketStatement,
   cloudFrontLogDeliveryKeyStatement,
@@ -32,13 +33,12 @@ import {
   SecureVpc,
   WebFirewall,
 } from "../../components";
-import { BackupPlan } from "../../components/data/backup-plan";
 import { tlsOnlyQueueStatement, WorkerFleet } from "../../components/compute/worker-fleet";
 import { grantToRole, policyDocument, type PolicyStatement } from "../../components/security/policy-document";
 import { KmsDecryptActions, KmsS3WriteActions } from "../../components/security/actions";
 import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadStreamingConfig } from "./config";
-import { readPlatformSwitches } from "./platform";
+import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { USERS_TABLE, VIDEOS_TABLE } from "./functions/shared/tables";
 import { audienceDataSet, audienceVisuals, viewEventsGlueColumns } from "./audience-report";
 
@@ -54,7 +54,7 @@ export = async () => {
   const defaults = environmentDefaults[settings.environment];
   const prod = settings.environment === "prod";
   const platform = new PlatformReference(settings.platformStack);
-  const { quicksight, rolePlacement } = await readPlatformSwitches(platform, settings.platformStack);
+  const { quicksight, rolePlacement } = await readPlatformSwitches(platform, settings.platformStack, "streaming");
   const logsKey = platform.get("logsKeyArn");
   const account = aws.getCallerIdentityOutput().accountId;
   const serverAccessLogs = (bucket: string) => ({ targetBucket: platform.get("accessLogsBucketName"), prefix: `${project}/${stack}/${bucket}/` });

@@ -9,13 +9,13 @@
  * the offline plan, which answers the reference from the platform's own plan).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RolePlacement } from "../../components/compute/role";
-import { PlatformReference, type PlatformOutputs, type WorkloadProject } from "../../components/platform/platform-reference";
+import type { RolePlacement } from "../compute/role";
+import { PlatformReference, type PlatformOutputs, type WorkloadProject } from "./platform-reference";
 
 export interface PlatformSwitches {
-  /** The platform subscribes to Shield Advanced: protect the distribution and the load balancer. */
+  /** The platform subscribes to Shield Advanced: create Shield protections for internet-facing resources. */
   readonly shieldAdvanced: boolean;
-  /** The platform subscribes to QuickSight Enterprise: build the sales dashboard. */
+  /** The platform subscribes to QuickSight Enterprise: create QuickSight assets. */
   readonly quicksight: boolean;
   /** The IAM path and permissions boundary every role of this workload must carry (the deploy role may create no other). */
   readonly rolePlacement: RolePlacement;
