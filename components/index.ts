@@ -12,6 +12,8 @@ export * from "./data/transactional-db";
 export * from "./edge/cdn-site";
 export * from "./edge/web-firewall";
 export * from "./integration/rest-api";
+export * from "./integration/workflow";
+export * from "./network/direct-connect-link";
 export * from "./network/secure-vpc";
 export * from "./observability/log-group";
 export * from "./observability/workload-alarms";

@@ -112,6 +112,11 @@ export interface RestApiArgs {
   webAclArn?: pulumi.Input<string>;
   /** Present a client certificate to backends (APIGateway.2; Lambda proxy integrations ignore it). Default: true. */
   clientCertificate?: boolean;
+  /**
+   * Turn off the default `execute-api` endpoint, so that callers can only come through a custom
+   * domain (e.g. one that requires mutual TLS, which the default endpoint cannot). Default: false.
+   */
+  disableExecuteApiEndpoint?: boolean;
   /** Extra tags beside the required ones. Default: none. */
   tags?: Record<string, string>;
 }
@@ -221,6 +226,7 @@ export class RestApi extends pulumi.ComponentResource {
         endpointConfiguration: { types: "REGIONAL" },
         securityPolicy: "TLS_1_2",
         apiKeySource: "HEADER",
+        ...(args.disableExecuteApiEndpoint ? { disableExecuteApiEndpoint: true } : {}),
         tags,
       },
       { parent: this },

@@ -11,7 +11,7 @@ import { DescribeExecutionCommand, ExecutionAlreadyExists, SFNClient, StartExecu
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { createStartTransferHandler, executionArnFor, toCents, transferIdFor } from "../../projects/banking/functions/start-transfer/start-transfer";
+import { createPartnerCreditHandler, createStartTransferHandler, executionArnFor, toCents, transferIdFor } from "../../projects/banking/functions/start-transfer/start-transfer";
 import { definition, startBankWorld, type BankWorld } from "./banking-fixtures";
 
 const STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:banking-dev-transfers";
@@ -103,8 +103,28 @@ describe("banking start-transfer (POST /transfers)", () => {
     expect((await handler(event("cust-alice", body, "short"))).statusCode).to.equal(400);
     const named = await handler(event("cust-alice", { ...body, customerId: "cust-bob" }));
     expect(named.statusCode).to.equal(400);
-    expect(JSON.parse(named.body).error.message).to.match(/customerId .*signed-in user/);
+    expect(JSON.parse(named.body).error.message).to.match(/customerId .*authenticated caller/);
     expect(started()).to.deep.equal([]);
+  });
+
+  it("partners are identified by their verified client certificate and pay from their settlement account only", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: "arn", startDate: new Date() });
+    const partner = createPartnerCreditHandler({ sfn: sfnClient, dynamodb: ddbClient, stateMachineArn: STATE_MACHINE, activityTable: "activity", activityRetentionDays: 90, partners: ["acme-bank"] });
+    const withCert = (subjectDN: string | undefined, b: unknown) => {
+      const e = event(undefined, b);
+      (e.requestContext.identity as any).clientCert = subjectDN === undefined ? undefined : { subjectDN, issuerDN: "CN=Partner CA" };
+      (e.requestContext as any).identity.apiKeyId = "key-of-someone-else";
+      return e;
+    };
+    const credit = { destinationAccountId: "acc-alice", amount: "10.00", currency: "EUR" };
+    expect((await partner(withCert("C=DE,O=Acme Bank,CN=acme-bank", credit))).statusCode).to.equal(202);
+    expect(JSON.parse(started()[0]!.input!).transfer).to.include({ customerId: "partner-acme-bank", sourceAccountId: "settlement-acme-bank", destinationAccountId: "acc-alice", amountCents: 1000 });
+    // No certificate, or one of a partner not configured: refused, whatever the API key.
+    expect((await partner(withCert(undefined, credit))).statusCode).to.equal(401);
+    expect((await partner(withCert("CN=globex-bank", credit))).statusCode).to.equal(401);
+    // A partner cannot choose the account that pays.
+    expect((await partner(withCert("CN=acme-bank", { ...credit, sourceAccountId: "acc-bob" }))).statusCode).to.equal(400);
+    expect(started()).to.have.length(1);
   });
 
   it("validates amounts as decimal strings in minor units", async () => {

@@ -62,7 +62,36 @@ export function toCents(amount: string): number {
   return Number(units) * 100 + Number(fraction.padEnd(2, "0"));
 }
 
+/** Who is asking, as authentication established it, and which of their accounts pays. */
+interface Caller {
+  customerId: string;
+  /** Fixed by the caller's identity (partners pay from their settlement account); else the body names it. */
+  sourceAccountId?: string;
+}
+
 export function createStartTransferHandler(deps: StartTransferDeps) {
+  return createHandler(deps, (event) => {
+    const sub = (event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined)?.sub;
+    return typeof sub === "string" && ID.test(sub) ? { customerId: sub } : undefined;
+  });
+}
+
+/**
+ * POST /partners/credits (partner API, mutual TLS): a partner bank credits a customer's account
+ * from its settlement account. The partner is the subject (CN) of the client certificate API
+ * Gateway verified against the truststore, and must be one of `partners`; the API key only meters
+ * the partner's usage plan. Its settlement account belongs to the ledger customer `partner-<name>`.
+ */
+export function createPartnerCreditHandler(deps: StartTransferDeps & { partners: readonly string[] }) {
+  return createHandler(deps, (event) => {
+    const subject = (event.requestContext?.identity as { clientCert?: { subjectDN?: string } } | undefined)?.clientCert?.subjectDN;
+    const cn = subject ? /(?:^|,)\s*CN=([^,]+)/.exec(subject)?.[1]?.trim() : undefined;
+    if (!cn || !deps.partners.includes(cn)) return undefined;
+    return { customerId: `partner-${cn}`, sourceAccountId: `settlement-${cn}` };
+  });
+}
+
+function createHandler(deps: StartTransferDeps, identify: (event: APIGatewayProxyEvent) => Caller | undefined) {
   const db = deps.dynamodb;
   const now = deps.now ?? (() => new Date());
 
@@ -86,8 +115,9 @@ export function createStartTransferHandler(deps: StartTransferDeps) {
   }
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const customerId = (event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined)?.sub;
-    if (typeof customerId !== "string" || !ID.test(customerId)) return problem(401, "unauthenticated", "sign in: this API needs a Cognito user pool token");
+    const caller = identify(event);
+    if (!caller) return problem(401, "unauthenticated", "authenticate: a Cognito user pool token (mobile app) or a partner client certificate (partner API)");
+    const customerId = caller.customerId;
 
     const key = header(event.headers, "idempotency-key");
     if (!key || !IDEMPOTENCY_KEY.test(key)) return problem(400, "idempotency_key", "send an Idempotency-Key header of 8-64 letters, digits, _ or - (the same on every retry of one transfer)");
@@ -99,9 +129,10 @@ export function createStartTransferHandler(deps: StartTransferDeps) {
       return problem(400, "body", "the body must be JSON");
     }
     if (!body || typeof body !== "object" || Array.isArray(body)) return problem(400, "body", "the body must be a JSON object");
-    const unknown = Object.keys(body).filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) return problem(400, "body", `unknown fields: ${unknown.join(", ")} (the customer is the signed-in user, never a field of the request)`);
-    const { sourceAccountId, destinationAccountId, amount, currency, reference = "" } = body as Record<string, unknown>;
+    const unknown = Object.keys(body).filter((k) => !FIELDS.has(k) || (k === "sourceAccountId" && caller.sourceAccountId !== undefined));
+    if (unknown.length > 0) return problem(400, "body", `unknown fields: ${unknown.join(", ")} (the customer is the authenticated caller, never a field of the request)`);
+    const { destinationAccountId, amount, currency, reference = "" } = body as Record<string, unknown>;
+    const sourceAccountId = caller.sourceAccountId ?? (body as Record<string, unknown>).sourceAccountId;
     const problems: string[] = [];
     if (typeof sourceAccountId !== "string" || !ID.test(sourceAccountId)) problems.push("sourceAccountId: 1-64 letters, digits, _ or -");
     if (typeof destinationAccountId !== "string" || !ID.test(destinationAccountId)) problems.push("destinationAccountId: 1-64 letters, digits, _ or -");
