@@ -60,6 +60,14 @@ describe("RestApi", () => {
       expect(api.tags).to.include.keys(...RequiredTagKeys);
     });
 
+    it("keeps the default execute-api endpoint unless told to disable it (for an API reached only through a mutual-TLS domain)", async () => {
+      await build("orders");
+      expect(mocks.one("aws:apigateway/restApi:RestApi").inputs.disableExecuteApiEndpoint).to.equal(undefined);
+      mocks.reset();
+      await build("partners", { disableExecuteApiEndpoint: true });
+      expect(mocks.one("aws:apigateway/restApi:RestApi").inputs.disableExecuteApiEndpoint).to.equal(true);
+    });
+
     it("one resource per path segment, shared between routes", async () => {
       await build("mobile");
       const parts = mocks.ofType("aws:apigateway/resource:Resource").map((r) => r.inputs.pathPart);
