@@ -335,12 +335,15 @@ describe("banking project (workload 3)", function () {
       expect(plans.prod.outputs.directConnectEncryption).to.equal("macsec");
     });
 
-    it("dev idles cheaply: 2 AZs, one NAT gateway, a 0-ACU ledger that pauses, no reader, one app server at most", () => {
+    it("dev idles cheaply: 2 AZs, one NAT gateway, a 0-ACU ledger that pauses, no reader, one t3.small app server", () => {
       expect(one("dev", "awsx:ec2:Vpc").inputs).to.deep.include({ numberOfAvailabilityZones: 2, natGateways: { strategy: "Single" } });
       expect(one("dev", "aws:rds/cluster:Cluster").inputs.serverlessv2ScalingConfiguration).to.deep.include({ minCapacity: 0 });
       expect(all("dev", "aws:rds/clusterInstance:ClusterInstance")).to.have.length(1);
       expect(all("prod", "aws:rds/clusterInstance:ClusterInstance").length).to.be.greaterThan(1);
       expect(one("dev", "aws:lb/listener:Listener", "app-http").inputs.protocol).to.equal("HTTP");
+      const group = one("dev", "aws:autoscaling/group:Group").inputs;
+      expect(group.minSize).to.equal(1);
+      expect(group.mixedInstancesPolicy.launchTemplate.overrides.map((o: any) => o.instanceType)).to.deep.equal(["t3.small", "t3a.small"]);
     });
   });
 
