@@ -4,7 +4,7 @@
  * profile (shared/profiles.ts) and `environmentDefaults` (config.ts).
  *
  *   studios ──> S3 uploads ──(event)──> Lambda on-upload ──> DynamoDB videos, SQS jobs
- *   SQS jobs ──> EC2 transcoding workers (ASG on queue depth) ──> S3 renditions
+ *   SQS jobs ──> EC2 transcoding workers (ASG on queue depth, Spot, 0 in dev) ──ffmpeg HLS──> S3 renditions
  *   S3 renditions ──(master manifest event)──> Lambda on-rendition-complete ──> DynamoDB, SNS new content
  *   viewers ──> CloudFront (WAF, signed URLs/cookies, origin shield in prod) ──> S3 renditions (OAC)
  *   players ──> Lambda player-events (function URL, IAM) ──> Kinesis view events
@@ -18,6 +18,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import { createHash } from "node:crypto";
 import {
   BackupPlan,
   CdnSite,
@@ -32,6 +33,8 @@ import {
   PlatformReference,
   SecureVpc,
   WebFirewall,
+  WorkloadAlarms,
+  bundleHandler,
 } from "../../components";
 import { tlsOnlyQueueStatement, WorkerFleet } from "../../components/compute/worker-fleet";
 import { grantToRole, policyDocument, type PolicyStatement } from "../../components/security/policy-document";
@@ -41,6 +44,7 @@ import { environmentDefaults, loadStreamingConfig } from "./config";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { USERS_TABLE, VIDEOS_TABLE } from "./functions/shared/tables";
 import { audienceDataSet, audienceVisuals, viewEventsGlueColumns } from "./audience-report";
+import { DebianAmiParameter, transcoderUserData } from "./workers/transcoder/boot";
 
 /** Kinesis: what a stream reader needs (Lambda event source mapping, Firehose). */
 const KinesisReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"];
@@ -78,7 +82,9 @@ export = async () => {
   const vpc = new SecureVpc("network", {
     context,
     flowLogKey: logsKey,
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "sqs", "logs"],
+    // Prod: Session Manager, SQS and Logs stay inside the VPC. Dev: none (USD 7.30 a month per
+    // endpoint and AZ would duplicate the NAT gateway, which reaches the same APIs).
+    interfaceEndpoints: defaults.interfaceEndpoints,
     rolePlacement,
   });
 
@@ -106,14 +112,30 @@ export = async () => {
   new BackupPlan("backups", { context, kmsKey: streamingKey, resources: [videos.tableArn, users.tableArn], rolePlacement });
 
   // --- EC2: transcoding workers, an Auto Scaling group on SQS queue depth (with a DLQ) ---
+  // The worker (workers/transcoder) is bundled like the functions and published to the artifacts
+  // bucket; each instance installs ffmpeg and Node.js at boot and runs it (workers/transcoder/boot.ts).
+  const workerBundle = bundleHandler(path.join(__dirname, "workers", "transcoder", "main.ts"), { target: "node20", sourcemap: "inline" });
+  const workerBundleSha256 = createHash("sha256").update(workerBundle.code).digest("hex");
+  const artifacts = new EncryptedBucket("artifacts", { context, kmsKey: streamingKey, accessLogs: serverAccessLogs("artifacts") });
+  const workerObject = new aws.s3.BucketObjectv2("transcoder-worker", {
+    bucket: artifacts.bucketName,
+    key: `transcoder/${workerBundleSha256}.js`,
+    content: workerBundle.code,
+    contentType: "application/javascript",
+    tags: tags("transcoder-worker"),
+  });
+  const workerSettingsName = `/${project}/${stack}/transcoder/settings`;
   const transcoders = new WorkerFleet("transcoders", {
     context,
     network: vpc,
     kmsKey: streamingKey,
     instanceTypes: config.transcoderInstanceTypes,
-    gpu: config.transcoderGpu,
     targetBacklogPerInstance: config.transcoderBacklogPerInstance,
     queue: defaults.transcodeJobs,
+    minSize: config.transcoderMinInstances ?? defaults.transcoders.minInstances,
+    spot: { onDemandBaseCapacity: config.transcoderOnDemandBaseCapacity ?? defaults.transcoders.onDemandBaseCapacity, onDemandPercentageAboveBaseCapacity: config.transcoderOnDemandPercentAboveBase },
+    amiParameter: config.transcoderAmiParameter ?? DebianAmiParameter,
+    userData: transcoderUserData({ region: settings.region, settingsParameter: workerSettingsName, bundleSha256: workerBundleSha256, installPackages: config.transcoderAmiParameter === undefined }),
     rolePlacement,
   });
 
@@ -219,7 +241,7 @@ export = async () => {
     kmsKeyId: streamingKey.keyArn,
     retentionPeriod: config.viewEventRetentionHours ?? defaults.viewEventRetentionHours,
     streamModeDetails: { streamMode: defaults.viewEventStreamMode },
-    ...(defaults.viewEventStreamMode === "PROVISIONED" ? { shardCount: config.viewEventShards } : {}),
+    ...(defaults.viewEventStreamMode === "PROVISIONED" ? { shardCount: config.viewEventShards ?? defaults.viewEventShards } : {}),
     tags: tags("view-events"),
   }, { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources });
   const streamStatements = (actions: string[]): PolicyStatement[] => [
@@ -347,10 +369,33 @@ export = async () => {
     audienceDashboardId = dashboard.dashboardId;
   }
 
+  // What the worker reads at start (no secrets: names and the ladder).
+  const workerSettings = new aws.ssm.Parameter("transcoder-settings", {
+    name: workerSettingsName,
+    type: "String",
+    description: "Transcoding worker settings (workers/transcoder/main.ts)",
+    value: pulumi.jsonStringify({
+      queueUrl: transcoders.queueUrl,
+      renditionsBucket: renditions.bucketName,
+      autoScalingGroupName: transcoders.autoScalingGroupName,
+      visibilityTimeoutSeconds: defaults.transcodeJobs.visibilityTimeoutSeconds,
+      segmentSeconds: config.transcodeSegmentSeconds,
+      ladder: config.transcodeRenditions,
+      workerBundle: pulumi.interpolate`s3://${workerObject.bucket}/${workerObject.key}`,
+    }),
+    tags: tags("transcoder-settings"),
+  });
+
   // --- IAM: what each role uses, through the components' grant methods ---
+  // Workers: read originals, write renditions (and read them: HeadObject finds a finished job),
+  // read their own bundle and settings.
   uploads.grantRead(transcoders.instanceRole);
   renditions.grantWrite(transcoders.instanceRole);
-  videos.grantReadData(transcoders.instanceRole);
+  renditions.grantRead(transcoders.instanceRole);
+  artifacts.grantRead(transcoders.instanceRole, { prefix: "transcoder/" });
+  grantToRole(workerSettings, "transcoder-settings", transcoders.instanceRole, "read", [
+    { Sid: "ReadWorkerSettings", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: workerSettings.arn },
+  ]);
   videos.grantReadWriteData(onUpload.role);
   transcoders.grantSendJobs(onUpload.role);
   videos.grantReadWriteData(onRenditionComplete.role);
@@ -393,6 +438,25 @@ export = async () => {
   users.grantReadWriteData(administrators);
   transcoders.grantSendJobs(administrators);
   grantToRole(viewEvents, "view-events", administrators, "read", streamStatements(KinesisReadActions));
+
+  // --- Alarms: to the platform's alarm topic, each with its runbook ---
+  // Prod watches everything. Dev watches the dead-letter queues only (lost work; USD 0.10 a month
+  // each, inside CloudWatch's free 10 alarms): the rest would page on test noise.
+  const alarms = new WorkloadAlarms("alarms", { context, topicArn: platform.get("alarmTopicArn") });
+  const functions = { "on-upload": onUpload, "on-rendition-complete": onRenditionComplete, "player-events": playerEvents, "views-consumer": viewsConsumer };
+  if (transcoders.deadLetterQueueName) alarms.deadLetterQueue("transcode-jobs", transcoders.deadLetterQueueName);
+  alarms.deadLetterQueue("views-consumer-failures", viewsFailures);
+  for (const [name, f] of Object.entries(functions)) if (f.deadLetterQueue) alarms.deadLetterQueue(`${name}-events`, f.deadLetterQueue);
+  if (prod) {
+    for (const [name, f] of Object.entries(functions)) alarms.function(name, f.functionName);
+    // A job waits for a worker at most while the fleet scales out (about 5 minutes) plus one job's length.
+    alarms.queueAge("transcode-jobs", transcoders.queueName, { queueAgeSeconds: defaults.transcodeJobs.visibilityTimeoutSeconds });
+    alarms.autoScalingGroup("transcoders", transcoders.autoScalingGroupName);
+    alarms.kinesisStream("view-events", viewEvents);
+    alarms.distribution("delivery", { id: cdn.distributionId });
+    alarms.table("videos", videos.tableName);
+    alarms.table("users", users.tableName);
+  }
 
   // --- Outputs ---
   return {
