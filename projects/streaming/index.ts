@@ -43,6 +43,7 @@ import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadStreamingConfig } from "./config";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { USERS_TABLE, VIDEOS_TABLE } from "./functions/shared/tables";
+import { COUNTED_EVENTS_TABLE } from "./functions/views-consumer/views-consumer";
 import { audienceDataSet, audienceVisuals, viewEventsGlueColumns } from "./audience-report";
 import { DebianAmiParameter, transcoderUserData } from "./workers/transcoder/boot";
 
@@ -267,12 +268,30 @@ export = async () => {
     tags: tags("views-consumer-failures"),
   });
   new aws.sqs.QueuePolicy("views-consumer-failures-tls-only", { queueUrl: viewsFailures.url, policy: policyDocument([tlsOnlyQueueStatement(viewsFailures.arn)]) });
+  // One marker per counted event, written in the same transaction as the counter: exact counts
+  // under any parallelization factor, re-delivery or producer retry (views-consumer.ts).
+  const viewEventRetentionHours = config.viewEventRetentionHours ?? defaults.viewEventRetentionHours;
+  const countedViewEvents = new KeyValueTable("counted-view-events", {
+    context,
+    kmsKey: streamingKey,
+    partitionKey: { name: COUNTED_EVENTS_TABLE.partitionKey, type: "S" },
+    ttlAttribute: COUNTED_EVENTS_TABLE.ttlAttribute,
+    tags: {
+      "policy-exemption:dynamodb-table-in-backup-plan":
+        "Idempotency markers that expire within days of being written; a lost marker only lets a replayed event count again, and point-in-time recovery covers the table",
+    },
+  });
   const viewsConsumer = new Function("views-consumer", {
     ...dataFunctionDefaults,
     handler: fn("views-consumer"),
-    description: "Counts views per video from the Kinesis stream into DynamoDB (exactly once per shard)",
+    description: "Counts views per video from the Kinesis stream into DynamoDB (exactly once per event)",
     ...defaults.functions.viewsConsumer,
-    environment: { VIDEOS_TABLE_NAME: videos.tableName },
+    environment: {
+      VIDEOS_TABLE_NAME: videos.tableName,
+      COUNTED_EVENTS_TABLE_NAME: countedViewEvents.tableName,
+      // Markers outlive every re-delivery: the stream's retention plus a day.
+      MARKER_TTL_SECONDS: String((viewEventRetentionHours + 24) * 3600),
+    },
   });
   const consumerReads = viewsConsumer.addToRolePolicy("read-view-events", [
     ...streamStatements(KinesisReadActions),
@@ -332,7 +351,7 @@ export = async () => {
   if (quicksight) {
     const databaseName = `${project}_${stack}_audience`.replace(/-/g, "_");
     const catalog = new aws.glue.CatalogDatabase("audience", { name: databaseName, description: "Viewing events for the audience report", tags: tags("audience") });
-    new aws.glue.CatalogTable("view-events", {
+    const viewEventsTable = new aws.glue.CatalogTable("view-events", {
       databaseName: catalog.name,
       name: "view_events",
       tableType: "EXTERNAL_TABLE",
@@ -357,14 +376,53 @@ export = async () => {
       },
       tags: tags("audience"),
     });
+    // QuickSight reads through its own role for this source: the lake (and its key), the Glue
+    // table, the workgroup, and the results bucket where Athena writes what QuickSight reads back.
+    const quicksightRole = new aws.iam.Role("audience-quicksight", {
+      description: "QuickSight's role for the audience report's Athena data source",
+      path: rolePlacement.path,
+      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
+      assumeRolePolicy: policyDocument([
+        { Sid: "QuickSightAssumesRole", Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+      ]),
+      tags: tags("audience-quicksight"),
+    });
+    lake.grantRead(quicksightRole, { prefix: "view-events/" });
+    results.grantRead(quicksightRole);
+    results.grantWrite(quicksightRole, { aclCheck: true });
+    const region = settings.region;
+    grantToRole(workGroup, "audience-workgroup", quicksightRole, "query", [
+      {
+        Sid: "QueryAudienceWorkgroup",
+        Effect: "Allow",
+        Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"],
+        Resource: workGroup.arn,
+      },
+      {
+        Sid: "ReadAudienceCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+        Resource: [
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:database/${catalog.name}`,
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:table/${catalog.name}/${viewEventsTable.name}`,
+        ],
+      },
+    ]);
     const dashboard = new Dashboard("audience", {
       context,
       adminGroupArn: platform.get("quicksightAdminGroupArn"),
-      source: { type: "athena", workGroup: workGroup.name },
+      source: { type: "athena", workGroup: workGroup.name, roleArn: quicksightRole.arn },
       dataSet: audienceDataSet(databaseName),
       visuals: audienceVisuals,
       title: "Audience and video performance",
       rolePlacement,
+    });
+    // The data set is SPICE (imported): refresh it daily, or the report shows the first import forever.
+    new aws.quicksight.RefreshSchedule("audience-daily", {
+      dataSetId: dashboard.dataSet.dataSetId,
+      scheduleId: "daily-full-refresh",
+      schedule: { refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: "02:00", timezone: "UTC" } },
     });
     audienceDashboardId = dashboard.dashboardId;
   }
@@ -404,6 +462,7 @@ export = async () => {
     { Sid: "EncryptNewContent", Effect: "Allow", Action: [...KmsS3WriteActions], Resource: streamingKey.keyArn },
   ]);
   videos.grantReadWriteData(viewsConsumer.role);
+  countedViewEvents.grantReadWriteData(viewsConsumer.role);
 
   // Developers and administrators of this project's resources: assumed from this account with MFA.
   const humanRole = (name: string, description: string) =>
@@ -456,6 +515,7 @@ export = async () => {
     alarms.distribution("delivery", { id: cdn.distributionId });
     alarms.table("videos", videos.tableName);
     alarms.table("users", users.tableName);
+    alarms.table("counted-view-events", countedViewEvents.tableName);
   }
 
   // --- Outputs ---

@@ -229,7 +229,20 @@ describe("streaming project", function () {
       const esm = one(plan(), "aws:lambda/eventSourceMapping:EventSourceMapping", "views-consumer").inputs;
       expect(esm).to.deep.include({ batchSize: 500, bisectBatchOnFunctionError: true, maximumRetryAttempts: 5, startingPosition: "TRIM_HORIZON" });
       expect(esm.functionResponseTypes).to.deep.equal(["ReportBatchItemFailures"]);
-      expect(esm.destinationConfig.onFailure.destinationArn).to.match(/^arn:aws:sqs:/);
+      // The trigger connects exactly this stream to exactly this function; failures go to the consumer's queue.
+      expect(esm.eventSourceArn).to.equal(plan().outputs.viewEventsStreamArn);
+      expect(esm.functionName).to.equal(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:${one(plan(), "aws:lambda/function:Function", "views-consumer").inputs.name}`);
+      expect(esm.parallelizationFactor).to.equal(2);
+      const failuresQueue = one(plan(), "aws:sqs/queue:Queue", "views-consumer-failures");
+      expect(esm.destinationConfig.onFailure.destinationArn).to.match(/^arn:aws:sqs:us-east-1:123456789012:views-consumer-failures-/);
+      expect(statements(one(plan(), "aws:iam/rolePolicy:RolePolicy", "views-consumer-role-views-consumer-read-view-events").inputs.policy).find((x) => x.Sid === "RecordFailedBatches").Resource).to.equal(esm.destinationConfig.onFailure.destinationArn);
+      expect(failuresQueue.inputs.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
+      // Exactly-once counting: the markers table (TTL) is the one the function writes, in the same grant as the counters.
+      const counted = one(plan(), "aws:dynamodb/table:Table", "counted-view-events").inputs;
+      expect(counted.ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+      const env = one(plan(), "aws:lambda/function:Function", "views-consumer").inputs.environment.variables;
+      expect(env).to.deep.include({ COUNTED_EVENTS_TABLE_NAME: counted.name, VIDEOS_TABLE_NAME: plan().outputs.videosTableName, MARKER_TTL_SECONDS: String((168 + 24) * 3600) });
+      expect(statements(one(plan(), "aws:iam/rolePolicy:RolePolicy", "views-consumer-role-counted-view-events-read-write").inputs.policy)[0].Resource).to.deep.include(`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${counted.name}`);
       const topic = one(plan(), "aws:sns/topic:Topic", "new-content").inputs;
       expect(topic.kmsMasterKeyId).to.match(/^arn:aws:kms:/);
     });
@@ -259,6 +272,30 @@ describe("streaming project", function () {
       expect(one(plan(), "aws:quicksight/dataSource:DataSource").inputs.type).to.equal("ATHENA");
       expect(one(plan(), "aws:athena/workgroup:Workgroup").inputs.configuration.enforceWorkgroupConfiguration).to.equal(true);
       expect(ofType(plan(), "aws:glue/catalogTable:CatalogTable")).to.have.length(1);
+    });
+
+    it("QuickSight: the SPICE data set is refreshed daily, and QuickSight's own role reads the lake, the table and the workgroup", () => {
+      const dataSet = one(plan(), "aws:quicksight/dataSet:DataSet").inputs;
+      expect(dataSet.importMode).to.equal("SPICE");
+      expect(one(plan(), "aws:quicksight/refreshSchedule:RefreshSchedule").inputs).to.deep.include({
+        dataSetId: dataSet.dataSetId,
+        schedule: { refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: "02:00", timezone: "UTC" } },
+      });
+      const source = one(plan(), "aws:quicksight/dataSource:DataSource").inputs.parameters.athena;
+      const role = one(plan(), "aws:iam/role:Role", "audience-quicksight");
+      expect(statements(role.inputs.assumeRolePolicy)[0].Principal).to.deep.equal({ Service: "quicksight.amazonaws.com" });
+      expect(source.roleArn).to.match(new RegExp(`^arn:aws:iam::${ACCOUNT}:role/streaming/audience-quicksight-`));
+      const byName = (name: string) => statements(one(plan(), "aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+      const lakeRead = byName("audience-quicksight-view-events-lake-read-view-events");
+      const lakeBucket = lakeRead[0].Resource.replace(/^arn:aws:s3:::/, "").replace(/\/view-events\/\*$/, "");
+      expect(one(plan(), "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "view-events").inputs.extendedS3Configuration.bucketArn).to.equal(`arn:aws:s3:::${lakeBucket}`);
+      expect(lakeRead.find((x) => x.Sid === "UseBucketKey" || String(x.Action).includes("kms:Decrypt"))?.Resource).to.match(/^arn:aws:kms:/);
+      const query = byName("audience-quicksight-audience-workgroup-query");
+      expect(query[0].Resource).to.equal(`arn:aws:athena:us-east-1:${ACCOUNT}:workgroup/${source.workGroup}`);
+      expect(query[1].Resource).to.include(`arn:aws:glue:us-east-1:${ACCOUNT}:table/streaming_prod_audience/view_events`);
+      const results = byName("audience-quicksight-athena-results-write");
+      const outputLocation = one(plan(), "aws:athena/workgroup:Workgroup").inputs.configuration.resultConfiguration.outputLocation;
+      expect(results[0].Resource).to.equal(`${outputLocation.replace(/^s3:\/\//, "arn:aws:s3:::").replace(/\/$/, "")}/*`);
     });
 
     it("IAM: separate developer and administrator roles, MFA to assume, developers read-only", () => {
