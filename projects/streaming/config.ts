@@ -25,8 +25,8 @@ export const streamingSchema = {
   viewEventRetentionHours: z.number().int().min(24).max(8760).optional(),
   /** Days after upload before originals go to S3 Glacier Deep Archive. Default: never (dev: nothing is archived). */
   originalsDeepArchiveAfterDays: z.number().int().min(1).max(3650).optional(),
-  /** Days without a viewer before a rendition goes to the Intelligent-Tiering Archive Access tier (Glacier Flexible), 90 to 730. Default: none (renditions still reach Archive Instant Access after 90 unwatched days). */
-  renditionsArchiveAfterUnwatchedDays: z.number().int().min(90).max(730).optional(),
+  /** Manifest requests (.m3u8/.mpd) per client IP per 5 minutes before the CDN's WAF acts, 100 or more. Segments do not count. Default: 3000 (a few hundred viewers behind one carrier-grade NAT). */
+  cdnManifestRateLimit: z.number().int().min(100).max(2_000_000_000).default(3000),
   /** Transcoder instance types, in order of preference. Default: c7i.2xlarge and c6i.2xlarge. */
   transcoderInstanceTypes: z.array(instanceType).min(1).max(20).default(["c7i.2xlarge", "c6i.2xlarge"]),
   /** Transcode on GPU instances. Default: false. Not supported by the worker (libx264 on CPU); true is refused with the reason. */

@@ -198,11 +198,12 @@ export = async () => {
     accessLogs: serverAccessLogs("renditions"),
     policyStatements: (bucket) => [originAccess.bucketReadStatement(bucket.arn)],
     // "Not watched for N days" is an access pattern, which only Intelligent-Tiering sees: every
-    // rendition enters it at once; unwatched 90 days it is in Archive Instant Access (Glacier IR
-    // pricing, still served), and after `renditionsArchiveAfterUnwatchedDays` in Archive Access
-    // (Glacier Flexible: a viewer then needs a restore first).
+    // rendition enters it at once; unwatched 30 days it costs as Infrequent Access, unwatched 90
+    // days as Archive Instant Access (Glacier Instant Retrieval pricing). Every one of those tiers
+    // still serves GETs in milliseconds. The opt-in Archive Access / Deep Archive Access tiers are
+    // deliberately not enabled: CloudFront would get 403 InvalidObjectState mid-stream for a
+    // rendition that needs a restore, so a served bucket never uses them.
     lifecycle: { intelligentTieringAfterDays: 0 },
-    ...(config.renditionsArchiveAfterUnwatchedDays !== undefined ? { accessTiering: { archiveAccessAfterDays: config.renditionsArchiveAfterUnwatchedDays } } : {}),
     notifications: {
       eventbridge: true,
       lambdaFunctions: [{ lambdaFunctionArn: afterPermission(onRenditionComplete, renditionPermission), events: ["s3:ObjectCreated:*"], filterSuffix: "master.m3u8" }],
@@ -210,7 +211,19 @@ export = async () => {
   });
 
   // --- CloudFront: low-latency delivery, signed URLs/cookies for premium content ---
-  const edgeFirewall = new WebFirewall("edge-firewall", { context, scope: "CLOUDFRONT", kmsKey: logsKey });
+  // A viewer asks for a segment every few seconds: counting segments per IP would block a few
+  // dozen viewers behind one carrier-grade NAT. Segments are cached and cheap; what is costly per
+  // request is a manifest (short TTL, reaches the origin). So the rate limit counts manifests only,
+  // sized for a few hundred viewers per address, and Bot Control (billed per request) skips segments.
+  const segmentSuffixes = [".ts", ".m4s", ".mp4", ".aac", ".vtt"];
+  const edgeFirewall = new WebFirewall("edge-firewall", {
+    context,
+    scope: "CLOUDFRONT",
+    kmsKey: logsKey,
+    rateLimit: config.cdnManifestRateLimit,
+    rateLimitOnly: { endsWith: [".m3u8", ".mpd"] },
+    botControlSkips: { endsWith: segmentSuffixes },
+  });
   const cdnLogs = new EncryptedBucket("cdn-logs", {
     context,
     kmsKey: streamingKey,

@@ -94,14 +94,28 @@ describe("streaming project", function () {
       ]);
     });
 
-    it("Glacier: originals go to Deep Archive; renditions enter Intelligent-Tiering and unwatched ones reach Archive Access", () => {
+    it("Glacier: originals go to Deep Archive; renditions enter Intelligent-Tiering but never a tier that needs a restore (they keep playing)", () => {
       const uploads = one(plan(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "uploads-lifecycle").inputs.rules;
       expect(uploads.find((r: any) => r.id === "current-versions").transitions).to.deep.equal([{ days: 30, storageClass: "DEEP_ARCHIVE" }]);
-      const renditions = one(plan(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "renditions-lifecycle").inputs.rules;
-      expect(renditions.find((r: any) => r.id === "current-versions").transitions).to.deep.equal([{ days: 0, storageClass: "INTELLIGENT_TIERING" }]);
-      const tiering = one(plan(), "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration", "renditions-access-tiering").inputs;
-      expect(tiering.tierings).to.deep.equal([{ accessTier: "ARCHIVE_ACCESS", days: 180 }]);
+      const renditionsLifecycle = one(plan(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "renditions-lifecycle");
+      expect(renditionsLifecycle.inputs.rules.find((r: any) => r.id === "current-versions").transitions).to.deep.equal([{ days: 0, storageClass: "INTELLIGENT_TIERING" }]);
+      // No rule of the served bucket moves objects to GLACIER / DEEP_ARCHIVE, and no opt-in archive tier is enabled on it.
+      const classes = renditionsLifecycle.inputs.rules.flatMap((r: any) => [...(r.transitions ?? []), ...(r.noncurrentVersionTransitions ?? [])].map((t: any) => t.storageClass));
+      expect(classes.filter((c: string) => c === "GLACIER" || c === "DEEP_ARCHIVE")).to.deep.equal([]);
+      const renditionsBucketUrn = one(plan(), "aws:s3/bucket:Bucket", "renditions").urn;
+      const tierings = ofType(plan(), "aws:s3/bucketIntelligentTieringConfiguration:BucketIntelligentTieringConfiguration").filter((t) => (t.propertyDependencies.bucket ?? []).includes(renditionsBucketUrn) || t.name.startsWith("renditions-"));
+      expect(tierings).to.deep.equal([]);
       expect(ofType(plan(), "aws:glacier/vault:Vault"), "no legacy Glacier vaults").to.have.length(0);
+    });
+
+    it("WAF at the edge: the rate limit counts manifests only (sized for viewers behind one NAT); Bot Control skips segments", () => {
+      const rules = one(plan(), "aws:wafv2/webAcl:WebAcl", "edge-firewall").inputs.rules;
+      const rate = rules.find((r: any) => r.name === "RateLimitPerClient").statement.rateBasedStatement;
+      expect(rate.limit).to.equal(3000);
+      const suffixes = (st: any) => (st.orStatement ? st.orStatement.statements : [st]).map((x: any) => [x.byteMatchStatement.positionalConstraint, x.byteMatchStatement.searchString]);
+      expect(suffixes(rate.scopeDownStatement)).to.deep.equal([["ENDS_WITH", ".m3u8"], ["ENDS_WITH", ".mpd"]]);
+      const bot = rules.find((r: any) => r.name === "AWSManagedRulesBotControlRuleSet").statement.managedRuleGroupStatement;
+      expect(suffixes(bot.scopeDownStatement.notStatement.statements[0])).to.deep.equal([".ts", ".m4s", ".mp4", ".aac", ".vtt"].map((v) => ["ENDS_WITH", v]));
     });
 
     it("CloudFront: renditions through OAC, signed URLs via a key group, long-cached segments, short-cached manifests, origin shield, WAF", () => {
@@ -194,6 +208,8 @@ describe("streaming project", function () {
           "transcode-jobs-dlq-not-empty",
           "transcode-jobs-queue-age",
           "transcoders-capacity-shortfall",
+          "counted-view-events-table-read-throttles",
+          "counted-view-events-table-write-throttles",
           "users-table-read-throttles",
           "users-table-write-throttles",
           "videos-table-read-throttles",
