@@ -17,8 +17,14 @@ export const streamingSchema = {
   deliveryDomainNames: z.array(hostname).max(100).default([]),
   /** ACM certificate in us-east-1 covering `deliveryDomainNames`. Required in prod (CloudFront.7); dev may use the `*.cloudfront.net` certificate. */
   cdnCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in us-east-1").optional(),
-  /** Public key (PEM) whose private half signs premium URLs and cookies (CloudFront key group). Required. */
-  signingPublicKeyPem: z.string().regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$/, "must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)"),
+  /** This stack's own signing public key (PEM, RSA 2048); its private half goes in the output `signingKeySecretArn`'s secret. Adopter key: required, never committed. */
+  signingPublicKeyPem: z.string().regex(/^-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----\n?$/, "must be a PEM public key (-----BEGIN PUBLIC KEY----- ...)").optional(),
+  /** Web origins of the players (`https://watch.example.com`): CORS on the CDN, the renditions bucket and the player-events URL. Adopter key: required, never committed. */
+  playerOrigins: z.array(z.string().regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/, "must be an origin such as https://watch.example.com (https, no path)")).max(20).optional(),
+  /** Domain attribute of the signed cookies (e.g. `.example.com` when the player and the CDN share a parent domain). Default: the delivery host. */
+  signedCookieDomain: z.string().regex(/^\.?([a-z0-9-]+\.)+[a-z]{2,63}$/, "must be a domain such as .example.com").optional(),
+  /** Seconds a signed cookie lets a viewer fetch one video (never beyond their paid period), 300 to 86400. Default: 14400 (4 hours). */
+  signedCookieTtlSeconds: z.number().int().min(300).max(86_400).default(14_400),
   /** Shards of the (provisioned) view-events stream. Required in prod; default 1 in dev. */
   viewEventShards: z.number().int().min(1).max(500).optional(),
   /** Hours the view-events stream keeps records, 24 to 8760. Default: 24 in dev, 168 in prod. */
@@ -77,7 +83,7 @@ export interface StreamingEnvironmentDefaults {
   /** Transcoding fleet: workers kept with an empty queue, and the On-Demand base under Spot. */
   readonly transcoders: { minInstances: number; onDemandBaseCapacity: number };
   /** Functions: memory (MB) and timeout (s). */
-  readonly functions: Record<"onUpload" | "onRenditionComplete" | "playerEvents" | "viewsConsumer", { memorySize: number; timeout: number }>;
+  readonly functions: Record<"onUpload" | "onRenditionComplete" | "playerEvents" | "viewsConsumer" | "entitlement", { memorySize: number; timeout: number }>;
 }
 
 /**
@@ -108,6 +114,7 @@ export const environmentDefaults: Readonly<Record<Environment, StreamingEnvironm
       onRenditionComplete: { memorySize: 256, timeout: 30 },
       playerEvents: { memorySize: 256, timeout: 10 },
       viewsConsumer: { memorySize: 256, timeout: 60 },
+      entitlement: { memorySize: 256, timeout: 10 },
     },
   },
   prod: {
@@ -125,6 +132,7 @@ export const environmentDefaults: Readonly<Record<Environment, StreamingEnvironm
       onRenditionComplete: { memorySize: 256, timeout: 30 },
       playerEvents: { memorySize: 512, timeout: 10 },
       viewsConsumer: { memorySize: 512, timeout: 120 },
+      entitlement: { memorySize: 512, timeout: 10 },
     },
   },
 };
@@ -141,7 +149,26 @@ export const streamingDefinition: ProjectDefinition<typeof streamingSchema> = {
       problems.push({ key: "viewEventShards", value: undefined, allowed: "required in prod: the view-events stream is provisioned (1 MB/s or 1,000 records/s in per shard)" });
     }
     if (environment === "prod" && config.cdnCertificateArn === undefined) {
-      problems.push({ key: "cdnCertificateArn", value: undefined, allowed: "required in prod: viewers reach the delivery distribution by its own names over TLS 1.2+ (CloudFront.7)" });
+      problems.push({
+        key: "cdnCertificateArn",
+        value: undefined,
+        allowed: "required in prod: an ISSUED ACM certificate in us-east-1 for deliveryDomainNames, so viewers reach the distribution by its own names over TLS 1.2+ (CloudFront.7). Set it: pulumi config set streaming:cdnCertificateArn arn:aws:acm:us-east-1:<account>:certificate/<id>",
+      });
+    }
+    if (config.signingPublicKeyPem === undefined) {
+      problems.push({
+        key: "signingPublicKeyPem",
+        value: undefined,
+        allowed:
+          "required: this stack's own CloudFront signing public key (PEM); its private half signs viewers' cookies and never leaves the stack's secret. Create a pair (openssl genrsa -out private.pem 2048 && openssl rsa -pubout -in private.pem -out public.pem), then: pulumi config set streaming:signingPublicKeyPem -- \"$(cat public.pem)\"",
+      });
+    }
+    if (config.playerOrigins === undefined || config.playerOrigins.length === 0) {
+      problems.push({
+        key: "playerOrigins",
+        value: config.playerOrigins,
+        allowed: 'required: the web origins of your players, which browsers let read the CDN and post player events (CORS). Set it: pulumi config set --path "streaming:playerOrigins[0]" https://watch.example.com',
+      });
     }
     if (config.cdnCertificateArn !== undefined && (config.deliveryDomainNames ?? []).length === 0) {
       problems.push({ key: "deliveryDomainNames", value: [], allowed: "at least one name with cdnCertificateArn: the names the certificate covers" });

@@ -239,7 +239,8 @@ export = async () => {
     accessLogs: { bucket: cdnLogs },
     defaultRootObject: "index.html",
     ...(config.cdnCertificateArn !== undefined ? { certificateArn: config.cdnCertificateArn, aliases: config.deliveryDomainNames } : {}),
-    signedUrls: { publicKeyPem: config.signingPublicKeyPem, requireOnDefault: true },
+    signedUrls: { publicKeyPem: config.signingPublicKeyPem!, requireOnDefault: true },
+    cors: { allowOrigins: config.playerOrigins!, allowCredentials: true },
     cacheBehaviors: [
       // Segments never change once written: cache long, do not re-compress video.
       ...["*.ts", "*.m4s", "*.mp4"].map((pathPattern) => ({ pathPattern, defaultTtlSeconds: defaults.cache.segmentTtlSeconds, requireSignedUrls: true, compress: false })),
@@ -248,6 +249,43 @@ export = async () => {
     ],
     originShieldRegion: defaults.originShield ? settings.region : false,
   });
+
+  // The bucket answers CORS too (a player reading it through a presigned URL or a second origin).
+  new aws.s3.BucketCorsConfiguration("renditions-cors", {
+    bucket: renditions.bucketName,
+    corsRules: [{ allowedOrigins: config.playerOrigins!, allowedMethods: ["GET", "HEAD"], allowedHeaders: ["Range", "Origin"], exposeHeaders: ["Content-Length", "Content-Range", "ETag"], maxAgeSeconds: 600 }],
+  });
+
+  // --- Browser playback: an entitlement function turns a paid viewer into signed cookies ---
+  // The private half of this stack's signing key lives in this secret (the adopter puts it there
+  // once: aws secretsmanager put-secret-value --secret-id <signingKeySecretArn> --secret-string file://private.pem).
+  const signingKey = new aws.secretsmanager.Secret("signing-private-key", {
+    description: "Private half of this stack's CloudFront signing key (PEM); its public half is streaming:signingPublicKeyPem",
+    kmsKeyId: streamingKey.keyArn,
+    recoveryWindowInDays: prod ? 30 : 7,
+    tags: { ...tags("signing-private-key"), "policy-exemption:secretsmanager-secret-rotation": "A CloudFront key pair rotates by adding a new public key to the key group, then replacing this value; no Lambda rotation applies" },
+  }, { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources });
+  const entitlement = new Function("entitlement", {
+    ...dataFunctionDefaults,
+    handler: fn("entitlement"),
+    description: "Signed cookies for one video to a viewer with an active subscription (called by the application backend)",
+    ...defaults.functions.entitlement,
+    environment: {
+      USERS_TABLE_NAME: users.tableName,
+      VIDEOS_TABLE_NAME: videos.tableName,
+      DELIVERY_ORIGIN: pulumi.interpolate`https://${config.deliveryDomainNames?.[0] ?? cdn.domainName}`,
+      KEY_PAIR_ID: cdn.signingPublicKeyId!,
+      SIGNING_KEY_SECRET_ARN: signingKey.arn,
+      COOKIE_TTL_SECONDS: String(config.signedCookieTtlSeconds),
+      ...(config.signedCookieDomain !== undefined ? { COOKIE_DOMAIN: config.signedCookieDomain } : {}),
+    },
+  });
+  entitlement.addToRolePolicy("read-signing-key", [
+    { Sid: "ReadSigningKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: signingKey.arn },
+    { Sid: "DecryptSigningKey", Effect: "Allow", Action: [...KmsDecryptActions], Resource: streamingKey.keyArn },
+  ]);
+  // Only the application backend calls it (it authenticated the viewer): IAM auth, no CORS.
+  const entitlementUrl = new aws.lambda.FunctionUrl("entitlement", { functionName: entitlement.functionName, authorizationType: "AWS_IAM" });
 
   // --- Kinesis: viewing events in real time (for recommendations) ---
   const viewEvents = new aws.kinesis.Stream("view-events", {
@@ -272,7 +310,17 @@ export = async () => {
   });
   playerEvents.addToRolePolicy("put-view-events", streamStatements(KinesisWriteActions));
   // Players sign requests with temporary credentials (e.g. a Cognito identity pool role allowed lambda:InvokeFunctionUrl).
-  const playerEventsUrl = new aws.lambda.FunctionUrl("player-events", { functionName: playerEvents.functionName, authorizationType: "AWS_IAM" });
+  const playerEventsUrl = new aws.lambda.FunctionUrl("player-events", {
+    functionName: playerEvents.functionName,
+    authorizationType: "AWS_IAM",
+    // Browsers post from the players' origins, signing with SigV4 (temporary credentials).
+    cors: {
+      allowOrigins: config.playerOrigins!,
+      allowMethods: ["POST"],
+      allowHeaders: ["content-type", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"],
+      maxAge: 600,
+    },
+  });
 
   const viewsFailures = new aws.sqs.Queue("views-consumer-failures", {
     kmsMasterKeyId: streamingKey.keyArn,
@@ -475,6 +523,9 @@ export = async () => {
     { Sid: "EncryptNewContent", Effect: "Allow", Action: [...KmsS3WriteActions], Resource: streamingKey.keyArn },
   ]);
   videos.grantReadWriteData(viewsConsumer.role);
+  // users: written by the subscription/billing system (administrators' role here), read by entitlement.
+  users.grantReadData(entitlement.role);
+  videos.grantReadData(entitlement.role);
   countedViewEvents.grantReadWriteData(viewsConsumer.role);
 
   // Developers and administrators of this project's resources: assumed from this account with MFA.
@@ -515,7 +566,7 @@ export = async () => {
   // Prod watches everything. Dev watches the dead-letter queues only (lost work; USD 0.10 a month
   // each, inside CloudWatch's free 10 alarms): the rest would page on test noise.
   const alarms = new WorkloadAlarms("alarms", { context, topicArn: platform.get("alarmTopicArn") });
-  const functions = { "on-upload": onUpload, "on-rendition-complete": onRenditionComplete, "player-events": playerEvents, "views-consumer": viewsConsumer };
+  const functions = { "on-upload": onUpload, "on-rendition-complete": onRenditionComplete, "player-events": playerEvents, "views-consumer": viewsConsumer, entitlement };
   if (transcoders.deadLetterQueueName) alarms.deadLetterQueue("transcode-jobs", transcoders.deadLetterQueueName);
   alarms.deadLetterQueue("views-consumer-failures", viewsFailures);
   for (const [name, f] of Object.entries(functions)) if (f.deadLetterQueue) alarms.deadLetterQueue(`${name}-events`, f.deadLetterQueue);
@@ -545,6 +596,8 @@ export = async () => {
     viewEventsStreamArn: viewEvents.arn,
     viewEventsDeliveryName: delivery.name,
     playerEventsUrl: playerEventsUrl.functionUrl,
+    entitlementUrl: entitlementUrl.functionUrl,
+    signingKeySecretArn: signingKey.arn,
     newContentTopicArn: newContent.arn,
     developerRoleArn: developers.arn,
     administratorRoleArn: administrators.arn,

@@ -197,6 +197,36 @@ describe("streaming project", function () {
       expect(byName("transcoders-instances-uploads-read")[0].Resource).to.equal(`arn:aws:s3:::${plan().outputs.uploadsBucketName}/*`);
     });
 
+    it("browser playback: CORS for the players' origins (CDN headers policy, renditions bucket, player-events URL)", () => {
+      const origins = ["https://watch.example.com"];
+      expect(one(plan(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs.corsConfig).to.deep.include({ accessControlAllowOrigins: { items: origins }, accessControlAllowCredentials: true, originOverride: true });
+      const cors = one(plan(), "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", "renditions-cors").inputs;
+      expect(cors.bucket).to.equal(plan().outputs.renditionsBucketName);
+      expect(cors.corsRules[0]).to.deep.include({ allowedOrigins: origins, allowedMethods: ["GET", "HEAD"] });
+      const url = one(plan(), "aws:lambda/functionUrl:FunctionUrl", "player-events").inputs;
+      expect(url.cors).to.deep.include({ allowOrigins: origins, allowMethods: ["POST"] });
+    });
+
+    it("browser playback: the entitlement function signs cookies with this stack's key (public key in the key group, private half in its secret) after reading users", () => {
+      const fnInputs = one(plan(), "aws:lambda/function:Function", "entitlement").inputs;
+      const env = fnInputs.environment.variables;
+      const publicKey = one(plan(), "aws:cloudfront/publicKey:PublicKey");
+      const keyGroup = one(plan(), "aws:cloudfront/keyGroup:KeyGroup").inputs;
+      expect(keyGroup.items).to.deep.equal([env.KEY_PAIR_ID]);
+      expect(publicKey.inputs.encodedKey).to.match(/^-----BEGIN PUBLIC KEY-----/);
+      const secret = one(plan(), "aws:secretsmanager/secret:Secret", "signing-private-key");
+      expect(secret.protect).to.equal(true);
+      expect(env.SIGNING_KEY_SECRET_ARN).to.equal(plan().outputs.signingKeySecretArn);
+      expect(env).to.deep.include({ USERS_TABLE_NAME: plan().outputs.usersTableName, VIDEOS_TABLE_NAME: plan().outputs.videosTableName, DELIVERY_ORIGIN: "https://cdn.watch.example.com", COOKIE_DOMAIN: ".watch.example.com" });
+      const byName = (name: string) => statements(one(plan(), "aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+      expect(byName("entitlement-role-entitlement-read-signing-key")[0]).to.deep.include({ Action: ["secretsmanager:GetSecretValue"], Resource: plan().outputs.signingKeySecretArn });
+      // users is wired: the entitlement function reads it (and nothing else writes it but administrators).
+      expect(byName("entitlement-role-users-read")[0].Resource).to.deep.include(`arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${plan().outputs.usersTableName}`);
+      const usersWriters = ofType(plan(), "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("users-read-write")).map((p) => p.name);
+      expect(usersWriters).to.deep.equal(["administrators-users-read-write"]);
+      expect(one(plan(), "aws:lambda/functionUrl:FunctionUrl", "entitlement").inputs).to.deep.include({ authorizationType: "AWS_IAM", functionName: fnInputs.name });
+    });
+
     it("alarms: every watched resource alarms to the platform's topic with a runbook", () => {
       const alarms = ofType(plan(), "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("alarms-"));
       const topic = one(plan(), "aws:cloudwatch/eventTarget:EventTarget", "transcoders-failures").inputs.arn;
@@ -204,7 +234,7 @@ describe("streaming project", function () {
       expect(alarms.map((a) => a.name).sort()).to.deep.equal(
         [
           "delivery-cdn-5xx",
-          ...["on-upload", "on-rendition-complete", "player-events", "views-consumer"].flatMap((f) => [`${f}-function-errors`, `${f}-function-throttles`, `${f}-events-dlq-not-empty`]),
+          ...["on-upload", "on-rendition-complete", "player-events", "views-consumer", "entitlement"].flatMap((f) => [`${f}-function-errors`, `${f}-function-throttles`, `${f}-events-dlq-not-empty`]),
           "transcode-jobs-dlq-not-empty",
           "transcode-jobs-queue-age",
           "transcoders-capacity-shortfall",
@@ -373,6 +403,12 @@ describe("streaming project", function () {
     it("QuickSight assets only where the platform subscribes (prod), none in dev", () => {
       expect(ofType(plans.dev, "aws:quicksight/dataSource:DataSource")).to.have.length(0);
       expect(ofType(plans.dev, "aws:athena/workgroup:Workgroup")).to.have.length(0);
+    });
+
+    it("each stack signs with its own key: dev's public key is not prod's", () => {
+      const key = (p: PlanJson) => one(p, "aws:cloudfront/publicKey:PublicKey").inputs.encodedKey;
+      expect(key(plans.dev)).to.match(/^-----BEGIN PUBLIC KEY-----/);
+      expect(key(plans.dev)).to.not.equal(key(plans.prod));
     });
 
     it("fleet sizes: 0-2 workers in dev (scales to zero), 1-12 in prod", () => {
