@@ -61,6 +61,12 @@ export const BaselineManagedRuleGroups = [
   "AWSManagedRulesSQLiRuleSet",
 ] as const;
 
+/** Requests by URI path: ends with one of `endsWith` or starts with one of `startsWith` (case-insensitive). */
+export interface PathMatch {
+  endsWith?: readonly string[];
+  startsWith?: readonly string[];
+}
+
 /** Request headers whose values never reach the WAF logs (credentials and sessions). */
 export const RedactedHeaders = ["authorization", "cookie"] as const;
 
@@ -77,8 +83,12 @@ export interface WebFirewallArgs {
   rateLimit?: number;
   /** What the rate rule keys on: `IP`, or `FORWARDED_IP` (first `X-Forwarded-For` address) for an ACL behind a proxy or CDN. Default: `IP`. */
   rateLimitKey?: RateLimitKey;
+  /** Only these requests count toward the rate limit (e.g. video manifests, not cached segments). Default: every request. */
+  rateLimitOnly?: PathMatch;
   /** Bot Control level. Default: `COMMON` in prod, `off` in dev (it costs per request). */
   botControl?: BotControlLevel;
+  /** Requests Bot Control does not inspect (e.g. video segments: many per viewer, cached, and billed per request). Default: none. */
+  botControlSkips?: PathMatch;
   /** More AWS managed rule groups by name (e.g. `AWSManagedRulesAnonymousIpList`), after the baseline. Default: none. */
   additionalManagedRuleGroups?: readonly string[];
   /** Days to keep WAF logs. Default: the profile's `logRetentionDays`. */
@@ -125,6 +135,12 @@ export class WebFirewall extends pulumi.ComponentResource {
       }
     }
     if (new Set(extraGroups).size !== extraGroups.length) problems.push("additionalManagedRuleGroups lists a group twice");
+    for (const [arg, m] of [["rateLimitOnly", args.rateLimitOnly], ["botControlSkips", args.botControlSkips]] as const) {
+      if (m === undefined) continue;
+      const all = [...(m.endsWith ?? []), ...(m.startsWith ?? [])];
+      if (all.length === 0) problems.push(`${arg} matches nothing: give endsWith or startsWith values, or leave it out`);
+      for (const v of all) if (v.length === 0 || v.length > 200 || v !== v.toLowerCase()) problems.push(`${arg}: "${v}" must be 1 to 200 lower-case characters (paths are compared lower-cased)`);
+    }
     if (args.scope === "CLOUDFRONT" && context.region !== "us-east-1" && opts.provider === undefined && opts.providers === undefined) {
       problems.push(
         `scope CLOUDFRONT in a ${context.region} stack: CloudFront web ACLs and their aws-waf-logs- log group live in us-east-1; pass a us-east-1 provider in the options ({ providers: { aws: usEast1 } }) and a us-east-1 kmsKey`,
@@ -164,6 +180,7 @@ export class WebFirewall extends pulumi.ComponentResource {
             evaluationWindowSec: 300,
             aggregateKeyType: rateLimitKey,
             ...(rateLimitKey === "FORWARDED_IP" ? { forwardedIpConfig: { headerName: "X-Forwarded-For", fallbackBehavior: "MATCH" } } : {}),
+            ...(args.rateLimitOnly ? { scopeDownStatement: pathMatchStatement(args.rateLimitOnly) } : {}),
           },
         },
         visibilityConfig: visibility("RateLimitPerClient"),
@@ -174,9 +191,14 @@ export class WebFirewall extends pulumi.ComponentResource {
         ? []
         : [
             // Last: requests the cheaper rules already blocked are not billed for Bot Control.
-            managed("AWSManagedRulesBotControlRuleSet", 10 * (BaselineManagedRuleGroups.length + 1 + extraGroups.length), {
-              awsManagedRulesBotControlRuleSet: { inspectionLevel: botControl, enableMachineLearning: botControl === "TARGETED" },
-            }),
+            ((rule) =>
+              args.botControlSkips
+                ? { ...rule, statement: { managedRuleGroupStatement: { ...rule.statement.managedRuleGroupStatement, scopeDownStatement: { notStatement: { statements: [pathMatchStatement(args.botControlSkips)] } } } } }
+                : rule)(
+              managed("AWSManagedRulesBotControlRuleSet", 10 * (BaselineManagedRuleGroups.length + 1 + extraGroups.length), {
+                awsManagedRulesBotControlRuleSet: { inspectionLevel: botControl, enableMachineLearning: botControl === "TARGETED" },
+              }),
+            ),
           ]),
     ];
 
@@ -250,4 +272,13 @@ export class WebFirewall extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** A WAF statement matching a `PathMatch` (one byte match, or an OR of several), on the lower-cased URI path. */
+export function pathMatchStatement(m: PathMatch): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+  const one = (positionalConstraint: "ENDS_WITH" | "STARTS_WITH", searchString: string) => ({
+    byteMatchStatement: { searchString, positionalConstraint, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "LOWERCASE" }] },
+  });
+  const statements = [...(m.endsWith ?? []).map((v) => one("ENDS_WITH", v)), ...(m.startsWith ?? []).map((v) => one("STARTS_WITH", v))];
+  return statements.length === 1 ? statements[0]! : { orStatement: { statements } };
 }
