@@ -60,6 +60,7 @@ export = async () => {
   const logsKey = platform.get("logsKeyArn");
   const alarmTopicArn = platform.get("alarmTopicArn");
   const account = aws.getCallerIdentityOutput().accountId;
+  const partition = aws.getPartitionOutput().partition;
   const serverAccessLogs = (bucket: string) => ({ targetBucket: platform.get("accessLogsBucketName"), prefix: `${project}/${stack}/${bucket}/` });
   const tags = (name: string) => withTags(settings.tags, {}, `${project}-${stack}-${name}`);
 
@@ -446,7 +447,7 @@ export = async () => {
       {
         Sid: "AccountPrincipalsWithRecentMfa",
         Effect: "Allow",
-        Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
+        Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` },
         Action: "sts:AssumeRole",
         Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
       },
