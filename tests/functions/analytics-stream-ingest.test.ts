@@ -17,7 +17,6 @@ import { ACTIVITY_TABLE, SESSIONS_TABLE } from "../../projects/analytics/functio
 import { createStreamIngest, type IngestCounts, type StreamIngestDeps } from "../../projects/analytics/functions/stream-ingest/ingest";
 import { createStream, readAllRecords, startDynalite, startKinesalite, type Dynalite, type Kinesalite, type StoredRecord } from "./streaming-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver");
 
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
