@@ -8,7 +8,7 @@
  * | setting                   | serverless (default)                              | provisioned                                   | control            |
  * |---------------------------|---------------------------------------------------|-----------------------------------------------|--------------------|
  * | encryption                | namespace `kmsKeyId`                              | `encrypted`, `kmsKeyId`                       | Redshift.10, BP    |
- * | network                   | private subnets (3 AZs), own SG without ingress   | subnet group, own SG without ingress          | Redshift.1         |
+ * | network                   | private subnets (3 AZs), own SG without ingress, port 5440   | subnet group, own SG without ingress          | Redshift.1         |
  * | public access             | `publiclyAccessible: false`                       | `publiclyAccessible: false`                   | Redshift.1         |
  * | enhanced VPC routing      | on                                                | on                                            | Redshift.7         |
  * | TLS                       | `require_ssl` true                                | parameter group `require_ssl` true            | Redshift.2         |
@@ -64,6 +64,8 @@ export interface WarehouseArgs {
   maxRpuHoursPerDay?: number;
   /** A provisioned cluster instead of Serverless. Default: Serverless. */
   provisioned?: ProvisionedWarehouse;
+  /** The port clients connect to (serverless: 5431-5455 or 8191-8215). Default: 5440 (not the well-known 5439, BP.Redshift.3). */
+  port?: number;
   /** IAM path and permissions boundary of the COPY role. Default: `/`, none. */
   rolePlacement?: RolePlacement;
   /** Extra tags beside the required ones. Default: none. */
@@ -92,6 +94,7 @@ export class Warehouse extends pulumi.ComponentResource {
   readonly mode: "serverless" | "provisioned";
 
   private readonly componentName: string;
+  private readonly portNumber: number;
 
   constructor(name: string, args: WarehouseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("blueprints:analytics:Warehouse", name, {}, opts);
@@ -102,6 +105,7 @@ export class Warehouse extends pulumi.ComponentResource {
     const base = args.baseCapacity ?? 8;
     const max = args.maxCapacity ?? Math.min(512, base * 8);
     const p = args.provisioned;
+    const port = args.port ?? 5440;
 
     const problems: string[] = [];
     if (!NAME.test(databaseName) || databaseName === "dev") problems.push(`databaseName = "${databaseName}": must be 1 to 63 lower-case letters, digits or underscores, starting with a letter, and not the default "dev" (Redshift.16)`);
@@ -118,10 +122,13 @@ export class Warehouse extends pulumi.ComponentResource {
       if ((p.pauseSchedule === undefined) !== (p.resumeSchedule === undefined)) problems.push("provisioned.pauseSchedule and provisioned.resumeSchedule go together: a paused cluster must resume");
       if (args.maxRpuHoursPerDay !== undefined) problems.push("maxRpuHoursPerDay applies to Serverless only: drop it with provisioned");
     }
+    const serverlessPort = (port >= 5431 && port <= 5455) || (port >= 8191 && port <= 8215);
+    if (!Number.isInteger(port) || (p === undefined ? !serverlessPort : port < 1115 || port > 65535)) problems.push(`port = ${port}: must be ${p === undefined ? "5431-5455 or 8191-8215 (Redshift Serverless)" : "1115-65535"}`);
     problems.push(...rolePlacementProblems(args.rolePlacement));
     throwIfProblems(`Warehouse ${name}`, problems);
 
     this.componentName = name;
+    this.portNumber = port;
     this.databaseName = databaseName;
     this.mode = p === undefined ? "serverless" : "provisioned";
     const tags = withTags(context.tags, args.tags ?? {});
@@ -175,6 +182,7 @@ export class Warehouse extends pulumi.ComponentResource {
           maxCapacity: max,
           publiclyAccessible: false,
           enhancedVpcRouting: true,
+          port,
           subnetIds: args.subnetIds,
           securityGroupIds: [this.securityGroup.id],
           configParameters: [
@@ -191,7 +199,7 @@ export class Warehouse extends pulumi.ComponentResource {
       }
       this.cluster = undefined;
       this.endpoint = this.workgroup.endpoints.apply((e) => e?.[0]?.address ?? "");
-      this.port = this.workgroup.port.apply((x) => x ?? 5439);
+      this.port = pulumi.output(port);
       this.adminSecretArn = this.namespace.adminPasswordSecretArn;
     } else {
       const subnetGroup = new aws.redshift.SubnetGroup(name, { name: physicalName(context, name, 255), subnetIds: args.subnetIds, description: `Private subnets of ${physicalName(context, name)}`, tags }, { parent: this });
@@ -225,7 +233,7 @@ export class Warehouse extends pulumi.ComponentResource {
           publiclyAccessible: false,
           enhancedVpcRouting: true,
           multiAz: profile.multiAz,
-          port: 5439,
+          port,
           clusterSubnetGroupName: subnetGroup.name,
           clusterParameterGroupName: parameters.name,
           vpcSecurityGroupIds: [this.securityGroup.id],
@@ -269,7 +277,7 @@ export class Warehouse extends pulumi.ComponentResource {
       this.namespace = undefined;
       this.workgroup = undefined;
       this.endpoint = this.cluster.dnsName;
-      this.port = this.cluster.port.apply((x) => x ?? 5439);
+      this.port = pulumi.output(port);
       this.adminSecretArn = this.cluster.masterPasswordSecretArn;
     }
 
@@ -285,7 +293,7 @@ export class Warehouse extends pulumi.ComponentResource {
   allowFrom(name: string, securityGroupId: pulumi.Input<string>, description = "Clients of the warehouse"): aws.vpc.SecurityGroupIngressRule {
     return new aws.vpc.SecurityGroupIngressRule(
       `${this.componentName}-from-${name}`,
-      { securityGroupId: this.securityGroup.id, description, ipProtocol: "tcp", fromPort: 5439, toPort: 5439, referencedSecurityGroupId: securityGroupId },
+      { securityGroupId: this.securityGroup.id, description, ipProtocol: "tcp", fromPort: this.portNumber, toPort: this.portNumber, referencedSecurityGroupId: securityGroupId },
       { parent: this },
     );
   }
