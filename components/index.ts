@@ -26,3 +26,7 @@ export * from "./security/service-role";
 export * from "./storage/encrypted-bucket";
 export * from "./storage/log-delivery";
 export * from "./storage/shared-file-system";
+export * from "./analytics/data-lake";
+export * from "./analytics/ml-workspace";
+export * from "./analytics/spark-cluster";
+export * from "./analytics/warehouse";
