@@ -7,10 +7,11 @@
  *   SQS jobs ──> EC2 transcoding workers (ASG on queue depth, Spot, 0 in dev) ──ffmpeg HLS──> S3 renditions
  *   S3 renditions ──(master manifest event)──> Lambda on-rendition-complete ──> DynamoDB, SNS new content
  *   viewers ──> CloudFront (WAF, signed URLs/cookies, origin shield in prod) ──> S3 renditions (OAC)
- *   players ──> Lambda player-events (function URL, IAM) ──> Kinesis view events
- *   Kinesis ──> Lambda views-consumer ──> DynamoDB view counters (recommendations)
+ *   app backend ──> Lambda entitlement (function URL, IAM; users table) ──> CloudFront signed cookies
+ *   players ──> Lambda player-events (function URL, IAM, CORS) ──> Kinesis view events
+ *   Kinesis ──> Lambda views-consumer ──> DynamoDB view counters, exactly once per event (recommendations)
  *   Kinesis ──> Firehose ──> S3 view-events lake ──> Glue/Athena ──> QuickSight audience report
- *   S3 lifecycle: originals ──> Glacier Deep Archive; unwatched renditions ──> Glacier tiers
+ *   S3 lifecycle: originals ──> Glacier Deep Archive; renditions ──> Intelligent-Tiering (instant tiers only)
  *
  * The platform stack (StackReference) provides the logs key, the S3 access-log bucket, the alarm
  * topic, the IAM path and boundary of every role, and whether QuickSight is subscribed (platform.ts).
@@ -595,7 +596,9 @@ export = async () => {
     transcodeDeadLetterQueueArn: transcoders.deadLetterQueueArn,
     viewEventsStreamArn: viewEvents.arn,
     viewEventsDeliveryName: delivery.name,
+    region: settings.region,
     playerEventsUrl: playerEventsUrl.functionUrl,
+    playerEventsFunctionName: playerEvents.functionName,
     entitlementUrl: entitlementUrl.functionUrl,
     signingKeySecretArn: signingKey.arn,
     newContentTopicArn: newContent.arn,

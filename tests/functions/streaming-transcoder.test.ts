@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { bundleHandler } from "../../components/compute/bundle";
 import { DefaultLadder, ladderProblems, selectRenditions, type Rendition } from "../../projects/streaming/workers/transcoder/ladder";
+import { transcoderUserData } from "../../projects/streaming/workers/transcoder/boot";
 import { parseWorkerSettings } from "../../projects/streaming/workers/transcoder/main";
 import { createTranscoder, parseJob, type TranscoderConfig } from "../../projects/streaming/workers/transcoder/transcoder";
 import { silentLog } from "./streaming-fixtures";
@@ -244,5 +245,42 @@ describe("streaming transcoder (real ffmpeg)", function () {
     const bundle = bundleHandler(path.join(__dirname, "../../projects/streaming/workers/transcoder/main.ts"), { target: "node20" });
     expect(bundle.packages).to.include.keys("@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-auto-scaling", "@aws-sdk/client-ssm");
     expect(bundle.sizeBytes).to.be.lessThan(1_500_000);
+  });
+});
+
+describe("streaming transcoder boot script (user data)", () => {
+  const sha = "a".repeat(64);
+  const script = transcoderUserData({ region: "eu-west-1", settingsParameter: "/streaming/dev/transcoder/settings", bundleSha256: sha });
+
+  it("is valid bash that installs ffmpeg and Node.js over HTTPS, verifies the bundle and runs it as a service", () => {
+    const file = path.join(os.tmpdir(), `boot-${process.pid}.sh`);
+    fs.writeFileSync(file, script);
+    try {
+      execFileSync("bash", ["-n", file]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    expect(script.startsWith("#!/bin/bash\n")).to.equal(true);
+    expect(script).to.include("set -euo pipefail");
+    expect(script).to.include("apt-get install -y -q --no-install-recommends ffmpeg nodejs awscli");
+    expect(script).to.include("https://s3.eu-west-1.amazonaws.com/amazon-ssm-eu-west-1/latest/debian_amd64/amazon-ssm-agent.deb");
+    expect(script).to.include(`echo "${sha}  /opt/transcoder/worker.js" | sha256sum --check --quiet`);
+    expect(script).to.include("Environment=TRANSCODER_CONFIG_PARAMETER=/streaming/dev/transcoder/settings");
+    expect(script).to.include("User=transcoder");
+    expect(Buffer.byteLength(script)).to.be.lessThan(16 * 1024);
+  });
+
+  it("reads the bundle's S3 URI from the settings JSON with node", () => {
+    const extract = /bundle=\$\(printf '%s' "\$settings" \| node -e '([^']+)'\)/.exec(script)![1]!;
+    const out = execFileSync(process.execPath, ["-e", extract], { input: JSON.stringify({ workerBundle: "s3://artifacts/transcoder/x.js", other: 1 }), encoding: "utf8" });
+    expect(out).to.equal("s3://artifacts/transcoder/x.js");
+  });
+
+  it("with a baked image, installs nothing; refuses a bad region, parameter or checksum", () => {
+    const baked = transcoderUserData({ region: "eu-west-1", settingsParameter: "/p", bundleSha256: sha, installPackages: false });
+    expect(baked).to.not.include("apt-get");
+    expect(() => transcoderUserData({ region: "Europe", settingsParameter: "/p", bundleSha256: sha })).to.throw(/region = "Europe"/);
+    expect(() => transcoderUserData({ region: "eu-west-1", settingsParameter: "p", bundleSha256: sha })).to.throw(/settingsParameter = "p"/);
+    expect(() => transcoderUserData({ region: "eu-west-1", settingsParameter: "/p", bundleSha256: "xyz" })).to.throw(/bundleSha256 = "xyz"/);
   });
 });

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isWildcardAction } from "../../components/security/policy-document";
+import { smoke } from "../../projects/streaming/smoke";
 import { RequiredTagKeys } from "../../shared/tags";
 import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
 
@@ -41,6 +42,11 @@ describe("streaming project", function () {
     it(`${stack}: plans with zero mandatory violations`, () => {
       const mandatory = plans[stack].violations.filter((v) => v.enforcementLevel === "mandatory");
       expect(mandatory.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
+    });
+
+    it(`${stack}: exports every output the smoke checks read`, () => {
+      for (const k of smoke.requiredOutputs) expect(plans[stack].outputs[k], k).to.be.a("string").and.not.equal("");
+      expect(plans[stack].outputs.playerEventsFunctionName).to.equal(one(plans[stack], "aws:lambda/function:Function", "player-events").inputs.name);
     });
 
     it(`${stack}: every taggable resource carries the required tags`, () => {

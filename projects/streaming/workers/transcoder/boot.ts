@@ -41,8 +41,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive AWS_REGION=${o.region} AWS_DEFAULT_REGION=${o.region}
 ${
   install
-    ? `# The security group allows HTTPS only: read Debian's archive over HTTPS.
-sed -i 's#http://#https://#g' /etc/apt/sources.list.d/*.sources
+    ? `# The security group allows HTTPS only: read Debian's archive over HTTPS (the cloud image's
+# sources and its mirror list, whichever it uses).
+for f in /etc/apt/sources.list.d/*.sources /etc/apt/mirrors/*.list; do [ -f "$f" ] && sed -i 's#http://#https://#g' "$f"; done
 apt-get update -q
 apt-get install -y -q --no-install-recommends ffmpeg nodejs awscli ca-certificates curl
 curl -fsSL -o /tmp/amazon-ssm-agent.deb "https://s3.${o.region}.amazonaws.com/amazon-ssm-${o.region}/latest/debian_amd64/amazon-ssm-agent.deb"
