@@ -178,49 +178,6 @@ describe("policy iam-github-oidc-trust-pinned (BP.IAM.4)", () => {
   });
 });
 
-describe("policy iam-resource-policy-no-public-principal (BP.IAM.5)", () => {
-  const open = { Sid: "Public", Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" };
-  const scoped = { ...open, Sid: "FromTopic", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:1:topic" } } };
-  const carriersR: [string, string][] = [
-    ["aws:s3/bucket:Bucket", "policy"],
-    ["aws:s3/bucketV2:BucketV2", "policy"],
-    ["aws:s3/bucketPolicy:BucketPolicy", "policy"],
-    ["aws:kms/key:Key", "policy"],
-    ["aws:kms/keyPolicy:KeyPolicy", "policy"],
-    ["aws:sqs/queue:Queue", "policy"],
-    ["aws:sqs/queuePolicy:QueuePolicy", "policy"],
-    ["aws:sns/topic:Topic", "policy"],
-    ["aws:sns/topicPolicy:TopicPolicy", "policy"],
-    ["aws:secretsmanager/secret:Secret", "policy"],
-    ["aws:secretsmanager/secretPolicy:SecretPolicy", "policy"],
-    ["aws:ecr/repositoryPolicy:RepositoryPolicy", "policy"],
-    ["aws:ecr/registryPolicy:RegistryPolicy", "policy"],
-    ["aws:backup/vaultPolicy:VaultPolicy", "policy"],
-    ["aws:efs/fileSystemPolicy:FileSystemPolicy", "policy"],
-    ["aws:lambda/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:dynamodb/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:kinesis/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:glacier/vault:Vault", "accessPolicy"],
-  ];
-  for (const [type, prop] of carriersR) {
-    it(`${type}.${prop}: fails a public statement, passes a scoped one`, async () => {
-      const m = await only(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: JSON.stringify(doc(open)) }, { name: "rp" }));
-      expect(m).to.include(`[BP.IAM.5] rp (${type}): its \`${prop}\` allows any principal ("*") without a scoping condition: statement "Public" (sqs:SendMessage)`);
-      expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: doc(scoped) }))).to.deep.equal([]);
-    });
-  }
-  it("fails a public aws.lambda.Permission and passes one scoped by sourceArn (even unknown)", async () => {
-    const P = "aws:lambda/permission:Permission";
-    expect(await only(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*" }, { name: "perm" }))).to.include("[BP.IAM.5] perm (aws:lambda/permission:Permission): lets any principal (\"*\") invoke the function");
-    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*", sourceArn: UNKNOWN }))).to.deep.equal([]);
-    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com" }))).to.deep.equal([]);
-  });
-  it("cannot decide an unknown document or principal", async () => {
-    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:sqs/queuePolicy:QueuePolicy", { policy: UNKNOWN, queueUrl: UNKNOWN }));
-    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:lambda/permission:Permission", { principal: UNKNOWN }));
-  });
-});
-
 describe("policy iam-no-user-access-keys (BP.IAM.6)", () => {
   it("fails every access key and leaves users alone", async () => {
     expect(await only(iam.iamNoAccessKeys, res("aws:iam/accessKey:AccessKey", { user: "ci" }, { name: "key" }))).to.include("[BP.IAM.6] key (aws:iam/accessKey:AccessKey): creates a long-lived access key for user \"ci\"");

@@ -14,6 +14,7 @@ import * as kms from "./kms";
 import * as networkAutoscaling from "./network-autoscaling";
 import * as networkEc2 from "./network-ec2";
 import * as networkElb from "./network-elb";
+import * as resourcePolicies from "./resource-policies";
 import * as s3 from "./s3";
 import * as storageDynamodb from "./storage-dynamodb";
 import * as storageEfs from "./storage-efs";
@@ -42,6 +43,7 @@ const areas: { policies: Policy[]; notDecidable?: Record<string, string> }[] = [
   edgeCloudfront,
   edgeWafApi,
   identityIam,
+  resourcePolicies,
   audit,
   extras,
 ];
