@@ -195,7 +195,7 @@ runSpecs([
   },
   {
     policy: an.firehoseEncrypted,
-    controls: "BP.Kinesis.2",
+    controls: "DataFirehose.1",
     pass: [
       { title: "SSE with a CMK", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: UNKNOWN } } },
       { title: "a Kinesis-sourced stream (encrypted by its source)", type: FH, inputs: { destination: "extended_s3", kinesisSourceConfiguration: { kinesisStreamArn: UNKNOWN, roleArn: UNKNOWN } } },

@@ -421,8 +421,8 @@ export const firehoseEncrypted = resourcePolicy(
     name: "firehose-server-side-encryption",
     description: "Kinesis Data Firehose delivery streams must encrypt data at rest (server-side encryption; a customer managed key for classified data). Streams fed by Kinesis or MSK are encrypted by their source.",
     severity: "medium",
-    controls: ["BP.Kinesis.2"],
-    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    controls: ["DataFirehose.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
     remediationSteps:
       'Set `serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn }` on the aws.kinesis.FirehoseDeliveryStream (AWS_OWNED_CMK is accepted for data outside the customer-managed-key scope).',
     resourceTypes: TD.firehose,

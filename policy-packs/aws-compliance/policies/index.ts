@@ -9,6 +9,7 @@ import * as dataSecrets from "./data-secrets";
 import * as edgeCloudfront from "./edge-cloudfront";
 import * as edgeWafApi from "./edge-waf-api";
 import * as extras from "./extras";
+import * as identityContainers from "./identity-containers";
 import * as identityIam from "./identity-iam";
 import * as kms from "./kms";
 import * as networkAutoscaling from "./network-autoscaling";
@@ -43,6 +44,7 @@ const areas: { policies: Policy[]; notDecidable?: Record<string, string> }[] = [
   edgeCloudfront,
   edgeWafApi,
   identityIam,
+  identityContainers,
   resourcePolicies,
   audit,
   extras,

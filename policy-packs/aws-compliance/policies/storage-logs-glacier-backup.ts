@@ -348,4 +348,6 @@ export const policies = [
 ];
 
 /** CloudWatch.16 is decidable at preview; Glacier and Backup have no catalog control. */
-export const notDecidable: Record<string, string> = {};
+export const notDecidable: Record<string, string> = {
+  "Backup.1": "recovery points are created by backup jobs at run time; AWS Backup encrypts each with its vault's key, which backup-vault-cmk (BP.Backup.1) requires to be a customer managed key",
+};
