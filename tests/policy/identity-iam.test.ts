@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as iam from "../../policy-packs/aws-compliance/policies/identity-iam";
+import type * as aws from "@pulumi/aws";
+import { fixture, unknown_ } from "../helpers/fixture";
 import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement });
@@ -143,6 +145,13 @@ describe("policy iam-role-trust-no-public-principal (BP.IAM.3)", () => {
     const m = await only(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: trust({ Sid: "Open", Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }) }, { name: "r" }));
     expect(m).to.include("[BP.IAM.3] r (aws:iam/role:Role): trust policy statement \"Open\" lets any AWS principal (\"*\") assume the role");
     expect(await only(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1:root", "*"] }, Action: "sts:AssumeRole" }) }))).to.include("aws:PrincipalOrgID");
+  });
+  it("judges conditions by operator and value (typed fixtures)", async () => {
+    const role = (Condition: unknown) => fixture<aws.iam.RoleArgs>(ROLE, { assumeRolePolicy: trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition }) }, { name: "r" });
+    expect(await only(iam.iamRoleTrustNoPublicPrincipal, role({ StringLike: { "aws:PrincipalArn": "*" } }))).to.include("[BP.IAM.3] r (aws:iam/role:Role): trust policy");
+    expect(await only(iam.iamRoleTrustNoPublicPrincipal, role({ StringNotEquals: { "aws:PrincipalAccount": "111122223333" } }))).to.include("[BP.IAM.3] r");
+    expect(await evaluate(iam.iamRoleTrustNoPublicPrincipal, role({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci-*" } }))).to.deep.equal([]);
+    await undecided(iam.iamRoleTrustNoPublicPrincipal, role({ StringEquals: { "aws:PrincipalAccount": unknown_() } }));
   });
   it("cannot decide an unknown trust policy", async () => {
     await undecided(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: UNKNOWN }));

@@ -10,7 +10,8 @@
  * does an unknown action or resource inside a statement when it decides the verdict.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { isWildcardAction, parsePolicyDocument, publicAllowStatements, type Statement } from "../lib/iam";
+import { isWildcardAction, parsePolicyDocument, type Statement } from "../lib/iam";
+import { publicStatements } from "../lib/resource-policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { TE } from "../lib/tokens-edge";
 import { asArray, get, isUnknown, undecidable } from "../lib/values";
@@ -351,7 +352,9 @@ export const iamRoleTrustNoPublicPrincipal = resourcePolicy(
     const doc = parsePolicyDocument(get(props, "assumeRolePolicy"));
     if (doc === "unknown") undecidable("assumeRolePolicy");
     if (!doc) return;
-    const open = publicAllowStatements(doc);
+    // Operator- and value-aware scoping, as for every resource policy (lib/resource-policy.ts).
+    const { open, unknown } = publicStatements(doc.statements);
+    if (open.length === 0 && unknown) undecidable(`assumeRolePolicy (${unknown})`);
     if (open.length > 0) {
       fail(`trust policy ${open.map((s) => (s.sid ? `statement "${s.sid}"` : "a statement")).join(", ")} lets any AWS principal ("*") assume the role without a scoping condition`, "name the trusted principals in `Principal`, or add a `Condition` on `aws:PrincipalOrgID` or `aws:PrincipalAccount`");
     }
