@@ -17,6 +17,7 @@ import * as networkEc2 from "./network-ec2";
 import * as networkElb from "./network-elb";
 import * as resourcePolicies from "./resource-policies";
 import * as s3 from "./s3";
+import * as sagemakerMonitoring from "./sagemaker-monitoring";
 import * as storageDynamodb from "./storage-dynamodb";
 import * as storageEfs from "./storage-efs";
 import * as storageKms from "./storage-kms";
@@ -46,6 +47,7 @@ const areas: { policies: Policy[]; notDecidable?: Record<string, string> }[] = [
   identityIam,
   identityContainers,
   resourcePolicies,
+  sagemakerMonitoring,
   audit,
   extras,
 ];
