@@ -88,7 +88,7 @@ describe("policies on the trail bucket (CloudTrail.6, CloudTrail.7)", () => {
       const acl = side("aws:s3/bucketAclV2:BucketAclV2", b, { acl: "public-read" });
       const pab = side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", b, { ...all, restrictPublicBuckets: false });
       const m = await only(audit.cloudtrailBucketNotPublic, [b, policy, acl, pab, trail()]);
-      expect(m).to.include("[CloudTrail.6] org-trail (aws:cloudtrail/trail:Trail): writes to bucket audit-bucket, which can be public: its bucket policy allows \"*\" without a condition; it has the ACL public-read; public access block");
+      expect(m).to.include("[CloudTrail.6] org-trail (aws:cloudtrail/trail:Trail): writes to bucket audit-bucket, which can be public: its bucket policy allows \"*\" without a condition that pins the caller; it has the ACL public-read; public access block");
       expect(m).to.include("restrictPublicBuckets off");
     });
     it("ignores a trail bucket outside the stack", async () => {

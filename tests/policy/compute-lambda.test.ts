@@ -21,21 +21,6 @@ const perm = (inputs: Record<string, unknown>, name?: string, deps?: Record<stri
 // ---------------------------------------------------------------------------------------------
 
 {
-  const p = lambda.lambdaPermissionNotPublic;
-  const star = perm({ principal: "*" }, "public");
-  const s3 = perm({ principal: "s3.amazonaws.com" }, "from-s3");
-  describePolicy(p, [
-    { it: "passes an account principal", resources: [perm({ principal: "123456789012" })], expect: "pass" },
-    { it: "passes a service principal with sourceArn (unknown at preview)", resources: [perm({ principal: "s3.amazonaws.com", sourceArn: UNKNOWN, sourceAccount: "123456789012" })], expect: "pass" },
-    { it: 'passes "*" scoped to an organization', resources: [perm({ principal: "*", principalOrgId: "o-abc123" })], expect: "pass" },
-    { it: 'fails "*" without a condition', resources: [star], expect: [[head(p, star), "anyone can invoke", "sourceArn"]] },
-    { it: "fails a service principal without a source", resources: [s3], expect: [[head(p, s3), "s3.amazonaws.com", "confused deputy", "sourceAccount"]] },
-    { it: "lets config accept unscoped service principals", resources: [s3], config: { requireSourceForServicePrincipals: false }, expect: "pass" },
-    { it: "cannot run during preview when the principal is unknown", resources: [perm({ principal: UNKNOWN })], expect: "unknown" },
-  ]);
-}
-
-{
   const p = lambda.lambdaFunctionUrlAuth;
   const open = res(T.url, { functionName: "f", authorizationType: "NONE" }, { name: "url" });
   describePolicy(p, [

@@ -195,15 +195,15 @@ runSpecs([
   },
   {
     policy: an.firehoseEncrypted,
-    controls: "BP.Kinesis.2",
+    controls: "DataFirehose.1",
     pass: [
       { title: "SSE with a CMK", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: UNKNOWN } } },
       { title: "a Kinesis-sourced stream (encrypted by its source)", type: FH, inputs: { destination: "extended_s3", kinesisSourceConfiguration: { kinesisStreamArn: UNKNOWN, roleArn: UNKNOWN } } },
       { title: "AWS owned key for internal data", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: true }, tags: { "data-classification": "internal" } } },
+      { title: "AWS owned key for restricted data (the key is confidential-data-cmk's finding)", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: true }, tags: { "data-classification": "restricted" } } },
     ],
     fail: [
       { title: "no SSE", type: FH, inputs: { destination: "extended_s3" }, expect: ["server-side encryption is off", 'keyType: "CUSTOMER_MANAGED_CMK"'] },
-      { title: "(config) AWS owned key when every stream needs a CMK", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: true } }, config: { cmkDataClassifications: ["*"] }, expect: ["not encrypted with a customer managed key"] },
     ],
     unknown: [{ title: "SSE enabled unknown", type: FH, inputs: { destination: "extended_s3", serverSideEncryption: { enabled: UNKNOWN } } }],
   },

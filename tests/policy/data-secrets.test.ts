@@ -71,7 +71,7 @@ runSpecs([
   },
 ]);
 
-describe("policy secretsmanager-secret-rotation (BP.Secrets.5)", () => {
+describe("policy secretsmanager-secret-rotation (SecretsManager.1)", () => {
   const p = sec.secretRotation;
   it("passes a secret rotated every 30 days (joined by dependency) and one on a rate schedule (joined by name)", async () => {
     const a = res(SECRET, { name: "db-creds" }, { name: "a" });
@@ -81,13 +81,13 @@ describe("policy secretsmanager-secret-rotation (BP.Secrets.5)", () => {
     expect(await evaluate(p, [a, b, ra, rb])).to.deep.equal([]);
   });
   it("fails a secret without rotation, naming the fix", async () => {
-    expectOne(await evaluate(p, [res(SECRET, {}, { name: "token" })]), "BP.Secrets.5", "token", SECRET, "does not rotate", "aws.secretsmanager.SecretRotation");
+    expectOne(await evaluate(p, [res(SECRET, {}, { name: "token" })]), "SecretsManager.1", "token", SECRET, "does not rotate", "aws.secretsmanager.SecretRotation");
   });
   it("fails a rotation that is disabled or too slow, and reads maxRotationDays from config", async () => {
     const s = res(SECRET, { name: "db" }, { name: "db" });
-    expectOne(await evaluate(p, [s, res(ROT, { secretId: "db", rotationEnabled: false })]), "BP.Secrets.5", "db", SECRET, "disabled");
+    expectOne(await evaluate(p, [s, res(ROT, { secretId: "db", rotationEnabled: false })]), "SecretsManager.1", "db", SECRET, "disabled");
     const slow = res(ROT, { secretId: "db", rotationRules: { automaticallyAfterDays: 180 } });
-    expectOne(await evaluate(p, [s, slow]), "BP.Secrets.5", "db", SECRET, "every 180 days, more than the allowed 90");
+    expectOne(await evaluate(p, [s, slow]), "SecretsManager.1", "db", SECRET, "every 180 days, more than the allowed 90");
     expect(await evaluate(p, [s, slow], { maxRotationDays: 365 })).to.deep.equal([]);
   });
   it("cannot decide when the rotation rules are unknown", async () => {
@@ -97,7 +97,7 @@ describe("policy secretsmanager-secret-rotation (BP.Secrets.5)", () => {
 });
 
 describe("data-secrets notDecidable", () => {
-  it("is empty (BP rules only)", () => {
-    expect(sec.notDecidable).to.deep.equal({});
+  it("says why the run-time Secrets Manager controls cannot be decided", () => {
+    expect(Object.keys(sec.notDecidable)).to.deep.equal(["SecretsManager.2", "SecretsManager.3", "SecretsManager.4"]);
   });
 });

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import * as zlib from "node:zlib";
 import * as extras from "../../policy-packs/aws-compliance/policies/extras";
 import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
+import type * as aws from "@pulumi/aws";
+import { fixture } from "../helpers/fixture";
+import type { PlannedResource } from "../../tools/policy/harness";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -218,6 +221,87 @@ describe("policy confidential-data-cmk (BP.Data.2)", () => {
   it("cannot decide unknown tags or an unknown encryption flag", async () => {
     await undecided(extras.confidentialDataCmk, res("aws:sqs/queue:Queue", { tags: UNKNOWN }));
     await undecided(extras.confidentialDataCmk, res("aws:dynamodb/table:Table", { tags: pci, serverSideEncryption: { enabled: UNKNOWN } }));
+  });
+});
+
+describe("policy confidential-data-cmk (BP.Data.2): result locations and analytics stores", () => {
+  const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234";
+  const phi = { "data-classification": "restricted", compliance: "hipaa" };
+  const P = extras.confidentialDataCmk;
+  const cases: { what: string; good: PlannedResource; bad: PlannedResource; text: string }[] = [
+    {
+      what: "Athena workgroup results",
+      good: fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi, configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY } } } }),
+      bad: fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi, configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }, { name: "store" }),
+      text: "is a Athena workgroup (query results) holding data-classification=restricted, hipaa data but does not encrypt query results with KMS (`encryptionOption` is SSE_S3)",
+    },
+    {
+      what: "SageMaker notebook",
+      good: fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r", kmsKeyId: KEY }),
+      bad: fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r", kmsKeyId: "alias/aws/sagemaker" }, { name: "store" }),
+      text: "uses the AWS managed key alias/aws/sagemaker",
+    },
+    {
+      what: "SageMaker endpoint configuration",
+      good: fixture<aws.sagemaker.EndpointConfigurationArgs>("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { tags: phi, productionVariants: [{ modelName: "m" }], kmsKeyArn: KEY }),
+      bad: fixture<aws.sagemaker.EndpointConfigurationArgs>("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { tags: phi, productionVariants: [{ modelName: "m" }], kmsKeyArn: "alias/aws/sagemaker" }, { name: "store" }),
+      text: "SageMaker endpoint configuration holding",
+    },
+    {
+      what: "Firehose delivery stream",
+      good: fixture<aws.kinesis.FirehoseDeliveryStreamArgs>("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", { tags: phi, destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY } }),
+      bad: fixture<aws.kinesis.FirehoseDeliveryStreamArgs>("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", { tags: phi, destination: "extended_s3", serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" } }, { name: "store" }),
+      text: "uses an AWS owned key (`serverSideEncryption.keyType` is not CUSTOMER_MANAGED_CMK)",
+    },
+    {
+      what: "Step Functions state machine",
+      good: fixture<aws.sfn.StateMachineArgs>("aws:sfn/stateMachine:StateMachine", { tags: phi, definition: "{}", roleArn: "r", encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: KEY } }),
+      bad: fixture<aws.sfn.StateMachineArgs>("aws:sfn/stateMachine:StateMachine", { tags: phi, definition: "{}", roleArn: "r" }, { name: "store" }),
+      text: "encrypts execution data with an AWS owned key",
+    },
+    {
+      what: "OpenSearch domain",
+      good: fixture<aws.opensearch.DomainArgs>("aws:opensearch/domain:Domain", { tags: phi, encryptAtRest: { enabled: true, kmsKeyId: KEY } }),
+      bad: fixture<aws.opensearch.DomainArgs>("aws:opensearch/domain:Domain", { tags: phi, encryptAtRest: { enabled: true } }, { name: "store" }),
+      text: "has no `encryptAtRest.kmsKeyId`",
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.what}: passes with a customer managed key, fails without`, async () => {
+      expect(await evaluate(P, c.good)).to.deep.equal([]);
+      const m = await only(P, c.bad);
+      expect(m).to.include(`[BP.Data.2] store (${c.bad.type}): is a `);
+      expect(m).to.include(c.text);
+    });
+  }
+
+  const table = (tags: Record<string, string>) => fixture<aws.dynamodb.TableArgs>("aws:dynamodb/table:Table", { tags, attributes: [{ name: "pk", type: "S" }], hashKey: "pk", serverSideEncryption: { enabled: true, kmsKeyArn: KEY } }, { name: "records" });
+  const catalog = (awsKmsKeyId: string | undefined) =>
+    fixture<aws.glue.DataCatalogEncryptionSettingsArgs>(
+      "aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings",
+      { dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId: KEY }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, ...(awsKmsKeyId ? { awsKmsKeyId } : {}) } } },
+      { name: "catalog" },
+    );
+  it("Glue Data Catalog (untaggable): in scope when the stack holds classified data", async () => {
+    expect(await evaluate(P, [table(phi), catalog(KEY)])).to.deep.equal([]);
+    expect(await only(P, [table(phi), catalog(undefined)])).to.include("[BP.Data.2] catalog (aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings): is a Glue Data Catalog holding the stack's data-classification=restricted, the stack's hipaa data but connection passwords: has no `dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId`");
+    expect(await evaluate(P, [table({ "data-classification": "internal" }), catalog(undefined)])).to.deep.equal([]);
+  });
+  it("Glue security configuration (untaggable): a KMS mode needs a customer managed key", async () => {
+    const sc = (kmsKeyArn: string) =>
+      fixture<aws.glue.SecurityConfigurationArgs>(
+        "aws:glue/securityConfiguration:SecurityConfiguration",
+        { encryptionConfiguration: { s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn }, cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: KEY }, jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: KEY } } },
+        { name: "etl" },
+      );
+    expect(await evaluate(P, [table(phi), sc(KEY)])).to.deep.equal([]);
+    expect(await only(P, [table(phi), sc("alias/aws/s3")])).to.include("etl (aws:glue/securityConfiguration:SecurityConfiguration): is a Glue security configuration holding the stack's data-classification=restricted, the stack's hipaa data but s3Encryption: uses the AWS managed key alias/aws/s3");
+  });
+  it("leaves what a service rule already reports to that rule (one finding per flaw)", async () => {
+    // No SSE at all on Firehose is DataFirehose.1; an unset SageMaker key is BP.SageMaker.1; unencrypted Athena results are Athena.1.
+    expect(await evaluate(P, fixture<aws.kinesis.FirehoseDeliveryStreamArgs>("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", { tags: phi, destination: "extended_s3" }))).to.deep.equal([]);
+    expect(await evaluate(P, fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r" }))).to.deep.equal([]);
+    expect(await evaluate(P, fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi }))).to.deep.equal([]);
   });
 });
 

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as iam from "../../policy-packs/aws-compliance/policies/identity-iam";
+import type * as aws from "@pulumi/aws";
+import { fixture, unknown_ } from "../helpers/fixture";
 import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: "2012-10-17", Statement });
@@ -144,6 +146,13 @@ describe("policy iam-role-trust-no-public-principal (BP.IAM.3)", () => {
     expect(m).to.include("[BP.IAM.3] r (aws:iam/role:Role): trust policy statement \"Open\" lets any AWS principal (\"*\") assume the role");
     expect(await only(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::1:root", "*"] }, Action: "sts:AssumeRole" }) }))).to.include("aws:PrincipalOrgID");
   });
+  it("judges conditions by operator and value (typed fixtures)", async () => {
+    const role = (Condition: unknown) => fixture<aws.iam.RoleArgs>(ROLE, { assumeRolePolicy: trust({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition }) }, { name: "r" });
+    expect(await only(iam.iamRoleTrustNoPublicPrincipal, role({ StringLike: { "aws:PrincipalArn": "*" } }))).to.include("[BP.IAM.3] r (aws:iam/role:Role): trust policy");
+    expect(await only(iam.iamRoleTrustNoPublicPrincipal, role({ StringNotEquals: { "aws:PrincipalAccount": "111122223333" } }))).to.include("[BP.IAM.3] r");
+    expect(await evaluate(iam.iamRoleTrustNoPublicPrincipal, role({ ArnLike: { "aws:PrincipalArn": "arn:aws:iam::111122223333:role/ci-*" } }))).to.deep.equal([]);
+    await undecided(iam.iamRoleTrustNoPublicPrincipal, role({ StringEquals: { "aws:PrincipalAccount": unknown_() } }));
+  });
   it("cannot decide an unknown trust policy", async () => {
     await undecided(iam.iamRoleTrustNoPublicPrincipal, res(ROLE, { assumeRolePolicy: UNKNOWN }));
   });
@@ -175,49 +184,6 @@ describe("policy iam-github-oidc-trust-pinned (BP.IAM.4)", () => {
   it("cannot decide an unknown subject, or an unknown provider with no sub condition", async () => {
     await undecided(iam.iamGithubOidcPinned, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: "arn:x/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": UNKNOWN } } }) }));
     await undecided(iam.iamGithubOidcPinned, res(ROLE, { assumeRolePolicy: doc({ Effect: "Allow", Principal: { Federated: UNKNOWN }, Action: "sts:AssumeRoleWithWebIdentity" }) }));
-  });
-});
-
-describe("policy iam-resource-policy-no-public-principal (BP.IAM.5)", () => {
-  const open = { Sid: "Public", Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" };
-  const scoped = { ...open, Sid: "FromTopic", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:eu-west-1:1:topic" } } };
-  const carriersR: [string, string][] = [
-    ["aws:s3/bucket:Bucket", "policy"],
-    ["aws:s3/bucketV2:BucketV2", "policy"],
-    ["aws:s3/bucketPolicy:BucketPolicy", "policy"],
-    ["aws:kms/key:Key", "policy"],
-    ["aws:kms/keyPolicy:KeyPolicy", "policy"],
-    ["aws:sqs/queue:Queue", "policy"],
-    ["aws:sqs/queuePolicy:QueuePolicy", "policy"],
-    ["aws:sns/topic:Topic", "policy"],
-    ["aws:sns/topicPolicy:TopicPolicy", "policy"],
-    ["aws:secretsmanager/secret:Secret", "policy"],
-    ["aws:secretsmanager/secretPolicy:SecretPolicy", "policy"],
-    ["aws:ecr/repositoryPolicy:RepositoryPolicy", "policy"],
-    ["aws:ecr/registryPolicy:RegistryPolicy", "policy"],
-    ["aws:backup/vaultPolicy:VaultPolicy", "policy"],
-    ["aws:efs/fileSystemPolicy:FileSystemPolicy", "policy"],
-    ["aws:lambda/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:dynamodb/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:kinesis/resourcePolicy:ResourcePolicy", "policy"],
-    ["aws:glacier/vault:Vault", "accessPolicy"],
-  ];
-  for (const [type, prop] of carriersR) {
-    it(`${type}.${prop}: fails a public statement, passes a scoped one`, async () => {
-      const m = await only(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: JSON.stringify(doc(open)) }, { name: "rp" }));
-      expect(m).to.include(`[BP.IAM.5] rp (${type}): its \`${prop}\` allows any principal ("*") without a scoping condition: statement "Public" (sqs:SendMessage)`);
-      expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(type, { [prop]: doc(scoped) }))).to.deep.equal([]);
-    });
-  }
-  it("fails a public aws.lambda.Permission and passes one scoped by sourceArn (even unknown)", async () => {
-    const P = "aws:lambda/permission:Permission";
-    expect(await only(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*" }, { name: "perm" }))).to.include("[BP.IAM.5] perm (aws:lambda/permission:Permission): lets any principal (\"*\") invoke the function");
-    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "*", sourceArn: UNKNOWN }))).to.deep.equal([]);
-    expect(await evaluate(iam.resourcePolicyNoPublicPrincipal, res(P, { action: "lambda:InvokeFunction", function: "f", principal: "s3.amazonaws.com" }))).to.deep.equal([]);
-  });
-  it("cannot decide an unknown document or principal", async () => {
-    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:sqs/queuePolicy:QueuePolicy", { policy: UNKNOWN, queueUrl: UNKNOWN }));
-    await undecided(iam.resourcePolicyNoPublicPrincipal, res("aws:lambda/permission:Permission", { principal: UNKNOWN }));
   });
 });
 

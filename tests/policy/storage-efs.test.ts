@@ -1,4 +1,3 @@
-import { expect } from "chai";
 import * as efs from "../../policy-packs/aws-compliance/policies/storage-efs";
 import type { PlannedResource } from "../../tools/policy/harness";
 import { res, UNKNOWN } from "../helpers/policy";
@@ -150,18 +149,3 @@ describe("policy efs-file-system-policy-require-tls (BP.EFS.1)", () => {
   });
 });
 
-describe("policy efs-file-system-policy-not-public (BP.EFS.2)", () => {
-  const stmt = (extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Principal: { AWS: "*" }, Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: "*", ...extra });
-  it("passes a statement scoped to mount-target access, and named principals", async () => {
-    await expectPass(efs.efsFileSystemPolicyNotPublic, res(FSP, { fileSystemId: "fs", policy: JSON.stringify({ Statement: [stmt({ Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } } })] }) }));
-    await expectPass(efs.efsFileSystemPolicyNotPublic, res(FSP, { fileSystemId: "fs", policy: { Statement: [stmt({ Principal: { AWS: "arn:aws:iam::1:role/app" } })] } }));
-  });
-  it("fails an unconditioned Principal \"*\"", async () => {
-    const v = await expectFail(efs.efsFileSystemPolicyNotPublic, res(FSP, { fileSystemId: "fs", policy: JSON.stringify({ Statement: [stmt({ Sid: "Open" })] }) }, { name: "fsp" }), [
-      `[BP.EFS.2] fsp (${FSP}): the policy allows elasticfilesystem:ClientMount, elasticfilesystem:ClientWrite to any principal without a condition (statement Open)`,
-      "`elasticfilesystem:AccessedViaMountTarget: \"true\"`",
-    ]);
-    expect(v.severity).to.equal("high");
-  });
-  it("cannot run during preview when the policy is unknown", () => expectUnknown(efs.efsFileSystemPolicyNotPublic, res(FSP, { fileSystemId: "fs", policy: UNKNOWN })));
-});

@@ -60,24 +60,6 @@ describe("policy kms-iam-inline-policy-no-decrypt-all-keys (KMS.2)", () => {
   });
 });
 
-describe("policy kms-key-policy-not-public (KMS.5)", () => {
-  const root = { Sid: "Root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" };
-  it("passes the default policy, an account-scoped policy and a conditioned \"*\"", async () => {
-    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, {}));
-    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, { policy: JSON.stringify(doc(root)) }));
-    await expectPass(kms.kmsKeyPolicyNotPublic, res(KEY, { policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:CallerAccount": "111122223333" } } })) }));
-  });
-  for (const type of ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]) {
-    it(`fails Principal "*" without a condition on ${type.split(":").pop()}`, () =>
-      expectFail(kms.kmsKeyPolicyNotPublic, res(type, { keyId: "k", primaryKeyArn: "a", policy: JSON.stringify(doc(root, { Sid: "Open", Effect: "Allow", Principal: "*", Action: ["kms:Decrypt"], Resource: "*" })) }, { name: "data" }), [
-        `[KMS.5] data (${type}): the key policy allows kms:Decrypt to any principal without a scoping condition (statement Open)`,
-        "`kms:CallerAccount`",
-      ]));
-  }
-  it("cannot decide a principal unknown at preview", () =>
-    expectUnknown(kms.kmsKeyPolicyNotPublic, res("aws:kms/keyPolicy:KeyPolicy", { keyId: "k", policy: JSON.stringify(doc({ Effect: "Allow", Principal: { AWS: UNKNOWN }, Action: "kms:*", Resource: "*" })) })));
-});
-
 describe("policy kms-key-deletion-window (BP.KMS.1)", () => {
   it("passes the 30-day default and 30", async () => {
     await expectPass(kms.kmsDeletionWindow, res(KEY, {}));

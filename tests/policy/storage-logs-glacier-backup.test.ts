@@ -35,20 +35,6 @@ describe("policy cloudwatch-log-group-kms (BP.Logs.1)", () => {
   it("cannot decide when the scoping tag is unknown at preview", () => expectUnknown(lgb.logGroupKms, res(LG, { tags: { "data-classification": UNKNOWN } }), { dataClassifications: ["restricted"] }));
 });
 
-describe("policy glacier-vault-not-public (BP.Glacier.1)", () => {
-  const stmt = (extra: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["glacier:InitiateJob", "glacier:GetJobOutput"], Resource: "*", ...extra }] });
-  it("passes no policy, a named principal and a conditioned \"*\"", async () => {
-    await expectPass(lgb.glacierVaultNotPublic, res(GV, {}));
-    await expectPass(lgb.glacierVaultNotPublic, res(GV, { accessPolicy: JSON.stringify(stmt({ Principal: { AWS: "arn:aws:iam::1:role/r" } })) }));
-    await expectPass(lgb.glacierVaultNotPublic, res(GV, { accessPolicy: JSON.stringify(stmt({ Principal: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })) }));
-  });
-  it("fails Principal \"*\" without a condition", () =>
-    expectFail(lgb.glacierVaultNotPublic, res(GV, { accessPolicy: JSON.stringify(stmt({ Principal: "*" })) }, { name: "archive" }), [
-      `[BP.Glacier.1] archive (${GV}): the access policy allows glacier:InitiateJob, glacier:GetJobOutput to any principal without a condition`,
-    ]));
-  it("cannot run during preview when the policy is unknown", () => expectUnknown(lgb.glacierVaultNotPublic, res(GV, { accessPolicy: UNKNOWN })));
-});
-
 describe("policy glacier-vault-lock (BP.Glacier.2)", () => {
   const restricted = { name: "records", tags: { "data-classification": "restricted" } };
   it("passes a restricted vault with a completed lock (by name or dependency), and unrestricted vaults", async () => {

@@ -102,8 +102,8 @@ export function label(r: { name: string; type: string }): string {
   return `${r.name} (${r.type})`;
 }
 
-function message(meta: PolicyMeta, r: { name: string; type: string }, problem: string, fix: string): string {
-  return `[${meta.controls.join(", ")}] ${label(r)}: ${problem}. Fix: ${fix}`;
+function message(meta: PolicyMeta, r: { name: string; type: string }, problem: string, fix: string, controls: readonly string[] = meta.controls): string {
+  return `[${controls.join(", ")}] ${label(r)}: ${problem}. Fix: ${fix}`;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -165,8 +165,11 @@ export interface ResourceCheck {
   args: ResourceValidationArgs;
   /** The policy's config (parameters from `configSchema`, with defaults). */
   config: any;
-  /** Report a violation: what is wrong, and the concrete fix. */
-  fail(problem: string, fix: string): void;
+  /**
+   * Report a violation: what is wrong, and the concrete fix. `controls` narrows the control ids
+   * the message carries to those this flaw breaks (a policy spanning several services).
+   */
+  fail(problem: string, fix: string, controls?: readonly string[]): void;
 }
 
 /** A policy over single resources of the given types. */
@@ -186,7 +189,7 @@ export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly stri
       urn: args.urn,
       args,
       config,
-      fail: (problem, fix) => report(message(meta, r, problem, fix)),
+      fail: (problem, fix, controls) => report(message(meta, r, problem, fix, controls)),
     });
   };
   // The types this policy applies to, for evaluators that can skip the others without a call.

@@ -12,7 +12,8 @@
  * during preview" note instead of a verdict.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { parsePolicyDocument, publicAllowStatements } from "../lib/iam";
+import { parsePolicyDocument } from "../lib/iam";
+import { publicStatements } from "../lib/resource-policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
@@ -174,7 +175,11 @@ export const cloudtrailBucketNotPublic = stackPolicy(
         for (const d of docs) {
           const parsed = parsePolicyDocument(d);
           if (parsed === "unknown") undecidable(`${bucket.name}.policy`);
-          if (parsed && publicAllowStatements(parsed).length > 0) problems.push("its bucket policy allows \"*\" without a condition");
+          if (parsed) {
+            const { open, unknown } = publicStatements(parsed.statements);
+            if (open.length > 0) problems.push("its bucket policy allows \"*\" without a condition that pins the caller");
+            else if (unknown) undecidable(`${bucket.name}.policy (${unknown})`);
+          }
         }
         const acls = [known(bucket, "acl"), ...attached(bucket, T.bucketAcl, "bucket").map((a) => known(a, "acl"))];
         const open = acls.filter((a) => PUBLIC_ACLS.includes(a));

@@ -20,39 +20,8 @@ function known<T = any>(obj: unknown, path: string, label = path): T {
 const isImage = (props: unknown) => known(props, "packageType") === "Image";
 
 // ---------------------------------------------------------------------------------------------
-// Lambda.1 public access
+// Lambda.1 function URLs (public invoke permissions: resource-policy-not-public)
 // ---------------------------------------------------------------------------------------------
-
-export const lambdaPermissionNotPublic = resourcePolicy(
-  {
-    name: "lambda-permission-not-public",
-    description: "Lambda function policies (aws.lambda.Permission) must not let anyone invoke the function: a `*` or service principal needs a source condition.",
-    severity: "critical",
-    controls: ["Lambda.1"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps:
-      "Set `principal` to an account or service principal, and for service principals (s3, sns, events, apigateway...) also `sourceArn` (the invoking bucket/topic/rule/API) and/or `sourceAccount`; never `principal: \"*\"` without `principalOrgId`/`sourceArn`.",
-    resourceTypes: N.lambdaPermission,
-    config: {
-      requireSourceForServicePrincipals: {
-        type: "boolean",
-        description: "Fail a service principal (`*.amazonaws.com`) without `sourceArn` or `sourceAccount` (any account's bucket/topic/rule could invoke the function).",
-        default: true,
-      },
-    },
-  },
-  ({ props, config, fail }) => {
-    const principal = String(props.principal);
-    // An unknown source value is still a condition the program sets.
-    const scoped = ["sourceArn", "sourceAccount", "principalOrgId"].some((k) => get(props, k) !== undefined);
-    if (scoped) return;
-    if (principal === "*") {
-      fail('`principal` is "*" with no `sourceArn`, `sourceAccount` or `principalOrgId`, so anyone can invoke the function', "name the invoking account or service as `principal` and set `sourceArn`/`sourceAccount` (or `principalOrgId`)");
-    } else if (config.requireSourceForServicePrincipals === true && /\.amazonaws\.com(\.cn)?$/.test(principal)) {
-      fail(`service principal ${principal} has no \`sourceArn\` or \`sourceAccount\`, so resources of any AWS account can invoke the function (confused deputy)`, "set `sourceArn` to the invoking resource's ARN and `sourceAccount` to your account id");
-    }
-  },
-);
 
 export const lambdaFunctionUrlAuth = resourcePolicy(
   {
@@ -261,7 +230,6 @@ export const lambdaLogGroupEncrypted = stackPolicy(
 );
 
 export const policies = [
-  lambdaPermissionNotPublic,
   lambdaFunctionUrlAuth,
   lambdaSupportedRuntime,
   lambdaInVpc,

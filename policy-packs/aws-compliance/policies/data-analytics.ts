@@ -419,24 +419,20 @@ export const kinesisStreamCustomerManagedKey = resourcePolicy(
 export const firehoseEncrypted = resourcePolicy(
   {
     name: "firehose-server-side-encryption",
-    description: "Kinesis Data Firehose delivery streams must encrypt data at rest (server-side encryption; a customer managed key for classified data). Streams fed by Kinesis or MSK are encrypted by their source.",
+    description: "Firehose delivery streams must encrypt data at rest with server-side encryption (a customer managed key for classified data: confidential-data-cmk). Streams fed by Kinesis or MSK are encrypted by their source.",
     severity: "medium",
-    controls: ["BP.Kinesis.2"],
-    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    controls: ["DataFirehose.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
     remediationSteps:
       'Set `serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn }` on the aws.kinesis.FirehoseDeliveryStream (AWS_OWNED_CMK is accepted for data outside the customer-managed-key scope).',
     resourceTypes: TD.firehose,
-    config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, fail }) => {
     // With a Kinesis stream or MSK source, Firehose does not take SSE: the source stream's encryption applies.
     if (isSet(props, "kinesisSourceConfiguration") || isSet(props, "mskSourceConfiguration")) return;
+    // The customer managed key for classified data is confidential-data-cmk's (BP.Data.2) finding.
     if (known(props, "serverSideEncryption.enabled") !== true) {
       fail("server-side encryption is off (`serverSideEncryption.enabled` is not true)", 'set `serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn }`');
-      return;
-    }
-    if (needsCustomerManagedKey(props, config) && (known(props, "serverSideEncryption.keyType") !== "CUSTOMER_MANAGED_CMK" || !isSet(props, "serverSideEncryption.keyArn"))) {
-      fail(`the delivery stream is ${cmkReason(props)} but is not encrypted with a customer managed key`, 'set `serverSideEncryption.keyType: "CUSTOMER_MANAGED_CMK"` and `keyArn`');
     }
   },
 );

@@ -136,8 +136,8 @@ export const secretRotation = stackPolicy(
     name: "secretsmanager-secret-rotation",
     description: "Secrets Manager secrets must rotate automatically (an aws.secretsmanager.SecretRotation) at least every maxRotationDays days.",
     severity: "medium",
-    controls: ["BP.Secrets.5"],
-    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    controls: ["SecretsManager.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
     remediationSteps:
       "Add an aws.secretsmanager.SecretRotation with `secretId` = the secret's id, a `rotationLambdaArn` (or a managed rotation) and `rotationRules.automaticallyAfterDays` (or a `scheduleExpression`) within maxRotationDays. Secrets that cannot rotate (third-party API keys) need an exemption with a reason.",
     config: {
@@ -170,5 +170,9 @@ export const secretRotation = stackPolicy(
 
 export const policies = [rdsNoPlaintextPassword, redshiftNoPlaintextPassword, glueConnectionNoPlaintextPassword, secretCustomerManagedKey, secretRotation];
 
-/** No catalog control belongs to this file alone (the rules are BP.Secrets.*). */
-export const notDecidable: Record<string, string> = {};
+/** Secrets Manager controls that depend on what happened at run time. */
+export const notDecidable: Record<string, string> = {
+  "SecretsManager.2": "whether the last rotation succeeded is run-time state of the secret; the program can only configure rotation (SecretsManager.1)",
+  "SecretsManager.3": "whether a secret was accessed in the last N days is run-time state (LastAccessedDate); a program cannot show it",
+  "SecretsManager.4": "the date of the last rotation is run-time state; the rotation interval the program sets is checked by SecretsManager.1 (maxRotationDays)",
+};

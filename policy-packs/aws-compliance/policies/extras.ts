@@ -369,6 +369,8 @@ interface CmkCheck {
   /** The problem with the resource's key, or undefined if it uses a customer managed key. */
   problem: (r: PolicyResource, sides: (types: readonly string[], prop: string) => PolicyResource[]) => string | undefined;
   fix: string;
+  /** The type takes no tags (account-level settings): in scope when the stack holds classified data. */
+  untaggable?: boolean;
 }
 
 /** A key reference: missing, AWS managed, or customer managed (unknown = wired to a key resource). */
@@ -377,6 +379,12 @@ function keyProblem(r: PolicyResource, prop: string): string | undefined {
   if (!present(v)) return `has no \`${prop}\`, so it uses an AWS owned or AWS managed key`;
   if (awsManaged(v)) return `uses the AWS managed key ${v}`;
   return undefined;
+}
+
+/** Only an AWS managed key is a finding here (an unset key is the service rule's finding). */
+function managedKeyOnly(r: PolicyResource, prop: string): string | undefined {
+  const v = get(r.props, prop);
+  return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : undefined;
 }
 
 const CMK_CHECKS: CmkCheck[] = [
@@ -426,6 +434,84 @@ const CMK_CHECKS: CmkCheck[] = [
   { types: TE.secret, what: "secret", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN (not aws/secretsmanager)" },
   { types: TE.ebsVolume, what: "EBS volume", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
   { types: TE.backupVault, what: "Backup vault", problem: (r) => keyProblem(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
+  {
+    types: ["aws:athena/workgroup:Workgroup"],
+    what: "Athena workgroup (query results)",
+    problem: (r) => {
+      if (known(r, "configuration.managedQueryResultsConfiguration.enabled") === true) return keyProblem(r, "configuration.managedQueryResultsConfiguration.encryptionConfiguration.kmsKey");
+      const option = known(r, "configuration.resultConfiguration.encryptionConfiguration.encryptionOption");
+      if (option === undefined || option === null || option === "") return undefined; // unencrypted results: Athena.1
+      if (option !== "SSE_KMS" && option !== "CSE_KMS") return `does not encrypt query results with KMS (\`encryptionOption\` is ${option})`;
+      return keyProblem(r, "configuration.resultConfiguration.encryptionConfiguration.kmsKeyArn");
+    },
+    fix: 'set `configuration.resultConfiguration.encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: <customer managed key ARN> }` and keep `enforceWorkgroupConfiguration: true`',
+  },
+  {
+    types: ["aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings"],
+    what: "Glue Data Catalog",
+    untaggable: true,
+    problem: (r) => {
+      const mode = known(r, "dataCatalogEncryptionSettings.encryptionAtRest.catalogEncryptionMode");
+      // Encryption off altogether is glue-data-catalog-encrypted's (BP.Glue.3) finding; the key is decided here.
+      if (typeof mode === "string" && mode.toUpperCase().startsWith("SSE-KMS")) {
+        const catalog = keyProblem(r, "dataCatalogEncryptionSettings.encryptionAtRest.sseAwsKmsKeyId");
+        if (catalog) return `catalog metadata: ${catalog}`;
+      }
+      if (known(r, "dataCatalogEncryptionSettings.connectionPasswordEncryption.returnConnectionPasswordEncrypted") === true) {
+        const pw = keyProblem(r, "dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId");
+        if (pw) return `connection passwords: ${pw}`;
+      }
+      return undefined;
+    },
+    fix: 'set `dataCatalogEncryptionSettings: { encryptionAtRest: { catalogEncryptionMode: "SSE-KMS", sseAwsKmsKeyId }, connectionPasswordEncryption: { returnConnectionPasswordEncrypted: true, awsKmsKeyId } }` with a customer managed key',
+  },
+  {
+    types: ["aws:glue/securityConfiguration:SecurityConfiguration"],
+    what: "Glue security configuration",
+    untaggable: true,
+    problem: (r) => {
+      const parts: [string, string, string][] = [
+        ["s3Encryption", "s3EncryptionMode", "SSE-KMS"],
+        ["cloudwatchEncryption", "cloudwatchEncryptionMode", "SSE-KMS"],
+        ["jobBookmarksEncryption", "jobBookmarksEncryptionMode", "CSE-KMS"],
+      ];
+      for (const [block, modeKey, want] of parts) {
+        // A mode that is off is glue-security-configuration-encrypted's (BP.Glue.1) finding.
+        if (known(r, `encryptionConfiguration.${block}.${modeKey}`) !== want) continue;
+        const p = keyProblem(r, `encryptionConfiguration.${block}.kmsKeyArn`);
+        if (p) return `${block}: ${p}`;
+      }
+      return undefined;
+    },
+    fix: 'set `encryptionConfiguration` with `s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn }`, `cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn }` and `jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn }` (a customer managed key)',
+  },
+  { types: ["aws:sagemaker/notebookInstance:NotebookInstance"], what: "SageMaker notebook instance", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  { types: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"], what: "SageMaker endpoint configuration", problem: (r) => managedKeyOnly(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
+  { types: ["aws:sagemaker/domain:Domain"], what: "SageMaker domain", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
+  {
+    types: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
+    what: "Firehose delivery stream",
+    problem: (r) => {
+      // A Kinesis- or MSK-sourced stream takes no SSE: the source stream's key applies (checked on the stream).
+      if (present(get(r.props, "kinesisSourceConfiguration")) || present(get(r.props, "mskSourceConfiguration"))) return undefined;
+      if (known(r, "serverSideEncryption.enabled") !== true) return undefined; // no SSE at all: DataFirehose.1
+      if (known(r, "serverSideEncryption.keyType") !== "CUSTOMER_MANAGED_CMK") return "uses an AWS owned key (`serverSideEncryption.keyType` is not CUSTOMER_MANAGED_CMK)";
+      return keyProblem(r, "serverSideEncryption.keyArn");
+    },
+    fix: 'set `serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: <customer managed key ARN> }`',
+  },
+  {
+    types: ["aws:sfn/stateMachine:StateMachine"],
+    what: "Step Functions state machine",
+    problem: (r) => (known(r, "encryptionConfiguration.type") !== "CUSTOMER_MANAGED_KMS_KEY" ? "encrypts execution data with an AWS owned key (`encryptionConfiguration.type` is not CUSTOMER_MANAGED_KMS_KEY)" : keyProblem(r, "encryptionConfiguration.kmsKeyId")),
+    fix: 'set `encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: <customer managed key ARN> }` (and let the role use the key)',
+  },
+  {
+    types: ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"],
+    what: "OpenSearch domain",
+    problem: (r) => (known(r, "encryptAtRest.enabled") !== true ? "is not encrypted at rest (`encryptAtRest.enabled` is not true)" : keyProblem(r, "encryptAtRest.kmsKeyId")),
+    fix: "set `encryptAtRest: { enabled: true, kmsKeyId: <customer managed key ARN> }`",
+  },
 ];
 
 export const confidentialDataCmk = stackPolicy(
@@ -436,7 +522,7 @@ export const confidentialDataCmk = stackPolicy(
     controls: ["BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
-      "Create an aws.kms.Key (rotation on) for the data and reference it: S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`.",
+      "Create an aws.kms.Key (rotation on) for the data and reference it: S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), SageMaker notebook/domain `kmsKeyId` and endpoint configuration `kmsKeyArn`, Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId` (Redshift Serverless: redshift-customer-managed-key; ECR: ecr-repository-cmk).",
     config: {
       classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
       confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
@@ -444,16 +530,36 @@ export const confidentialDataCmk = stackPolicy(
       regulatedCompliance: { type: "array", items: { type: "string" }, description: "Compliance regimes that require a customer managed key.", default: ["pci-dss", "hipaa"] },
     },
   },
-  ({ forEach, attached, fail, config }) => {
+  ({ forEach, attached, fail, config, resources }) => {
     const confidential = ((config.confidentialClassifications as string[] | undefined) ?? ["confidential", "restricted"]).map((c) => c.toLowerCase());
     const regulated = ((config.regulatedCompliance as string[] | undefined) ?? ["pci-dss", "hipaa"]).map((c) => c.toLowerCase());
     const classificationKey: string = config.classificationTagKey ?? "data-classification";
     const complianceKey: string = config.complianceTagKey ?? "compliance";
+    const reasons = (r: PolicyResource) => {
+      const cls = tagValue(r, classificationKey)?.toLowerCase();
+      const regimes = (tagValue(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
+      return [...(cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : []), ...regimes.filter((x) => regulated.includes(x))];
+    };
+    // Account-level settings (Glue catalog, security configurations) carry no tags: they are in
+    // scope when the stack holds classified data at all.
+    let stackWhyCache: string[] | undefined;
+    const stackWhy = () =>
+      (stackWhyCache ??= [
+        ...new Set(
+          resources
+            .filter((r) => r.type !== "pulumi:pulumi:Stack")
+            .flatMap((r) => {
+              try {
+                return reasons(r);
+              } catch {
+                return []; // a resource whose tags are unknown at preview: not evidence either way
+              }
+            }),
+        ),
+      ]);
     for (const check of CMK_CHECKS) {
       forEach(check.types, (r) => {
-        const cls = tagValue(r, classificationKey)?.toLowerCase();
-        const regimes = (tagValue(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
-        const why = [...(cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : []), ...regimes.filter((x) => regulated.includes(x))];
+        const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : reasons(r);
         if (why.length === 0) return;
         const problem = check.problem(r, (types, prop) => attached(r, types, prop));
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);

@@ -10,12 +10,12 @@
  * does an unknown action or resource inside a statement when it decides the verdict.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { isWildcardAction, parsePolicyDocument, publicAllowStatements, type Statement } from "../lib/iam";
+import { isWildcardAction, parsePolicyDocument, type Statement } from "../lib/iam";
+import { publicStatements } from "../lib/resource-policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
 import { asArray, get, isUnknown, undecidable } from "../lib/values";
-import { listSize, present } from "./edge-cloudfront";
+import { listSize } from "./edge-cloudfront";
 
 interface Doc {
   where: string;
@@ -352,7 +352,9 @@ export const iamRoleTrustNoPublicPrincipal = resourcePolicy(
     const doc = parsePolicyDocument(get(props, "assumeRolePolicy"));
     if (doc === "unknown") undecidable("assumeRolePolicy");
     if (!doc) return;
-    const open = publicAllowStatements(doc);
+    // Operator- and value-aware scoping, as for every resource policy (lib/resource-policy.ts).
+    const { open, unknown } = publicStatements(doc.statements);
+    if (open.length === 0 && unknown) undecidable(`assumeRolePolicy (${unknown})`);
     if (open.length > 0) {
       fail(`trust policy ${open.map((s) => (s.sid ? `statement "${s.sid}"` : "a statement")).join(", ")} lets any AWS principal ("*") assume the role without a scoping condition`, "name the trusted principals in `Principal`, or add a `Condition` on `aws:PrincipalOrgID` or `aws:PrincipalAccount`");
     }
@@ -420,62 +422,6 @@ export const iamGithubOidcPinned = resourcePolicy(
     }
     if (problems.length > 0) fail(problems.join("; "), `pin \`${SUB_KEY}\` with StringEquals/StringLike to "repo:<org>/<repo>:<ref or environment>"`);
     if (unknown) undecidable(`assumeRolePolicy.Condition.${SUB_KEY}`);
-  },
-);
-
-/** Resource-policy documents by token: the input that holds the document. */
-const RESOURCE_POLICY_PROP: Record<string, string> = {};
-for (const t of [
-  ...T.bucket,
-  ...T.bucketPolicy,
-  ...TE.kmsKey,
-  ...TE.kmsKeyPolicy,
-  ...TE.sqsQueue,
-  ...TE.sqsQueuePolicy,
-  ...TE.snsTopic,
-  ...TE.snsTopicPolicy,
-  ...TE.secret,
-  ...TE.secretPolicy,
-  ...TE.ecrRepositoryPolicy,
-  ...TE.ecrRegistryPolicy,
-  ...TE.backupVaultPolicy,
-  ...TE.efsFileSystemPolicy,
-  ...TE.lambdaResourcePolicy,
-  ...TE.dynamoResourcePolicy,
-  ...TE.kinesisResourcePolicy,
-]) {
-  RESOURCE_POLICY_PROP[t] = "policy";
-}
-for (const t of TE.glacierVault) RESOURCE_POLICY_PROP[t] = "accessPolicy";
-
-export const resourcePolicyNoPublicPrincipal = resourcePolicy(
-  {
-    name: "iam-resource-policy-no-public-principal",
-    description: "Resource policies (S3 buckets, KMS keys, SQS queues, SNS topics, secrets, ECR, Backup, EFS, Lambda, DynamoDB, Kinesis, Glacier) must not allow \"*\" principals without a scoping condition.",
-    severity: "high",
-    controls: ["BP.IAM.5"],
-    frameworks: ["Blueprints"],
-    remediationSteps:
-      "Name the principals that need access (account, role or service principal) instead of \"*\", or scope the statement with a condition on `aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID` or `aws:PrincipalAccount`. For aws.lambda.Permission, set `sourceArn`, `sourceAccount` or `principalOrgId`.",
-    resourceTypes: [...Object.keys(RESOURCE_POLICY_PROP), ...TE.lambdaPermission],
-  },
-  ({ type, props, fail }) => {
-    if (TE.lambdaPermission.includes(type as never)) {
-      const principal = props.principal;
-      if (principal !== "*") return;
-      if (present(get(props, "sourceArn")) || present(get(props, "sourceAccount")) || present(get(props, "principalOrgId"))) return;
-      fail(`lets any principal ("*") invoke the function (${String(get(props, "action") ?? "lambda:InvokeFunction")})`, "set `principal` to the calling service or account, or scope it with `sourceArn`, `sourceAccount` or `principalOrgId`");
-      return;
-    }
-    const prop = RESOURCE_POLICY_PROP[type]!;
-    const doc = parsePolicyDocument(get(props, prop));
-    if (doc === "unknown") undecidable(prop);
-    if (!doc) return;
-    const open = publicAllowStatements(doc);
-    if (open.length > 0) {
-      const what = open.map((s) => `${s.sid ? `statement "${s.sid}"` : "a statement"} (${s.actions.join(", ") || "NotAction"})`).join(", ");
-      fail(`its \`${prop}\` allows any principal ("*") without a scoping condition: ${what}`, "name the principals, or add a `Condition` on `aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID` or `aws:PrincipalAccount`");
-    }
   },
 );
 
@@ -558,7 +504,6 @@ export const policies = [
   iamPasswordExpiry,
   iamRoleTrustNoPublicPrincipal,
   iamGithubOidcPinned,
-  resourcePolicyNoPublicPrincipal,
   iamNoAccessKeys,
   iamNoPrivilegedManagedPolicies,
 ];

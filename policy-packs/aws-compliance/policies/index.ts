@@ -9,12 +9,15 @@ import * as dataSecrets from "./data-secrets";
 import * as edgeCloudfront from "./edge-cloudfront";
 import * as edgeWafApi from "./edge-waf-api";
 import * as extras from "./extras";
+import * as identityContainers from "./identity-containers";
 import * as identityIam from "./identity-iam";
 import * as kms from "./kms";
 import * as networkAutoscaling from "./network-autoscaling";
 import * as networkEc2 from "./network-ec2";
 import * as networkElb from "./network-elb";
+import * as resourcePolicies from "./resource-policies";
 import * as s3 from "./s3";
+import * as sagemakerMonitoring from "./sagemaker-monitoring";
 import * as storageDynamodb from "./storage-dynamodb";
 import * as storageEfs from "./storage-efs";
 import * as storageKms from "./storage-kms";
@@ -42,6 +45,9 @@ const areas: { policies: Policy[]; notDecidable?: Record<string, string> }[] = [
   edgeCloudfront,
   edgeWafApi,
   identityIam,
+  identityContainers,
+  resourcePolicies,
+  sagemakerMonitoring,
   audit,
   extras,
 ];

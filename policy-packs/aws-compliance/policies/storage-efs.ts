@@ -6,10 +6,10 @@
  * system by property dependency on `fileSystemId` (or `resources` for backup selections).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { deniesInsecureTransport, parsePolicyDocument, publicAllowStatements, type Statement } from "../lib/iam";
+import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { backupSelectionsCovering, isAwsManagedKeyRef, TS } from "../lib/tokens-storage";
-import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
+import { get, isUnknown, undecidable } from "../lib/values";
 
 export const efsEncryptedAtRest = resourcePolicy(
   {
@@ -234,34 +234,7 @@ export const efsFileSystemPolicyTls = stackPolicy(
   },
 );
 
-/** Public statements, counting `elasticfilesystem:AccessedViaMountTarget = true` as a scope (network access only). */
-function efsPublicStatements(statements: Statement[]): Statement[] {
-  return publicAllowStatements({ statements }).filter(
-    (s) => !Object.values(s.conditions).some((block) => Object.entries(block).some(([k, v]) => k.toLowerCase() === "elasticfilesystem:accessedviamounttarget" && v.includes("true"))),
-  );
-}
 
-export const efsFileSystemPolicyNotPublic = resourcePolicy(
-  {
-    name: "efs-file-system-policy-not-public",
-    description: "EFS file system policies must not grant access to anyone (Principal \"*\") without a scoping condition.",
-    severity: "high",
-    controls: ["BP.EFS.2"],
-    frameworks: ["Blueprints"],
-    remediationSteps:
-      "In the aws.efs.FileSystemPolicy, name the principals, or scope Principal \"*\" statements with a Condition (`elasticfilesystem:AccessedViaMountTarget: \"true\"`, `aws:PrincipalOrgID`, `aws:SourceVpc`...).",
-    resourceTypes: TS.efsFileSystemPolicy,
-  },
-  ({ props, fail }) => {
-    const doc = parsePolicyDocument(props.policy);
-    if (doc === undefined || doc === "unknown") return; // an unknown string already stopped at props.policy
-    if (doc.statements.some((s) => s.effect === "Allow" && containsUnknown([s.principals, s.conditions]))) undecidable("policy (principal or condition)");
-    const pub = efsPublicStatements(doc.statements);
-    if (pub.length > 0) {
-      fail(`the policy allows ${[...new Set(pub.flatMap((s) => s.actions))].join(", ") || "actions"} to any principal without a condition${pub[0]!.sid ? ` (statement ${pub[0]!.sid})` : ""}`, "name the principals or add a Condition such as `elasticfilesystem:AccessedViaMountTarget: \"true\"` or `aws:PrincipalOrgID`");
-    }
-  },
-);
 
 export const policies = [
   efsEncryptedAtRest,
@@ -272,7 +245,6 @@ export const policies = [
   efsAccessPointUserIdentity,
   efsMountTargetPrivateSubnet,
   efsFileSystemPolicyTls,
-  efsFileSystemPolicyNotPublic,
 ];
 
 /** Every EFS control of catalog §1.1 is decidable at preview. */

@@ -4,7 +4,7 @@
  * and our preview-time proxies for KMS.3 (keys not deleted by mistake): a long deletion window
  * and `protect` on the keys of protected environments.
  */
-import { isPublicPrincipal, hasScopingCondition, parsePolicyDocument, type PolicyDocument, type Statement } from "../lib/iam";
+import { parsePolicyDocument, type PolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy } from "../lib/policy";
 import { taggedOneOf, TS } from "../lib/tokens-storage";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
@@ -120,39 +120,8 @@ export const kmsIamInlinePolicyDecryptAllKeys = resourcePolicy(
 );
 
 // ---------------------------------------------------------------------------------------------
-// KMS.5: key policies not public.
+// KMS.5 (key policies not public) is decided by resource-policy-not-public.
 
-export const kmsKeyPolicyNotPublic = resourcePolicy(
-  {
-    name: "kms-key-policy-not-public",
-    description: "KMS key policies must not allow access to anyone (Principal \"*\") without a condition that scopes it to accounts, an organisation or a service.",
-    severity: "critical",
-    controls: ["KMS.5"],
-    frameworks: ["FSBP"],
-    remediationSteps:
-      "In the aws.kms.Key `policy` (or aws.kms.KeyPolicy), name the principals (account root, roles), or scope Principal \"*\" statements with a Condition on `kms:CallerAccount`, `kms:ViaService`, `aws:PrincipalOrgID` or `aws:PrincipalAccount`.",
-    resourceTypes: [...TS.kmsKey, ...TS.kmsKeyPolicy],
-  },
-  ({ props, fail }) => {
-    // No policy means the default key policy (the account root only): not public.
-    const doc = parsePolicyDocument(props.policy);
-    if (doc === undefined || doc === "unknown") return; // an unknown policy string already stopped at props.policy
-    let unknown: string | undefined;
-    const open: Statement[] = [];
-    for (const s of doc.statements) {
-      if (s.effect !== "Allow" || hasScopingCondition(s)) continue;
-      if (containsUnknown(s.principals)) {
-        unknown ??= "policy Principal";
-        continue;
-      }
-      if (isPublicPrincipal(s.principals)) open.push(s);
-    }
-    if (open.length > 0) {
-      const actions = [...new Set(open.flatMap((s) => (s.actions.length > 0 ? s.actions : s.notActions.map((a) => `NotAction ${a}`))))];
-      fail(`the key policy allows ${actions.join(", ") || "actions"} to any principal without a scoping condition${open[0]!.sid ? ` (statement ${open[0]!.sid})` : ""}`, "name the principals, or add a Condition on `kms:CallerAccount`, `kms:ViaService` or `aws:PrincipalOrgID`");
-    } else if (unknown) undecidable(unknown);
-  },
-);
 
 // ---------------------------------------------------------------------------------------------
 // KMS.3 proxies: deletion window and protect.
@@ -206,7 +175,7 @@ export const kmsKeyProtected = resourcePolicy(
   },
 );
 
-export const policies = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsKeyPolicyNotPublic, kmsDeletionWindow, kmsKeyProtected];
+export const policies = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsDeletionWindow, kmsKeyProtected];
 
 export const notDecidable: Record<string, string> = {
   "KMS.3":

@@ -5,10 +5,9 @@
  * enough). Glacier and Backup have no Security Hub control for these checks: our own BP ids, mapped
  * to the HIPAA/PCI conformance-pack rules of catalog §2 where one exists.
  */
-import { parsePolicyDocument, publicAllowStatements } from "../lib/iam";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
-import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
+import { get, isUnknown, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
 // CloudWatch Logs.
@@ -80,27 +79,6 @@ export const logGroupKms = resourcePolicy(
 // ---------------------------------------------------------------------------------------------
 // S3 Glacier vaults.
 
-export const glacierVaultNotPublic = resourcePolicy(
-  {
-    name: "glacier-vault-not-public",
-    description: "S3 Glacier vault access policies must not grant access to anyone (Principal \"*\") without a scoping condition.",
-    severity: "high",
-    controls: ["BP.Glacier.1"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "In the aws.glacier.Vault `accessPolicy`, name the principals, or scope Principal \"*\" statements with a Condition (aws:PrincipalOrgID, aws:SourceAccount...).",
-    resourceTypes: TS.glacierVault,
-  },
-  ({ props, fail }) => {
-    // No access policy: only the owning account's IAM principals have access.
-    const doc = parsePolicyDocument(props.accessPolicy);
-    if (doc === undefined || doc === "unknown") return;
-    if (doc.statements.some((s) => s.effect === "Allow" && containsUnknown(s.principals))) undecidable("accessPolicy Principal");
-    const open = publicAllowStatements(doc);
-    if (open.length > 0) {
-      fail(`the access policy allows ${[...new Set(open.flatMap((s) => s.actions))].join(", ") || "actions"} to any principal without a condition`, "name the principals in `accessPolicy`, or add a scoping Condition");
-    }
-  },
-);
 
 export const glacierVaultLock = stackPolicy(
   {
@@ -361,7 +339,6 @@ export const backupPlanFrequency = resourcePolicy(
 export const policies = [
   logGroupRetention,
   logGroupKms,
-  glacierVaultNotPublic,
   glacierVaultLock,
   backupVaultCmk,
   backupVaultLock,
@@ -371,4 +348,6 @@ export const policies = [
 ];
 
 /** CloudWatch.16 is decidable at preview; Glacier and Backup have no catalog control. */
-export const notDecidable: Record<string, string> = {};
+export const notDecidable: Record<string, string> = {
+  "Backup.1": "recovery points are created by backup jobs at run time; AWS Backup encrypts each with its vault's key, which backup-vault-cmk (BP.Backup.1) requires to be a customer managed key",
+};

@@ -13,7 +13,7 @@
  * dependency on `bucket`, or by the bucket's name), with both tokens of each `*V2` alias pair.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { hasScopingCondition, isPublicPrincipal, parsePolicyDocument, type Statement } from "../lib/iam";
+import { parsePolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy, stackPolicy, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
@@ -171,7 +171,8 @@ export const s3AccountPublicAccessBlock = stackPolicy(
 );
 
 // ---------------------------------------------------------------------------------------------
-// S3.2 / S3.3: public read / write through ACLs or the bucket policy.
+// S3.2 / S3.3: public read / write through ACLs (a public bucket policy is found by
+// resource-policy-not-public, which carries S3.2/S3.3 for the actions it opens).
 
 const ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 const AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -193,7 +194,6 @@ const access = {
 function publicExposure(bucket: PolicyResource, c: Pick<StackCheck, "attached" | "ofType">, mode: "read" | "write", authenticatedIsPublic: boolean): { findings: string[]; unknown?: string } {
   const spec = access[mode];
   const aclFindings: string[] = [];
-  const policyFindings: string[] = [];
   let unknown: string | undefined;
   const publicGroups = authenticatedIsPublic ? [ALL_USERS, AUTHENTICATED_USERS] : [ALL_USERS];
   const cannedPublic = (acl: string) => (spec.cannedAcls as readonly string[]).includes(acl) || (mode === "read" && authenticatedIsPublic && acl === "authenticated-read");
@@ -225,28 +225,6 @@ function publicExposure(bucket: PolicyResource, c: Pick<StackCheck, "attached" |
     }
   }
 
-  // Bucket policies: Allow statements for any principal without a scoping condition.
-  for (const { source, doc } of bucketPolicyDocs(bucket, c.attached)) {
-    const parsed = parsePolicyDocument(doc);
-    if (parsed === "unknown") {
-      unknown ??= source;
-      continue;
-    }
-    for (const s of parsed?.statements ?? []) {
-      if (s.effect !== "Allow" || hasScopingCondition(s)) continue;
-      const principalUnknown = containsUnknown(s.principals);
-      if (!principalUnknown && !isPublicPrincipal(s.principals)) continue;
-      if (containsUnknown(s.actions) || containsUnknown(s.notActions)) {
-        unknown ??= `${source} (actions)`;
-        continue;
-      }
-      const hit = allowedActions(s, spec.actions);
-      if (hit.length === 0) continue;
-      if (principalUnknown) unknown ??= `${source} (principal)`;
-      else policyFindings.push(`${source} allows ${hit.join(", ")} to any principal${s.sid ? ` (statement ${s.sid})` : ""}`);
-    }
-  }
-
   // Block Public Access neutralises what it covers; BucketOwnerEnforced turns ACLs off.
   const findings: string[] = [];
   if (aclFindings.length > 0) {
@@ -254,11 +232,6 @@ function publicExposure(bucket: PolicyResource, c: Pick<StackCheck, "attached" |
     const enforced = c.attached(bucket, T.bucketOwnership, "bucket").some((o) => get(o.props, "rule.objectOwnership") === "BucketOwnerEnforced");
     if (ignored === "unknown" && !enforced) unknown ??= "the public access block's ignorePublicAcls";
     else if (ignored !== true && !enforced) findings.push(...aclFindings);
-  }
-  if (policyFindings.length > 0) {
-    const restricted = effectiveBlock(bucket, c, "restrictPublicBuckets");
-    if (restricted === "unknown") unknown ??= "the public access block's restrictPublicBuckets";
-    else if (restricted !== true) findings.push(...policyFindings);
   }
   return { findings, ...(unknown ? { unknown } : {}) };
 }
@@ -276,18 +249,18 @@ function publicPolicy(mode: "read" | "write") {
   return stackPolicy(
     {
       name: `s3-bucket-no-public-${mode}`,
-      description: `S3 buckets must not allow public ${mode} access through ACLs or the bucket policy.`,
+      description: `S3 buckets must not allow public ${mode} access through ACLs (bucket policies: resource-policy-not-public).`,
       severity: "critical",
       controls: [control],
       frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups, no bucket policy statement allowing ${mode} actions to Principal "*" without a scoping condition; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls and restrictPublicBuckets true.`,
+      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls true (or BucketOwnerEnforced object ownership).`,
       config: publicConfig,
     },
     (c) => {
       c.forEach(T.bucket, (bucket) => {
         const { findings, unknown } = publicExposure(bucket, c, mode, c.config.authenticatedUsersArePublic !== false);
         if (findings.length > 0) {
-          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, "remove the public grant or statement (use `acl: \"private\"`, scope the statement with a Condition or a named Principal), or set `ignorePublicAcls`/`restrictPublicBuckets: true` on an aws.s3.BucketPublicAccessBlock");
+          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, "remove the public grant (use `acl: \"private\"`), or set `ignorePublicAcls: true` on an aws.s3.BucketPublicAccessBlock");
         } else if (unknown) undecidable(unknown);
       });
     },
