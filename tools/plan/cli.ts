@@ -5,6 +5,7 @@
  *   npm run plan -- --project <dir> --stack <name> [--policy-pack <dir>] [--policy-pack-config <file>]
  *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
  *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
+ *                   [--base <git-ref>] [--report <dir>]
  *
  * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
  * StackReferences are answered from the referenced stack's own plan, planned on demand.
@@ -16,9 +17,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { discoverProjects, ProjectInfo, readProject } from "./project";
 import { counts, dim, renderStack, renderSummaryLine } from "./report";
+import { resolveRef } from "./base";
+import { review, startBase } from "./report/review";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+// PLAN_REPO_ROOT: set by `--base` to plan another commit's checkout with this CLI (tools/plan/base.ts).
+export const repoRoot = process.env.PLAN_REPO_ROOT ? path.resolve(process.env.PLAN_REPO_ROOT) : path.resolve(__dirname, "..", "..");
 const workerPath = path.join(__dirname, "worker.ts");
 const defaultPack = path.join(repoRoot, "policy-packs", "aws-compliance");
 
@@ -218,11 +222,16 @@ interface Args {
   tree: boolean;
   stackOutputs: Map<string, Record<string, unknown>>;
   concurrency: number;
+  /** Git ref to compare with (change report). */
+  base?: string;
+  /** Directory for the Markdown/HTML reports. */
+  report?: string;
 }
 
 const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
                      [--policy-pack-config <file>] [--json <file>] [--preview] [--org <name>]
-                     [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]`;
+                     [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
+                     [--base <git-ref>] [--report <dir>]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length) };
@@ -243,6 +252,8 @@ function parseArgs(argv: string[]): Args {
       case "--preview": args.preview = true; break;
       case "--org": args.org = value(); break;
       case "--no-tree": args.tree = false; break;
+      case "--base": args.base = value(); break;
+      case "--report": args.report = path.resolve(value()); break;
       case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case "--stack-outputs": {
         const v = value();
@@ -304,6 +315,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  let base: ReturnType<typeof startBase> | undefined;
+  if (args.base) {
+    try {
+      resolveRef(repoRoot, args.base);
+    } catch (e) {
+      console.error(`error: ${(e as Error).message}`);
+      return 2;
+    }
+    base = startBase(repoRoot, args.base, argv, args.project);
+  }
+
   const total = targets.length;
   const running = new Set<string>();
   let done = 0;
@@ -337,17 +359,29 @@ export async function main(argv: string[]): Promise<number> {
   const plans = await Promise.all(targets.map((t) => planner.plan(t.dir, t.stack)));
   if (tty && total > 1) process.stderr.write("\r\x1b[K");
   const shown = plans;
+  const reviewed = await review(repoRoot, shown, { ...(base ? { base, baseRef: args.base } : {}), ...(args.report ? { report: args.report } : {}) });
 
   for (const p of shown) console.log(`${renderStack(p, { tree: args.tree })}\n`);
   const width = Math.max(20, ...shown.map((p) => `${p.project}/${p.stack}`.length));
   console.log(`Summary (${shown.length} stack${shown.length === 1 ? "" : "s"}, policy pack: ${policyPack ? path.relative(repoRoot, policyPack) || policyPack : "none"}${args.preview ? ", preview mode" : ""}):`);
   for (const p of shown) console.log(`  ${renderSummaryLine(p, width)}`);
+  for (const r of reviewed.reports) if (r.cost) console.log(dim(`  ${`${r.plan.project}/${r.plan.stack}`.padEnd(width)}  about $${r.cost.monthlyUsd.toFixed(2)} a month at idle (list prices of ${r.cost.priceDate})`));
+  for (const r of reviewed.reports) {
+    const c = r.changes;
+    if (c) console.log(`  ${`${r.plan.project}/${r.plan.stack}`.padEnd(width)}  vs ${args.base}: +${c.added.length} ~${c.changed.length} +-${c.replaced.length} -${c.removed.length}, findings ${c.findings.new.length} new, ${c.findings.fixed.length} fixed${c.cost ? `, cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${c.cost.deltaUsd.toFixed(2)} USD/month` : ""}`);
+  }
+  if (reviewed.written.length > 0) console.log(dim(`  reports: ${path.relative(process.cwd(), args.report!) || "."}/ (${reviewed.written.length} files)`));
   console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
   if (args.json) {
-    const doc = shown.length === 1 && args.project ? toJson(shown[0]!) : shown.map(toJson);
+    const docs = shown.map((p, i) => ({ ...toJson(p), ...reviewed.extras[i] }));
+    const doc = shown.length === 1 && args.project ? docs[0] : docs;
     fs.mkdirSync(path.dirname(args.json), { recursive: true });
     fs.writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+  }
+  if (reviewed.baseError) {
+    console.error(`error: --base ${args.base}: ${reviewed.baseError}`);
+    return 2;
   }
   return exitCodeFor(shown);
 }

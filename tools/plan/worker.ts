@@ -260,6 +260,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
 
   let violations: StackPlan["violations"] = [];
   let exemptions: StackPlan["exemptions"] = [];
+  let checks: StackPlan["checks"];
   const policiesStart = Date.now();
   if (pack) {
     try {
@@ -268,6 +269,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
       // preview shows it too); the plan lists those apart from the violations.
       exemptions = evaluation.violations.filter((v) => v.message.startsWith("EXEMPTED"));
       violations = evaluation.violations.filter((v) => !v.message.startsWith("EXEMPTED"));
+      checks = evaluation.checked;
     } catch (e) {
       return failed(errorText(e), { resources, outputs });
     }
@@ -283,6 +285,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     outputs,
     violations,
     exemptions,
+    ...(checks ? { checks } : {}),
     notes,
     ...(pack
       ? {
