@@ -5,7 +5,8 @@
  * touched), the repository's `node_modules` is linked into it, and this working tree's plan CLI
  * plans it (`PLAN_REPO_ROOT` points the CLI at the worktree), so both sides are planned by the
  * same tool and differ only by the programs, components, config and policy pack at each commit.
- * The worktree is removed afterwards, also when the plan fails.
+ * The worktree is removed afterwards, also when the plan fails. A `--project` in another git
+ * repository is compared with that repository's ref (this repository's pack and tools plan it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,6 +28,11 @@ function git(cwd: string, args: string[]): string {
   return r.stdout.trim();
 }
 
+function gitRootOf(dir: string): string | undefined {
+  const r = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd: dir, encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
 /** The commit a ref names, or an error that says what was given. */
 export function resolveRef(repoRoot: string, ref: string): string {
   try {
@@ -41,16 +47,19 @@ export function resolveRef(repoRoot: string, ref: string): string {
  * directories in `args` are mapped from the working tree to the worktree.
  */
 export async function planBase(repoRoot: string, ref: string, args: string[], projectDir?: string): Promise<BasePlanResult> {
-  const commit = resolveRef(repoRoot, ref);
+  // The repository the ref belongs to: this one, or the one holding a --project from elsewhere.
+  const gitRoot = gitRootOf(projectDir ? path.resolve(projectDir) : repoRoot) ?? repoRoot;
+  const own = path.resolve(gitRoot) === path.resolve(repoRoot);
+  const commit = resolveRef(gitRoot, ref);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-base-"));
   const tree = path.join(tmp, "tree");
-  git(repoRoot, ["worktree", "add", "--detach", "--quiet", tree, commit]);
+  git(gitRoot, ["worktree", "add", "--detach", "--quiet", tree, commit]);
   try {
-    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(tree, "node_modules"), "dir");
+    if (!fs.existsSync(path.join(tree, "node_modules"))) fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(tree, "node_modules"), "dir");
     const missingProjects: string[] = [];
     const mapped = [...args];
     if (projectDir) {
-      const rel = path.relative(repoRoot, path.resolve(projectDir));
+      const rel = path.relative(gitRoot, path.resolve(projectDir));
       const inside = !rel.startsWith("..") && !path.isAbsolute(rel);
       const baseDir = inside ? path.join(tree, rel) : path.resolve(projectDir);
       if (inside && !fs.existsSync(path.join(baseDir, "Pulumi.yaml"))) missingProjects.push(rel || ".");
@@ -63,7 +72,7 @@ export async function planBase(repoRoot: string, ref: string, args: string[], pr
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, ["--require", require.resolve("esbuild-register"), cli, ...mapped, "--no-tree", "--json", json], {
         cwd: tree,
-        env: { ...process.env, PLAN_REPO_ROOT: tree, NO_COLOR: "1" },
+        env: { ...process.env, ...(own ? { PLAN_REPO_ROOT: tree } : {}), NO_COLOR: "1", BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles") },
         stdio: ["ignore", "ignore", "pipe"],
       });
       let err = "";
@@ -75,8 +84,8 @@ export async function planBase(repoRoot: string, ref: string, args: string[], pr
     const doc = JSON.parse(fs.readFileSync(json, "utf8"));
     return { ref, commit, plans: Array.isArray(doc) ? doc : [doc], missingProjects };
   } finally {
-    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: repoRoot });
+    spawnSync("git", ["worktree", "remove", "--force", tree], { cwd: gitRoot });
     fs.rmSync(tmp, { recursive: true, force: true });
-    spawnSync("git", ["worktree", "prune"], { cwd: repoRoot });
+    spawnSync("git", ["worktree", "prune"], { cwd: gitRoot });
   }
 }

@@ -19,6 +19,7 @@ import { discoverProjects, ProjectInfo, readProject } from "./project";
 import { counts, dim, renderStack, renderSummaryLine } from "./report";
 import { resolveRef } from "./base";
 import { review, startBase } from "./report/review";
+import { bySize, recordDurations } from "./schedule";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
 // PLAN_REPO_ROOT: set by `--base` to plan another commit's checkout with this CLI (tools/plan/base.ts).
@@ -130,7 +131,8 @@ export class Planner {
       const child: ChildProcess = fork(workerPath, [], {
         cwd: job.projectDir,
         execArgv: ["--require", require.resolve("esbuild-register")],
-        env: { ...process.env, NODE_PATH: nodePath },
+        // Function bundles reused across runs while their inputs are unchanged (components/compute/bundle.ts).
+        env: { ...process.env, NODE_PATH: nodePath, BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles") },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
       let output = "";
@@ -318,7 +320,7 @@ export async function main(argv: string[]): Promise<number> {
   let base: ReturnType<typeof startBase> | undefined;
   if (args.base) {
     try {
-      resolveRef(repoRoot, args.base);
+      resolveRef(args.project ? path.resolve(args.project) : repoRoot, args.base);
     } catch (e) {
       console.error(`error: ${(e as Error).message}`);
       return 2;
@@ -356,7 +358,10 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   // The root (platform) project first: workloads read it by StackReference. `known` lists it first.
-  const plans = await Promise.all(targets.map((t) => planner.plan(t.dir, t.stack)));
+  // Started longest-expected first; reported in the targets' order.
+  const started_ = new Map(bySize(repoRoot, targets).map((t) => [t, planner.plan(t.dir, t.stack)] as const));
+  const plans = await Promise.all(targets.map((t) => started_.get(t)!));
+  recordDurations(repoRoot, plans);
   if (tty && total > 1) process.stderr.write("\r\x1b[K");
   const shown = plans;
   const reviewed = await review(repoRoot, shown, { ...(base ? { base, baseRef: args.base } : {}), ...(args.report ? { report: args.report } : {}) });
