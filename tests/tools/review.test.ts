@@ -12,7 +12,8 @@ import { buildDiagram } from "../../tools/plan/report/diagram";
 import { commentMarker } from "../../tools/plan/report/render";
 import { repoRoot } from "../helpers/plan";
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Debian's chromium (.ci/run installs it); GitHub's Ubuntu runners ship Google Chrome instead.
+const chromiumPath = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome"].find((p) => fs.existsSync(p)) ?? "/usr/bin/chromium";
 
 const v1 = `"use strict";
 const aws = require("@pulumi/aws");
