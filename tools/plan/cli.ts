@@ -56,25 +56,41 @@ export class Planner {
     const key = `${path.resolve(projectDir)}#${stack}`;
     const cacheKey = `${key}#${preview ? "preview" : "update"}`;
     const existing = this.plans.get(cacheKey);
-    if (existing) return existing;
-    const p = this.acquire(urgent).then(() =>
+    if (existing) {
+      // A stack waiting for a slot that another stack now waits for (a StackReference): start it
+      // now, or the slots held by its readers would never free up.
+      if (urgent) this.promote.get(cacheKey)?.();
+      return existing;
+    }
+    const p = this.acquire(urgent, cacheKey).then(() =>
       this.runWorker(projectDir, stack, [...chain, key], preview).finally(() => this.release()),
     );
     this.plans.set(cacheKey, p);
     return p;
   }
 
-  private acquire(urgent: boolean): Promise<void> {
+  private readonly promote = new Map<string, () => void>();
+
+  private acquire(urgent: boolean, cacheKey: string): Promise<void> {
     if (urgent || this.running < this.options.concurrency) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) =>
-      this.queue.push(() => {
+    return new Promise((resolve) => {
+      const start = () => {
+        this.promote.delete(cacheKey);
         this.running++;
         resolve();
-      }),
-    );
+      };
+      this.queue.push(start);
+      this.promote.set(cacheKey, () => {
+        const i = this.queue.indexOf(start);
+        if (i >= 0) {
+          this.queue.splice(i, 1);
+          start();
+        }
+      });
+    });
   }
 
   private release(): void {
