@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { differingPaths, diffPlans, PlanLike } from "../../tools/plan/diff";
 import type { ResourceLike } from "../../tools/plan/report/components";
 import { buildDiagram, escapeLabel } from "../../tools/plan/report/diagram";
+import { commentMarker, summaryMarkdown } from "../../tools/plan/report/render";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const stackUrn = "urn:pulumi:dev::app::pulumi:pulumi:Stack::app-dev";
@@ -91,5 +92,15 @@ describe("architecture diagram", () => {
 
   it("escapes quotes and markup in labels", () => {
     expect(escapeLabel('a "b" <c> & d')).to.equal("a #quot;b#quot; &lt;c&gt; &amp; d");
+  });
+});
+
+describe("summary.md", () => {
+  it("starts with the comment marker, has a row per stack and names stacks that exist only at the base", () => {
+    const p = { project: "app", stack: "dev", dir: "app", status: "ok" as const, resources: [], outputs: {}, violations: [], exemptions: [], notes: [], timings: { programMs: 0, policiesMs: 0, totalMs: 0 } };
+    const text = summaryMarkdown([{ plan: p }], { base: "main", removedStacks: [{ name: "old/dev", resources: 12 }] });
+    expect(text.split("\n")[0]).to.equal(commentMarker);
+    expect(text).to.contain("| app/dev | ok | 0 | 0/0 | - |");
+    expect(text).to.contain("**old/dev** exists at the base and not here: its 12 resources would be deleted with the stack.");
   });
 });

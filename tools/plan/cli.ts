@@ -391,6 +391,7 @@ export async function main(argv: string[]): Promise<number> {
     const c = r.changes;
     if (c) console.log(`  ${`${r.plan.project}/${r.plan.stack}`.padEnd(width)}  vs ${args.base}: +${c.added.length} ~${c.changed.length} +-${c.replaced.length} -${c.removed.length}, findings ${c.findings.new.length} new, ${c.findings.fixed.length} fixed${c.cost ? `, cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${c.cost.deltaUsd.toFixed(2)} USD/month` : ""}`);
   }
+  for (const r of reviewed.removedStacks) console.log(`  ${r.name.padEnd(width)}  vs ${args.base}: the stack is gone (${r.resources} resources deleted with it)`);
   if (reviewed.written.length > 0) console.log(dim(`  reports: ${path.relative(process.cwd(), args.report!) || "."}/ (${reviewed.written.length} files)`));
   console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`));
 

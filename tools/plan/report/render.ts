@@ -153,7 +153,7 @@ export function stackMarkdown(r: StackReport, diagram: Diagram = buildDiagram(r.
 }
 
 /** `summary.md`: every stack in one table, then each stack's change report in a collapsed section. */
-export function summaryMarkdown(reports: StackReport[], opts: { base?: string; maxChars?: number } = {}): string {
+export function summaryMarkdown(reports: StackReport[], opts: { base?: string; maxChars?: number; removedStacks?: { name: string; resources: number }[] } = {}): string {
   const withBase = reports.some((r) => r.changes);
   const out = [commentMarker, "## Offline plan", ""];
   if (opts.base) out.push(`Compared with ${code(opts.base)}.`, "");
@@ -171,6 +171,7 @@ export function summaryMarkdown(reports: StackReport[], opts: { base?: string; m
     out.push(`| ${row.map(cell).join(" | ")} |`);
   }
   out.push("");
+  for (const r of opts.removedStacks ?? []) out.push(`**${cell(r.name)}** exists at the base and not here: its ${r.resources} resources would be deleted with the stack.`, "");
   const failed = reports.filter((r) => r.plan.status === "error");
   for (const r of failed) out.push(`**${r.plan.project}/${r.plan.stack} failed**: ${cell(r.plan.error?.split("\n")[0] ?? "")}`, "");
   const prices = loadPrices();
@@ -332,7 +333,7 @@ ${findings}
 }
 
 /** Write every stack's Markdown and HTML report and `summary.md` into `dir`. */
-export function writeReports(dir: string, reports: StackReport[], opts: { base?: string } = {}): string[] {
+export function writeReports(dir: string, reports: StackReport[], opts: { base?: string; removedStacks?: { name: string; resources: number }[] } = {}): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const r of reports) {

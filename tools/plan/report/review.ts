@@ -61,6 +61,8 @@ export interface Reviewed {
   /** What each stack's JSON document gains: `cost`, and `changes` with `--base`. */
   extras: Record<string, unknown>[];
   written: string[];
+  /** Stacks at the base the working tree no longer has. */
+  removedStacks: { name: string; resources: number }[];
   /** A failure planning the base (the change report is then missing; not fatal to the plan). */
   baseError?: string;
 }
@@ -83,6 +85,11 @@ export async function review(repoRoot: string, plans: StackPlan[], opts: { base?
     ...(r.cost ? { cost: { monthlyUsd: r.cost.monthlyUsd, currency: r.cost.currency, priceDate: r.cost.priceDate, region: r.cost.region, items: r.cost.items, unpriced: r.cost.unpriced } } : {}),
     ...(r.changes ? { changes: r.changes } : {}),
   }));
-  const written = opts.report ? writeReports(opts.report, reports, opts.baseRef ? { base: opts.baseRef } : {}) : [];
-  return { reports, extras, written, ...(baseError ? { baseError } : {}) };
+  // Stacks planned at the base that the working tree no longer has (a project or stack file removed).
+  const removedStacks =
+    base && !(base instanceof Error)
+      ? base.plans.filter((b) => !plans.some((p) => p.project === b.project && p.stack === b.stack)).map((b) => ({ name: `${b.project}/${b.stack}`, resources: Array.isArray(b.resources) ? b.resources.length : 0 }))
+      : [];
+  const written = opts.report ? writeReports(opts.report, reports, { ...(opts.baseRef ? { base: opts.baseRef } : {}), removedStacks }) : [];
+  return { reports, extras, written, removedStacks, ...(baseError ? { baseError } : {}) };
 }
