@@ -8,6 +8,7 @@
  * clients bundled").
  */
 import * as esbuild from "esbuild";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -76,6 +77,11 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   const key = JSON.stringify([file, mtimeMs, sourcemap, external, target]);
   const hit = cache.get(key);
   if (hit) return hit;
+  const stored = readStored(file, sourcemap, external);
+  if (stored) {
+    cache.set(key, stored);
+    return stored;
+  }
 
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
@@ -119,11 +125,87 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   const bundle: Bundle = Object.freeze({
     code: js.text,
     sizeBytes: js.contents.byteLength,
-    ...(map ? { sourceMap: map.text } : {}),
+    ...(map ? { sourceMap: portableSourceMap(map.text) } : {}),
     packages: Object.freeze(packages),
   });
   cache.set(key, bundle);
+  writeStored(file, sourcemap, external, Object.keys(result.metafile.inputs), bundle);
   return bundle;
+}
+
+/**
+ * Bundles reused across processes and runs, when `BLUEPRINTS_BUNDLE_CACHE` names a directory (the
+ * offline plan sets it to `.plan/cache/bundles`; any run may). An entry is keyed by the handler's
+ * path and the options, and used only while every input file esbuild read (handler, local
+ * modules, each package file) still has the content it had: inputs are compared by SHA-256, so
+ * a changed dependency, a checkout or another node_modules never reuses a stale bundle. Input
+ * paths are kept relative to the working directory (the project), so a checkout of another
+ * commit elsewhere (`npm run plan -- --base`) reuses the entries whose inputs it shares.
+ */
+interface StoredBundle {
+  inputs: Record<string, string>;
+  bundle: Bundle;
+}
+
+function storePath(file: string, sourcemap: string, external: readonly string[]): string | undefined {
+  const dir = process.env.BLUEPRINTS_BUNDLE_CACHE;
+  if (!dir) return undefined;
+  const rel = path.relative(path.dirname(process.cwd()), file);
+  const key = createHash("sha256").update(JSON.stringify([rel, sourcemap, external, esbuild.version])).digest("hex").slice(0, 32);
+  return path.join(dir, `${key}.json`);
+}
+
+function digest(file: string): string | undefined {
+  try {
+    return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+function readStored(file: string, sourcemap: string, external: readonly string[]): Bundle | undefined {
+  const at = storePath(file, sourcemap, external);
+  if (!at || !fs.existsSync(at)) return undefined;
+  try {
+    const stored = JSON.parse(fs.readFileSync(at, "utf8")) as StoredBundle;
+    for (const [input, sha] of Object.entries(stored.inputs)) if (digest(path.resolve(input)) !== sha) return undefined;
+    return Object.freeze({ ...stored.bundle, packages: Object.freeze(stored.bundle.packages) });
+  } catch {
+    return undefined;
+  }
+}
+
+function writeStored(file: string, sourcemap: string, external: readonly string[], inputs: string[], bundle: Bundle): void {
+  const at = storePath(file, sourcemap, external);
+  if (!at) return;
+  const hashes: Record<string, string> = {};
+  for (const input of inputs) {
+    const sha = digest(path.resolve(input));
+    if (!sha) return; // a virtual or vanished input: do not store what cannot be checked
+    hashes[input] = sha;
+  }
+  try {
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    const tmp = `${at}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ inputs: hashes, bundle } satisfies StoredBundle));
+    fs.renameSync(tmp, at); // atomic: parallel plans never read half a file
+  } catch {
+    // a cache that cannot be written is only slower
+  }
+}
+
+/**
+ * The map's `sources` without the machine's layout: a package file as `node_modules/<pkg>/...`
+ * wherever `node_modules` was found (a hoisted, linked or workspace copy), so the same inputs give
+ * the same artifact on every checkout and `pulumi up` does not see a code change that is not one.
+ */
+export function portableSourceMap(text: string): string {
+  const map = JSON.parse(text) as { sources?: string[] };
+  map.sources = (map.sources ?? []).map((s) => {
+    const i = s.lastIndexOf("node_modules/");
+    return i >= 0 ? s.slice(i) : s;
+  });
+  return JSON.stringify(map);
 }
 
 /** The npm package an esbuild input path belongs to (`@scope/name`, `name`, or `<local>`). */

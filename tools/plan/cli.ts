@@ -5,6 +5,7 @@
  *   npm run plan -- --project <dir> --stack <name> [--policy-pack <dir>] [--policy-pack-config <file>]
  *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
  *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
+ *                   [--base <git-ref>] [--report <dir>]
  *
  * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
  * StackReferences are answered from the referenced stack's own plan, planned on demand.
@@ -16,9 +17,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { discoverProjects, ProjectInfo, readProject } from "./project";
 import { counts, dim, renderStack, renderSummaryLine } from "./report";
+import { resolveRef } from "./base";
+import { review, startBase } from "./report/review";
+import { bySize, recordDurations } from "./schedule";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+// PLAN_REPO_ROOT: set by `--base` to plan another commit's checkout with this CLI (tools/plan/base.ts).
+export const repoRoot = process.env.PLAN_REPO_ROOT ? path.resolve(process.env.PLAN_REPO_ROOT) : path.resolve(__dirname, "..", "..");
 const workerPath = path.join(__dirname, "worker.ts");
 const defaultPack = path.join(repoRoot, "policy-packs", "aws-compliance");
 
@@ -51,25 +56,41 @@ export class Planner {
     const key = `${path.resolve(projectDir)}#${stack}`;
     const cacheKey = `${key}#${preview ? "preview" : "update"}`;
     const existing = this.plans.get(cacheKey);
-    if (existing) return existing;
-    const p = this.acquire(urgent).then(() =>
+    if (existing) {
+      // A stack waiting for a slot that another stack now waits for (a StackReference): start it
+      // now, or the slots held by its readers would never free up.
+      if (urgent) this.promote.get(cacheKey)?.();
+      return existing;
+    }
+    const p = this.acquire(urgent, cacheKey).then(() =>
       this.runWorker(projectDir, stack, [...chain, key], preview).finally(() => this.release()),
     );
     this.plans.set(cacheKey, p);
     return p;
   }
 
-  private acquire(urgent: boolean): Promise<void> {
+  private readonly promote = new Map<string, () => void>();
+
+  private acquire(urgent: boolean, cacheKey: string): Promise<void> {
     if (urgent || this.running < this.options.concurrency) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) =>
-      this.queue.push(() => {
+    return new Promise((resolve) => {
+      const start = () => {
+        this.promote.delete(cacheKey);
         this.running++;
         resolve();
-      }),
-    );
+      };
+      this.queue.push(start);
+      this.promote.set(cacheKey, () => {
+        const i = this.queue.indexOf(start);
+        if (i >= 0) {
+          this.queue.splice(i, 1);
+          start();
+        }
+      });
+    });
   }
 
   private release(): void {
@@ -126,7 +147,8 @@ export class Planner {
       const child: ChildProcess = fork(workerPath, [], {
         cwd: job.projectDir,
         execArgv: ["--require", require.resolve("esbuild-register")],
-        env: { ...process.env, NODE_PATH: nodePath },
+        // Function bundles reused across runs while their inputs are unchanged (components/compute/bundle.ts).
+        env: { ...process.env, NODE_PATH: nodePath, BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles") },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
       let output = "";
@@ -218,11 +240,16 @@ interface Args {
   tree: boolean;
   stackOutputs: Map<string, Record<string, unknown>>;
   concurrency: number;
+  /** Git ref to compare with (change report). */
+  base?: string;
+  /** Directory for the Markdown/HTML reports. */
+  report?: string;
 }
 
 const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
                      [--policy-pack-config <file>] [--json <file>] [--preview] [--org <name>]
-                     [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]`;
+                     [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
+                     [--base <git-ref>] [--report <dir>]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length) };
@@ -243,6 +270,8 @@ function parseArgs(argv: string[]): Args {
       case "--preview": args.preview = true; break;
       case "--org": args.org = value(); break;
       case "--no-tree": args.tree = false; break;
+      case "--base": args.base = value(); break;
+      case "--report": args.report = path.resolve(value()); break;
       case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case "--stack-outputs": {
         const v = value();
@@ -304,6 +333,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  let base: ReturnType<typeof startBase> | undefined;
+  if (args.base) {
+    try {
+      resolveRef(args.project ? path.resolve(args.project) : repoRoot, args.base);
+    } catch (e) {
+      console.error(`error: ${(e as Error).message}`);
+      return 2;
+    }
+    base = startBase(repoRoot, args.base, argv, args.project);
+  }
+
   const total = targets.length;
   const running = new Set<string>();
   let done = 0;
@@ -334,20 +374,36 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   // The root (platform) project first: workloads read it by StackReference. `known` lists it first.
-  const plans = await Promise.all(targets.map((t) => planner.plan(t.dir, t.stack)));
+  // Started longest-expected first; reported in the targets' order.
+  const started_ = new Map(bySize(repoRoot, targets).map((t) => [t, planner.plan(t.dir, t.stack)] as const));
+  const plans = await Promise.all(targets.map((t) => started_.get(t)!));
+  recordDurations(repoRoot, plans);
   if (tty && total > 1) process.stderr.write("\r\x1b[K");
   const shown = plans;
+  const reviewed = await review(repoRoot, shown, { ...(base ? { base, baseRef: args.base } : {}), ...(args.report ? { report: args.report } : {}) });
 
   for (const p of shown) console.log(`${renderStack(p, { tree: args.tree })}\n`);
   const width = Math.max(20, ...shown.map((p) => `${p.project}/${p.stack}`.length));
   console.log(`Summary (${shown.length} stack${shown.length === 1 ? "" : "s"}, policy pack: ${policyPack ? path.relative(repoRoot, policyPack) || policyPack : "none"}${args.preview ? ", preview mode" : ""}):`);
   for (const p of shown) console.log(`  ${renderSummaryLine(p, width)}`);
+  for (const r of reviewed.reports) if (r.cost) console.log(dim(`  ${`${r.plan.project}/${r.plan.stack}`.padEnd(width)}  about $${r.cost.monthlyUsd.toFixed(2)} a month at idle (list prices of ${r.cost.priceDate})`));
+  for (const r of reviewed.reports) {
+    const c = r.changes;
+    if (c) console.log(`  ${`${r.plan.project}/${r.plan.stack}`.padEnd(width)}  vs ${args.base}: +${c.added.length} ~${c.changed.length} +-${c.replaced.length} -${c.removed.length}, findings ${c.findings.new.length} new, ${c.findings.fixed.length} fixed${c.cost ? `, cost ${c.cost.deltaUsd >= 0 ? "+" : ""}${c.cost.deltaUsd.toFixed(2)} USD/month` : ""}`);
+  }
+  for (const r of reviewed.removedStacks) console.log(`  ${r.name.padEnd(width)}  vs ${args.base}: the stack is gone (${r.resources} resources deleted with it)`);
+  if (reviewed.written.length > 0) console.log(dim(`  reports: ${path.relative(process.cwd(), args.report!) || "."}/ (${reviewed.written.length} files)`));
   console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
   if (args.json) {
-    const doc = shown.length === 1 && args.project ? toJson(shown[0]!) : shown.map(toJson);
+    const docs = shown.map((p, i) => ({ ...toJson(p), ...reviewed.extras[i] }));
+    const doc = shown.length === 1 && args.project ? docs[0] : docs;
     fs.mkdirSync(path.dirname(args.json), { recursive: true });
     fs.writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+  }
+  if (reviewed.baseError) {
+    console.error(`error: --base ${args.base}: ${reviewed.baseError}`);
+    return 2;
   }
   return exitCodeFor(shown);
 }

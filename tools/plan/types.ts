@@ -31,6 +31,8 @@ export interface StackPlan {
   violations: Violation[];
   /** Resources exempted from a policy, with the reason (reported by the pack as EXEMPTED diagnostics). */
   exemptions: Violation[];
+  /** (resource policy, resource) pairs the pack evaluated to the end: the compliance matrix (report). */
+  checks?: { policy: string; urn: string }[];
   /** Things worth knowing that are not violations (secrets stood in, unmocked invokes...). */
   notes: string[];
   policyPack?: { name: string; version: string; policies: number; config?: string };

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
+import { skipStackCapture } from "./fast-runtime";
 import { loadStackConfig, readProject } from "./project";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
@@ -109,6 +110,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   const pulumiDir = path.dirname(resolveFrom(lookup, "@pulumi/pulumi/package.json"));
   const settings = require(path.join(pulumiDir, "runtime", "settings.js"));
   const log = require(path.join(pulumiDir, "log", "index.js"));
+  skipStackCapture(pulumiDir);
 
   let pack: LoadedPolicyPack | undefined;
   let packConfig: Record<string, any> | undefined;
@@ -260,6 +262,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
 
   let violations: StackPlan["violations"] = [];
   let exemptions: StackPlan["exemptions"] = [];
+  let checks: StackPlan["checks"];
   const policiesStart = Date.now();
   if (pack) {
     try {
@@ -268,6 +271,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
       // preview shows it too); the plan lists those apart from the violations.
       exemptions = evaluation.violations.filter((v) => v.message.startsWith("EXEMPTED"));
       violations = evaluation.violations.filter((v) => !v.message.startsWith("EXEMPTED"));
+      checks = evaluation.checked;
     } catch (e) {
       return failed(errorText(e), { resources, outputs });
     }
@@ -283,6 +287,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     outputs,
     violations,
     exemptions,
+    ...(checks ? { checks } : {}),
     notes,
     ...(pack
       ? {

@@ -88,6 +88,8 @@ export interface Evaluation {
   violations: Violation[];
   /** Policy name -> reasons it was not applicable, counted. */
   notApplicable: number;
+  /** Every (resource policy, resource) pair that ran to the end (whether it reported or not): the compliance matrix's cells. */
+  checked: { policy: string; urn: string }[];
 }
 
 class NotApplicableError extends Error {
@@ -180,6 +182,7 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
   const effective = effectivePolicyConfig(pack, options.config);
   const stackTags = options.stackTags ?? new Map<string, string>();
   const violations: Violation[] = [];
+  const checked: { policy: string; urn: string }[] = [];
   let notApplicable = 0;
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const providerOf = (r: PlannedResource) => {
@@ -304,6 +307,7 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
             const provider = providerOf(r);
             if (provider) (args as any).provider = provider;
             await Promise.resolve(validate(args, reporter(p, level, r.urn)));
+            checked.push({ policy: p.name, urn: r.urn });
           } catch (e) {
             onError(p, e, r.urn);
           }
@@ -331,7 +335,7 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
       }
     }
   }
-  return { violations, notApplicable };
+  return { violations, notApplicable, checked };
 }
 
 /**
