@@ -42,6 +42,7 @@ import { fleetUserData } from "./fleet-user-data";
 import { CARTS_TABLE, IDEMPOTENCY_TABLE } from "./functions/carts-table";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { salesDataSet, salesVisuals } from "./sales-dashboard";
+import { PARTNER_CHECKOUT_SCOPE } from "./functions/checkout/validation";
 
 export = async () => {
   const settings = loadEcommerceConfig();
@@ -325,15 +326,77 @@ export = async () => {
   new aws.cloudwatch.EventTarget("expire-carts", { rule: expirySchedule.name, arn: expireCarts.functionArn });
   expireCarts.grantInvoke("schedule", { principal: "events.amazonaws.com", sourceArn: expirySchedule.arn });
 
-  // --- API Gateway: the order API for the mobile apps (IAM, SigV4) and partners (API keys, usage plan) ---
+  // --- Cognito: who checks out. Shoppers sign in to the user pool (the mobile app sends their ID
+  // token); partners get an app client each and the OAuth client-credentials grant (an access token
+  // with the orders/checkout scope). The checkout takes the customer from the verified token's claims
+  // (functions/checkout/validation.ts), never from the request body; API keys only meter partners.
+  const prod = settings.environment === "prod";
+  const customers = new aws.cognito.UserPool(
+    "customers",
+    {
+      name: `${project}-${stack}-customers`,
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      mfaConfiguration: "OPTIONAL",
+      softwareTokenMfaConfiguration: { enabled: true },
+      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      // Threat protection (compromised credentials, adaptive authentication): enforced in prod,
+      // audit-only in dev; priced per active user, so an idle dev pool costs nothing.
+      userPoolTier: "PLUS",
+      userPoolAddOns: { advancedSecurityMode: prod ? "ENFORCED" : "AUDIT" },
+      deletionProtection: prod ? "ACTIVE" : "INACTIVE",
+      tags: tags("customers"),
+    },
+    { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources },
+  );
+  const ordersScope = new aws.cognito.ResourceServer("orders-api", {
+    userPoolId: customers.id,
+    identifier: "orders",
+    name: "Order API",
+    scopes: [{ scopeName: "checkout", scopeDescription: "Check out the partner's own carts" }],
+  });
+  const checkoutScope = pulumi.interpolate`${ordersScope.identifier}/checkout`;
+  // The token endpoint partners call (https://<domain>.auth.<region>.amazoncognito.com/oauth2/token).
+  const authDomain = new aws.cognito.UserPoolDomain("auth", { userPoolId: customers.id, domain: pulumi.interpolate`${project}-${stack}-${account}` });
+  const mobileClient = new aws.cognito.UserPoolClient("mobile-app", {
+    userPoolId: customers.id,
+    name: "mobile-app",
+    generateSecret: false,
+    explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    preventUserExistenceErrors: "ENABLED",
+    enableTokenRevocation: true,
+    idTokenValidity: 60,
+    accessTokenValidity: 60,
+    refreshTokenValidity: 30,
+    tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
+  });
+  const partnerClients = Object.fromEntries(
+    config.partners.map((partner) => [
+      partner,
+      new aws.cognito.UserPoolClient(`partner-${partner}`, {
+        userPoolId: customers.id,
+        name: `partner-${partner}`,
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["client_credentials"],
+        allowedOauthScopes: [checkoutScope],
+        supportedIdentityProviders: ["COGNITO"],
+        accessTokenValidity: 60,
+        tokenValidityUnits: { accessToken: "minutes" },
+        enableTokenRevocation: true,
+      }),
+    ]),
+  );
+
+  // --- API Gateway: the order API for the mobile apps (Cognito ID token) and partners (OAuth client credentials + API key for their usage plan) ---
   const orderRequest = {
     $schema: "http://json-schema.org/draft-04/schema#",
     title: "Checkout",
     type: "object",
-    required: ["cartId", "customerId", "currency"],
+    required: ["cartId", "currency"],
     properties: {
       cartId: { type: "string", minLength: 1, maxLength: 128 },
-      customerId: { type: "string", minLength: 1, maxLength: 128 },
       currency: { type: "string", pattern: "^[A-Z]{3}$" },
     },
     additionalProperties: false,
@@ -344,10 +407,11 @@ export = async () => {
   const api = new RestApi("orders-api", {
     context,
     logsKmsKey: logsKey,
-    description: "Orders for the mobile apps (IAM) and partners (API keys)",
+    description: "Orders for the mobile apps (Cognito sign-in) and partners (OAuth client credentials; API keys for usage plans)",
+    cognitoUserPoolArns: [customers.arn],
     routes: [
-      { path: "/orders", method: "POST", function: checkout, authorization: "AWS_IAM", requestModel: orderRequest },
-      { path: "/partners/orders", method: "POST", function: checkout, authorization: "NONE", apiKeyRequired: true, requestModel: orderRequest },
+      { path: "/orders", method: "POST", function: checkout, authorization: "COGNITO", requestModel: orderRequest },
+      { path: "/partners/orders", method: "POST", function: checkout, authorization: "COGNITO", authorizationScopes: [PARTNER_CHECKOUT_SCOPE], apiKeyRequired: true, requestModel: orderRequest },
     ],
     throttle: defaults.apiThrottle,
     usagePlans: [{ name: "partners", partners: config.partners, ...defaults.partnerPlan }],
@@ -400,8 +464,13 @@ export = async () => {
     storefrontDistributionId: site.distributionId,
     siteDomainNames: config.siteDomainNames,
     apiUrl: api.invokeUrl,
-    // What the mobile apps' IAM identity needs `execute-api:Invoke` on.
-    mobileOrdersRouteArn: pulumi.interpolate`${api.executionArn}/${api.stage.stageName}/POST/orders`,
+    ordersUrl: pulumi.interpolate`${api.invokeUrl}/orders`,
+    partnerOrdersUrl: pulumi.interpolate`${api.invokeUrl}/partners/orders`,
+    customerUserPoolId: customers.id,
+    mobileAppClientId: mobileClient.id,
+    // Partners: their app client id (the secret: `aws cognito-idp describe-user-pool-client`), the token endpoint, and their API key id.
+    partnerClientIds: Object.fromEntries(Object.entries(partnerClients).map(([p, c]) => [p, c.id])),
+    tokenEndpoint: pulumi.interpolate`https://${authDomain.domain}.auth.${region}.amazoncognito.com/oauth2/token`,
     partnerApiKeyIds: api.apiKeyIds,
     mediaBucketName: media.bucketName,
     promoArchiveBucketName: promoArchive.bucketName,
