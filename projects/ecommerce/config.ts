@@ -48,15 +48,11 @@ export const ecommerceSchema = {
     .default("cron(15 3 * * ? *)"),
   /**
    * A security group whose members may connect to the orders database as administrators (e.g. an
-   * AWS CloudShell VPC environment in a private subnet, to apply functions/checkout/schema.sql and
-   * create the checkout's database role). Default: none (only the checkout and QuickSight connect).
+   * AWS CloudShell VPC environment in a private subnet, for investigations; the schema, roles and
+   * grants are applied by db-migrate during the deploy). Default: none (only the checkout, the fleet,
+   * db-migrate and QuickSight connect).
    */
   databaseAdminSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0").optional(),
-  /**
-   * Secret with the credentials the sales dashboard reads Aurora with (a read-only database user's).
-   * Default: the cluster's managed master secret.
-   */
-  dashboardCredentialsSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN").optional(),
 };
 
 export type EcommerceConfig = z.infer<z.ZodObject<typeof ecommerceSchema>>;

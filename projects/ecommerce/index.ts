@@ -43,6 +43,7 @@ import { CARTS_TABLE, IDEMPOTENCY_TABLE } from "./functions/carts-table";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { salesDataSet, salesVisuals } from "./sales-dashboard";
 import { PARTNER_CHECKOUT_SCOPE } from "./functions/checkout/validation";
+import { DefaultRoles, schemaVersion } from "./functions/db-migrate/migrate";
 
 export = async () => {
   const settings = loadEcommerceConfig();
@@ -55,6 +56,10 @@ export = async () => {
   const account = aws.getCallerIdentityOutput().accountId;
   const serverAccessLogs = (bucket: string) => ({ targetBucket: platform.get("accessLogsBucketName"), prefix: `${project}/${stack}/${bucket}/` });
   const tags = (name: string) => withTags(settings.tags, {}, `${project}-${stack}-${name}`);
+  const prod = settings.environment === "prod";
+  // QuickSight reads data-source secrets as this service role (created when the platform turns on
+  // QuickSight's Secrets Manager access); it gets the sales reader's secret and its key, nothing else.
+  const quicksightSecretsRole = pulumi.interpolate`arn:aws:iam::${account}:role/service-role/aws-quicksight-secretsmanager-role-v0`;
 
   // --- VPC: isolated networks (public: ALB and NAT; private: servers, functions; isolated: Aurora) ---
   const vpc = new SecureVpc("network", {
@@ -72,6 +77,18 @@ export = async () => {
     description: "E-commerce data at rest: orders, sessions, carts, shared files, server volumes, function environments, backups",
     // Services that use the key on the account's behalf (Auto Scaling's EBS volumes, Aurora and its managed secret, DynamoDB).
     viaServices: ["ec2", "rds", "dynamodb", "secretsmanager"],
+    additionalStatements: quicksight
+      ? [
+          {
+            Sid: "QuickSightDecryptsTheSalesReaderSecret",
+            Effect: "Allow",
+            Principal: { AWS: quicksightSecretsRole },
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+          },
+        ]
+      : [],
   });
   // A global-table replica is encrypted with a key of its own region.
   const replicaKey =
@@ -230,6 +247,8 @@ export = async () => {
   });
 
   // --- RDS: Aurora PostgreSQL for orders (transactional data) ---
+  // Not 5432 (RDS.23); every security group rule below names it.
+  const ordersPort = 5433;
   const orders = new TransactionalDb("orders", {
     context,
     kmsKey: dataKey,
@@ -237,6 +256,7 @@ export = async () => {
     vpcId: vpc.vpcId,
     subnetIds: vpc.isolatedSubnetIds,
     databaseName: "shop",
+    port: ordersPort,
     // Failover, failure and maintenance events reach the platform's on-call topic (RDS.19/.20).
     eventsTopicArn: platform.get("alarmTopicArn"),
     // Administrators apply the schema and create the checkout's role from here (README).
@@ -257,7 +277,9 @@ export = async () => {
   });
 
   // --- Lambda: real-time transactions (checkout) and task automation (expire abandoned carts) ---
-  const checkoutDbUser = "checkout";
+  // The database users (created by db-migrate, below): the checkout and the fleet connect with IAM
+  // tokens, the sales dashboard with a password kept in its own secret.
+  const checkoutDbUser = DefaultRoles.checkout;
   // Both functions run in the private subnets; each may only reach DynamoDB (gateway endpoint)
   // and, for the checkout, the orders database.
   const dynamodbPrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${region}.dynamodb` }).id;
@@ -307,6 +329,111 @@ export = async () => {
     },
     rolePlacement,
   });
+  // --- The orders database's migration, run by the program during each deploy that changes it ---
+  // One function, two jobs (functions/db-migrate): the schema, roles and grants, applied in one
+  // transaction as the master user whenever the schema version changes (an aws.lambda.Invocation:
+  // a failure fails the deploy); and the rotation of the sales reader's secret.
+  const salesReaderSecret = new aws.secretsmanager.Secret(
+    "sales-reader",
+    {
+      name: `${project}/${stack}/orders/sales-reader`,
+      description: `Read-only database user ${DefaultRoles.reader} of the orders database (sales dashboard); its password is set and rotated by db-migrate`,
+      kmsKeyId: dataKey.keyArn,
+      recoveryWindowInDays: prod ? 30 : 7,
+      tags: tags("sales-reader"),
+    },
+    { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources },
+  );
+  const migrateSg = new aws.ec2.SecurityGroup("db-migrate", { vpcId: vpc.vpcId, description: "db-migrate function: PostgreSQL to the orders database, HTTPS to Secrets Manager", tags: tags("db-migrate") });
+  new aws.vpc.SecurityGroupEgressRule("db-migrate-to-orders", {
+    securityGroupId: migrateSg.id,
+    referencedSecurityGroupId: orders.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: ordersPort,
+    toPort: ordersPort,
+    description: "PostgreSQL to the orders database",
+    tags: tags("db-migrate-to-orders"),
+  });
+  new aws.vpc.SecurityGroupEgressRule("db-migrate-to-secrets-manager", {
+    securityGroupId: migrateSg.id,
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+    description: "HTTPS to the Secrets Manager API (through the NAT gateway; an interface endpoint would cost more than the calls)",
+    tags: tags("db-migrate-to-secrets-manager"),
+  });
+  orders.allowFrom("db-migrate", migrateSg.id);
+  const dbMigrate = new Function("db-migrate", {
+    context,
+    handler: path.join(__dirname, "functions", "db-migrate", "handler.ts"),
+    description: "Applies the orders schema, roles and grants at deploy time; rotates the sales reader's secret",
+    kmsKey: dataKey,
+    logsKmsKey: logsKey,
+    memorySize: 256,
+    // Long enough for a paused dev cluster to resume and the migration to run.
+    timeout: 120,
+    // One migration or rotation at a time (prod; dev's account quota leaves nothing to reserve).
+    ...(prod ? { reservedConcurrency: 1 } : {}),
+    bundleExternal: ["pg-native"],
+    vpc: { subnetIds: vpc.privateSubnetIds, securityGroupIds: [migrateSg.id] },
+    environment: {
+      DB_HOST: orders.endpoint,
+      DB_PORT: String(ordersPort),
+      DB_NAME: orders.databaseName,
+      MASTER_SECRET_ARN: orders.masterUserSecretArn,
+      READER_SECRET_ARN: salesReaderSecret.arn,
+      CHECKOUT_DB_USER: DefaultRoles.checkout,
+      STOREFRONT_DB_USER: DefaultRoles.storefront,
+      READER_DB_USER: DefaultRoles.reader,
+      NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+    },
+    rolePlacement,
+  });
+  const migrateGrants = [
+    orders.grantReadSecret(dbMigrate.role),
+    new aws.iam.RolePolicy("db-migrate-role-sales-reader-secret", {
+      role: dbMigrate.role.name,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "WriteAndRotateReaderSecret",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+            Resource: salesReaderSecret.arn,
+          },
+          // GetRandomPassword has no resource to scope to.
+          { Sid: "GeneratePasswords", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
+        ],
+      }),
+    }),
+    dataKey.grantEncryptDecrypt(dbMigrate.role),
+  ];
+  const migration = new aws.lambda.Invocation(
+    "db-migrate",
+    {
+      functionName: dbMigrate.functionName,
+      // A new schema version is a new input: the provider invokes again, and the function refuses
+      // to run when its bundled schema is not this one.
+      input: JSON.stringify({ action: "migrate", schemaVersion: schemaVersion() }),
+      triggers: { schemaVersion: schemaVersion(), roles: JSON.stringify(DefaultRoles) },
+    },
+    { dependsOn: [orders, ...migrateGrants] },
+  );
+  const rotationPermission = dbMigrate.grantInvoke("secrets-manager", { principal: "secretsmanager.amazonaws.com", sourceArn: salesReaderSecret.arn });
+  new aws.secretsmanager.SecretRotation(
+    "sales-reader",
+    {
+      secretId: salesReaderSecret.id,
+      rotationLambdaArn: dbMigrate.functionArn,
+      rotationRules: { automaticallyAfterDays: 30 },
+      // The migration gave it its first value.
+      rotateImmediately: false,
+    },
+    { dependsOn: [migration, rotationPermission] },
+  );
+
   const expireCarts = new Function("expire-carts", {
     context,
     handler: path.join(__dirname, "functions", "expire-carts", "handler.ts"),
@@ -330,7 +457,6 @@ export = async () => {
   // token); partners get an app client each and the OAuth client-credentials grant (an access token
   // with the orders/checkout scope). The checkout takes the customer from the verified token's claims
   // (functions/checkout/validation.ts), never from the request body; API keys only meter partners.
-  const prod = settings.environment === "prod";
   const customers = new aws.cognito.UserPool(
     "customers",
     {
@@ -429,9 +555,30 @@ export = async () => {
   carts.grantReadWriteData(checkout.role);
   idempotency.grantReadWriteData(checkout.role);
   orders.grantConnect(checkout.role, checkoutDbUser);
+  // The storefront reads order history as its own IAM-authenticated user (created by db-migrate).
+  orders.allowFrom("web-fleet", fleet.instanceSecurityGroupId);
+  fleet.allowTo("orders", orders.securityGroupId, ordersPort);
+  orders.grantConnect(fleet.instanceRole, DefaultRoles.storefront);
   carts.grantReadWriteData(expireCarts.role);
 
   // --- QuickSight: the sales dashboard, where the platform subscribes to QuickSight ---
+  if (quicksight) {
+    new aws.secretsmanager.SecretPolicy("sales-reader-quicksight", {
+      secretArn: salesReaderSecret.arn,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "QuickSightReadsTheCredentials",
+            Effect: "Allow",
+            Principal: { AWS: quicksightSecretsRole },
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: salesReaderSecret.arn,
+          },
+        ],
+      }),
+    });
+  }
   const dashboard = quicksight
     ? new Dashboard("sales", {
         context,
@@ -441,7 +588,8 @@ export = async () => {
           database: orders,
           vpcId: vpc.vpcId,
           subnetIds: vpc.privateSubnetIds,
-          ...(config.dashboardCredentialsSecretArn !== undefined ? { credentialsSecretArn: config.dashboardCredentialsSecretArn } : {}),
+          // The read-only user's own secret (db-migrate sets and rotates it), never the master's.
+          credentialsSecretArn: salesReaderSecret.arn,
         },
         dataSet: salesDataSet,
         visuals: salesVisuals,

@@ -447,15 +447,34 @@ describe("ecommerce project (workload 1)", function () {
       expect(egress(expire.vpcConfig.securityGroupIds[0])).to.deep.equal(["expire-carts-to-dynamodb"]);
     });
 
-    it("API Gateway: POST /orders with IAM auth (apps) and POST /partners/orders with API keys on a usage plan; validated, throttled, logged, traced, behind WAF", () => {
-      const methods = all(stack, "aws:apigateway/method:Method").map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization, m.inputs.apiKeyRequired]);
+    it("API Gateway: POST /orders for signed-in shoppers (Cognito ID token) and POST /partners/orders for partners (client-credentials token with the orders/checkout scope, plus an API key for their usage plan); validated, throttled, logged, traced, behind WAF", () => {
+      const methods = all(stack, "aws:apigateway/method:Method").map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization, m.inputs.apiKeyRequired, m.inputs.authorizationScopes]);
       expect(methods).to.have.deep.members([
-        ["orders-api-post-orders", "POST", "AWS_IAM", false],
-        ["orders-api-post-partners-orders", "POST", "NONE", true],
+        ["orders-api-post-orders", "POST", "COGNITO_USER_POOLS", false, undefined],
+        ["orders-api-post-partners-orders", "POST", "COGNITO_USER_POOLS", true, ["orders/checkout"]],
       ]);
+      // The authorizer verifies tokens of this stack's customer pool, and both methods use it.
+      const pool = one(stack, "aws:cognito/userPool:UserPool");
+      const authorizer = one(stack, "aws:apigateway/authorizer:Authorizer");
+      expect(authorizer.inputs.providerArns).to.deep.equal([`arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/${out(stack).customerUserPoolId}`]);
+      for (const m of all(stack, "aws:apigateway/method:Method")) expect(m.dependencies).to.include(authorizer.urn);
+      expect(pool.inputs).to.deep.include({ mfaConfiguration: "OPTIONAL", userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED" }, deletionProtection: "ACTIVE" });
+      expect(pool.protect).to.equal(true);
+      // One client-credentials app client per partner, allowed only the checkout scope of the order API's resource server.
+      const server = one(stack, "aws:cognito/resourceServer:ResourceServer").inputs;
+      expect(server).to.deep.include({ identifier: "orders", scopes: [{ scopeName: "checkout", scopeDescription: "Check out the partner's own carts" }] });
+      const partners = all(stack, "aws:cognito/userPoolClient:UserPoolClient").filter((c) => c.name.startsWith("partner-"));
+      expect(partners.map((c) => c.name)).to.have.members(["partner-acme-marketplace", "partner-globex-retail"]);
+      for (const c of partners) expect(c.inputs).to.deep.include({ generateSecret: true, allowedOauthFlows: ["client_credentials"], allowedOauthScopes: ["orders/checkout"] });
+      const mobile = one(stack, "aws:cognito/userPoolClient:UserPoolClient", "mobile-app").inputs;
+      expect(mobile).to.deep.include({ generateSecret: false, explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+      expect(out(stack).tokenEndpoint).to.equal(`https://ecommerce-prod-${ACCOUNT}.auth.us-east-1.amazoncognito.com/oauth2/token`);
       for (const m of all(stack, "aws:apigateway/method:Method")) expect(m.inputs.requestValidatorId).to.be.a("string");
+      // The body names the cart, never the customer.
       const model = JSON.parse(all(stack, "aws:apigateway/model:Model")[0]!.inputs.schema);
-      expect(model.required).to.deep.equal(["cartId", "customerId", "currency"]);
+      expect(model.required).to.deep.equal(["cartId", "currency"]);
+      expect(Object.keys(model.properties)).to.not.include("customerId");
+      expect(model.additionalProperties).to.equal(false);
       for (const i of all(stack, "aws:apigateway/integration:Integration")) {
         expect(i.inputs).to.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
         expect(i.inputs.uri).to.include(`function:ecommerce-prod-checkout/invocations`);
@@ -473,7 +492,7 @@ describe("ecommerce project (workload 1)", function () {
       const sources = all(stack, "aws:lambda/permission:Permission").filter((p) => p.inputs.principal === "apigateway.amazonaws.com").map((p) => p.inputs.sourceArn.split("/").slice(1).join("/"));
       expect(sources).to.have.members(["v1/POST/orders", "v1/POST/partners/orders"]);
       expect(out(stack).apiUrl).to.match(/^https:\/\/[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com\/v1$/);
-      expect(out(stack).mobileOrdersRouteArn).to.match(/^arn:aws:execute-api:us-east-1:123456789012:[a-z0-9]+\/v1\/POST\/orders$/);
+      expect(out(stack).ordersUrl).to.equal(`${out(stack).apiUrl}/orders`);
     });
 
     it("IAM: every role under /ecommerce/ with the platform's boundary, trusted by one service, granted only what it uses", () => {
