@@ -34,6 +34,7 @@ import {
   SharedFileSystem,
   TransactionalDb,
   WebFirewall,
+  ViewerAddressHeader,
   WebFleet,
 } from "../../components";
 import { withTags } from "../../shared/tags";
@@ -44,6 +45,17 @@ import { readPlatformSwitches } from "../../components/platform/platform-switche
 import { salesDataSet, salesVisuals } from "./sales-dashboard";
 import { PARTNER_CHECKOUT_SCOPE } from "./functions/checkout/validation";
 import { DefaultRoles, schemaVersion } from "./functions/db-migrate/migrate";
+
+/**
+ * The storefront application's contract with the edge: where its media, login and sign-up live
+ * (the prod web ACL inspects the login and sign-up posts; CloudFront serves media from S3).
+ */
+const storefrontPaths = {
+  media: "/media/",
+  login: "/api/account/login",
+  signUpPage: "/account/sign-up",
+  signUp: "/api/account/sign-up",
+} as const;
 
 export = async () => {
   const settings = loadEcommerceConfig();
@@ -119,8 +131,25 @@ export = async () => {
     scope: "CLOUDFRONT",
     kmsKey: logsKey,
     shieldAdvanced,
-    // Bot Control (prod) comes with the component; anonymizing proxies are a fraud signal for a shop.
+    // Anonymizing proxies are a fraud signal for a shop. Prod adds what bots do to shops: targeted
+    // Bot Control (scrapers, scalpers that evade the common signatures), account takeover
+    // prevention on the login path and fake-account prevention on sign-up (the storefront's
+    // contract: storefrontPaths). Dev runs none of them (priced per request).
     additionalManagedRuleGroups: ["AWSManagedRulesAnonymousIpList"],
+    botControl: prod ? "TARGETED" : "off",
+    ...(prod
+      ? {
+          accountTakeover: { loginPath: storefrontPaths.login, payloadType: "JSON" as const, usernameField: "/email", passwordField: "/password" },
+          accountCreation: {
+            registrationPagePath: storefrontPaths.signUpPage,
+            creationPath: storefrontPaths.signUp,
+            payloadType: "JSON" as const,
+            usernameField: "/email",
+            passwordField: "/password",
+            emailField: "/email",
+          },
+        }
+      : {}),
   });
   const cdnLogs = new EncryptedBucket("cdn-logs", {
     context,
@@ -131,6 +160,8 @@ export = async () => {
   });
   // The application origin is the fleet's load balancer (next block); its name is resolved there.
   const [albDnsName, resolveAlbDnsName] = pulumi.deferredOutput<string>();
+  // The storefront (the fleet) answers `/` and every page and API path; the media bucket serves only
+  // /media/* (object keys under media/), cached for a day.
   const site = new CdnSite("storefront", {
     context,
     originBucket: media,
@@ -138,8 +169,9 @@ export = async () => {
     // Over HTTPS by the name the ALB's certificate covers; a dev stack without one reaches the ALB over HTTP.
     appOrigin:
       config.originDomainName !== undefined
-        ? { domainName: config.originDomainName, protocolPolicy: "https-only", pathPatterns: ["/api/*"] }
-        : { domainName: albDnsName, protocolPolicy: "http-only", pathPatterns: ["/api/*"] },
+        ? { domainName: config.originDomainName, protocolPolicy: "https-only", serveDefault: true }
+        : { domainName: albDnsName, protocolPolicy: "http-only", serveDefault: true },
+    cacheBehaviors: [{ pathPattern: `${storefrontPaths.media}*`, defaultTtlSeconds: 86_400, maxTtlSeconds: 31_536_000 }],
     webAcl: edgeFirewall,
     accessLogs: { bucket: cdnLogs },
     ...(config.cdnCertificateArn !== undefined ? { certificateArn: config.cdnCertificateArn, aliases: config.siteDomainNames } : {}),
@@ -178,6 +210,11 @@ export = async () => {
     fileSystemIdParameter: `/${project}/${stack}/shared-files/file-system-id`,
     accessPointIdParameter: `/${project}/${stack}/shared-files/access-point-id`,
     mountPath: "/srv/shared",
+    // The application (fleet-user-data.ts, README "Deploying the storefront"): which release runs,
+    // and where it reads its settings (the parameters under storefront/config/, below).
+    releaseParameter: `/${project}/${stack}/storefront/release`,
+    appRoot: "/opt/storefront",
+    appEnvironment: { AWS_REGION: region, CONFIG_PARAMETER_PATH: `/${project}/${stack}/storefront/config/` },
   };
   const fleet = new WebFleet("web", {
     context,
@@ -194,9 +231,18 @@ export = async () => {
   resolveAlbDnsName(fleet.albDnsName);
   // The ALB accepts only CloudFront's origin-facing addresses, but so does every other
   // distribution: a REGIONAL web ACL re-checks whatever arrives (ELB.16). Every request comes
-  // through CloudFront, so the rate rule keys on the viewer address it forwards; Bot Control
-  // already ran at the edge.
-  const originFirewall = new WebFirewall("origin-firewall", { context, scope: "REGIONAL", kmsKey: logsKey, shieldAdvanced, rateLimitKey: "FORWARDED_IP", botControl: "off" });
+  // through CloudFront, whose viewer-request function writes the viewer's real address into
+  // ViewerAddressHeader (overwriting anything the client sent): the rate rule counts that, not the
+  // first X-Forwarded-For entry, which the client writes. Bot Control already ran at the edge.
+  const originFirewall = new WebFirewall("origin-firewall", {
+    context,
+    scope: "REGIONAL",
+    kmsKey: logsKey,
+    shieldAdvanced,
+    rateLimitKey: "FORWARDED_IP",
+    forwardedIpHeader: ViewerAddressHeader,
+    botControl: "off",
+  });
   originFirewall.associate("alb", fleet.albArn);
   originFirewall.protect("alb", fleet.albArn);
   // Failed launches and terminations reach on-call through EventBridge: Auto Scaling's own SNS
@@ -220,6 +266,24 @@ export = async () => {
       aliases: [{ name: fleet.albDnsName, zoneId: fleet.albZoneId, evaluateTargetHealth: true }],
     });
   }
+
+  // Storefront releases (fleet-user-data.ts step 3): versioned, read by the fleet only. The release
+  // parameter starts as "none" (the placeholder answers); the deploy pipeline of the application
+  // sets it, so the program never overwrites it (ignoreChanges on its value).
+  const releases = new EncryptedBucket("releases", { context, kmsKey: dataKey, accessLogs: serverAccessLogs("releases") });
+  releases.grantRead(fleet.instanceRole, { prefix: "storefront/" });
+  dataKey.grantDecrypt(fleet.instanceRole);
+  new aws.ssm.Parameter(
+    "storefront-release",
+    {
+      name: boot.releaseParameter,
+      description: "The storefront release the web fleet runs: s3://<releases bucket>/storefront/<file>.tar.gz <sha256>, or none",
+      type: "String",
+      value: "none",
+      tags: tags("storefront-release"),
+    },
+    { ignoreChanges: ["value"] },
+  );
 
   // --- EFS: the file system the servers share (mounted at boot over TLS with IAM: fleet-user-data.ts) ---
   const sharedFiles = new SharedFileSystem("shared-files", {
@@ -544,10 +608,32 @@ export = async () => {
     webAclArn: apiFirewall.webAclArn,
   });
 
+  // The storefront's settings, read at start from CONFIG_PARAMETER_PATH (plain values, no secrets:
+  // the database takes IAM tokens).
+  const storefrontSettings: Record<string, pulumi.Input<string>> = {
+    "db-host": orders.endpoint,
+    "db-port": String(ordersPort),
+    "db-name": orders.databaseName,
+    "db-user": DefaultRoles.storefront,
+    "sessions-table": sessions.tableName,
+    "carts-table": carts.tableName,
+    "media-bucket": media.bucketName,
+    "user-pool-id": customers.id,
+  };
+  for (const [key, value] of Object.entries(storefrontSettings)) {
+    new aws.ssm.Parameter(`storefront-config-${key}`, {
+      name: `${boot.appEnvironment.CONFIG_PARAMETER_PATH}${key}`,
+      description: `Storefront setting ${key}`,
+      type: "String",
+      value,
+      tags: tags(`storefront-config-${key}`),
+    });
+  }
+
   // --- IAM: each role gets what it uses, through the components' grant methods ---
   media.grantRead(fleet.instanceRole);
-  media.grantWrite(fleet.instanceRole, { prefix: "products/" });
-  media.grantWrite(fleet.instanceRole, { prefix: "promos/" });
+  media.grantWrite(fleet.instanceRole, { prefix: "media/products/" });
+  media.grantWrite(fleet.instanceRole, { prefix: "media/promos/" });
   promoArchive.grantWrite(fleet.instanceRole);
   sharedFiles.grantMount(fleet.instanceRole, "app");
   sessions.grantReadWriteData(fleet.instanceRole);
