@@ -479,6 +479,7 @@ export class CdnSite extends pulumi.ComponentResource {
             runtime: "cloudfront-js-2.0",
             code: ViewerAddressFunctionCode,
             publish: true,
+            tags: tags(`${physical}-viewer-address`),
           },
           { parent: this },
         )

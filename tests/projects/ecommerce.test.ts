@@ -11,6 +11,7 @@ import { isWildcardAction } from "../../components/security/policy-document";
 import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { ecommerceDefinition } from "../../projects/ecommerce/config";
+import { schemaVersion } from "../../projects/ecommerce/functions/db-migrate/migrate";
 import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
 
 type Resource = PlanJson["resources"][number];
@@ -246,7 +247,7 @@ describe("ecommerce project (workload 1)", function () {
       expect(archive.expiration).to.equal(undefined);
     });
 
-    it("CloudFront: HTTPS-only global delivery with the WAF web ACL, origin access control to S3, TLS 1.2 to the ALB by its certificate's name, access logs", () => {
+    it("CloudFront: the storefront (/ and every page) from the fleet, media from S3 under /media/*, HTTPS-only with the WAF web ACL, OAC, TLS 1.2 to the ALB by its certificate's name, the viewer's address passed on, access logs", () => {
       const d = one(stack, "aws:cloudfront/distribution:Distribution").inputs;
       expect(d.webAclId).to.match(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge-firewall-/);
       expect(d.aliases).to.deep.equal(["shop.example.com", "www.shop.example.com"]);
@@ -261,7 +262,17 @@ describe("ecommerce project (workload 1)", function () {
       expect(app.domainName).to.equal("origin.shop.example.com");
       expect(app.customOriginConfig).to.include({ originProtocolPolicy: "https-only" });
       expect(app.customOriginConfig.originSslProtocols).to.deep.equal(["TLSv1.2"]);
-      expect(d.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId])).to.deep.equal([["/api/*", "app"]]);
+      // `/` and everything but media reach the application, uncached, every method; no default root object rewrites `/`.
+      expect(d.defaultCacheBehavior).to.include({ targetOriginId: "app", cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" });
+      expect(d.defaultCacheBehavior.allowedMethods).to.include.members(["GET", "POST"]);
+      expect(d.defaultRootObject).to.equal(undefined);
+      expect(d.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId])).to.deep.equal([["/media/*", "s3"]]);
+      const mediaPolicy = one(stack, "aws:cloudfront/cachePolicy:CachePolicy").inputs;
+      expect(mediaPolicy).to.include({ defaultTtl: 86_400, maxTtl: 31_536_000 });
+      // The application behaviour runs the function that writes the real viewer address (the ALB's rate rule counts it).
+      const fn = one(stack, "aws:cloudfront/function:Function");
+      expect(fn.inputs.code).to.include('request.headers["x-viewer-address"] = { value: event.viewer.ip }');
+      expect(d.defaultCacheBehavior.functionAssociations).to.deep.equal([{ eventType: "viewer-request", functionArn: `arn:aws:cloudfront::${ACCOUNT}:function/ecommerce-prod-storefront-viewer-address` }]);
       for (const b of [d.defaultCacheBehavior, ...d.orderedCacheBehaviors]) expect(b.viewerProtocolPolicy).to.equal("redirect-to-https");
       expect(one(stack, "aws:cloudwatch/logDelivery:LogDelivery").inputs.region).to.equal("us-east-1");
       // Alias records for the shop's names, and the origin name pointing at the ALB.
@@ -387,10 +398,34 @@ describe("ecommerce project (workload 1)", function () {
       const dbSubnets = one(stack, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds;
       expect(dbSubnets.filter((s: string) => one(stack, "aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers.includes(s))).to.deep.equal([]);
       expect(all(stack, "aws:rds/eventSubscription:EventSubscription")).to.have.length(2);
-      // Only the checkout and QuickSight reach the database port.
+      // Only the checkout, the fleet (order history), db-migrate and QuickSight reach the database port.
       const dbSg = cluster.vpcSecurityGroupIds[0];
       const from = all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg);
-      expect(from.map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-quicksight-sales"]);
+      expect(from.map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-db-migrate", "orders-from-web-fleet", "orders-from-quicksight-sales"]);
+      // Each side of each path names the other: the fleet's egress to the database and its ingress rule.
+      const fleetEgress = one(stack, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-to-orders").inputs;
+      expect(fleetEgress).to.include({ fromPort: 5433, toPort: 5433, ipProtocol: "tcp", referencedSecurityGroupId: dbSg });
+      const fleetSgId = one(stack, "aws:autoscaling/group:Group").inputs;
+      expect(from.find((r) => r.name === "orders-from-web-fleet")!.inputs.referencedSecurityGroupId).to.equal(fleetEgress.securityGroupId);
+      expect(fleetSgId).to.be.an("object");
+    });
+
+    it("the orders schema is created by the program during the deploy: db-migrate invoked with the schema version, after the cluster and its grants; the reader's secret rotates every 30 days", () => {
+      const invocation = one(stack, "aws:lambda/invocation:Invocation", "db-migrate");
+      expect(invocation.inputs.functionName).to.equal("ecommerce-prod-db-migrate");
+      expect(JSON.parse(invocation.inputs.input)).to.deep.equal({ action: "migrate", schemaVersion: schemaVersion() });
+      expect(invocation.inputs.triggers.schemaVersion).to.equal(schemaVersion());
+      const writer = one(stack, "aws:rds/clusterInstance:ClusterInstance", "orders-writer").urn;
+      const grant = one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-orders-read-secret").urn;
+      expect(invocation.dependencies).to.include.members([writer, grant]);
+      const fn = one(stack, "aws:lambda/function:Function", "db-migrate").inputs;
+      expect(fn.environment.variables).to.deep.include({ MASTER_SECRET_ARN: out(stack).ordersDbMasterSecretArn, DB_HOST: out(stack).ordersDbEndpoint, DB_PORT: "5433", CHECKOUT_DB_USER: "checkout", READER_DB_USER: "sales_reader" });
+      expect(fn.vpcConfig.subnetIds).to.deep.equal(one(stack, "aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers);
+      const rotation = one(stack, "aws:secretsmanager/secretRotation:SecretRotation", "sales-reader").inputs;
+      expect(rotation).to.deep.include({ rotationRules: { automaticallyAfterDays: 30 }, rotateImmediately: false });
+      expect(rotation.rotationLambdaArn).to.equal(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:ecommerce-prod-db-migrate`);
+      const invoke = one(stack, "aws:lambda/permission:Permission", "db-migrate-invoke-secrets-manager").inputs;
+      expect(invoke).to.include({ principal: "secretsmanager.amazonaws.com", function: "ecommerce-prod-db-migrate" });
     });
 
     it("DynamoDB: sessions (TTL) and carts (TTL) replicated to eu-west-1 with that region's key, on-demand, PITR; the checkout's idempotency records", () => {
@@ -497,7 +532,7 @@ describe("ecommerce project (workload 1)", function () {
 
     it("IAM: every role under /ecommerce/ with the platform's boundary, trusted by one service, granted only what it uses", () => {
       const roles = all(stack, "aws:iam/role:Role");
-      expect(roles.map((r) => r.name)).to.have.members(["network-flow-logs", "web-instances", "orders-monitoring", "checkout-role", "expire-carts-role", "sales-vpc-connection", "backups-role"]);
+      expect(roles.map((r) => r.name)).to.have.members(["network-flow-logs", "web-instances", "orders-monitoring", "checkout-role", "db-migrate-role", "expire-carts-role", "sales-vpc-connection", "backups-role"]);
       for (const r of roles) {
         expect(r.inputs, r.name).to.include({ path: "/ecommerce/", permissionsBoundary: boundary });
         const trust = statements(r.inputs.assumeRolePolicy);
@@ -510,10 +545,24 @@ describe("ecommerce project (workload 1)", function () {
           .map((p) => p.name);
       expect(policies("checkout-role")).to.have.members(["checkout-role-base", "checkout-role-carts-read-write", "checkout-role-checkout-idempotency-read-write", "checkout-role-orders-connect-checkout"]);
       expect(policies("expire-carts-role")).to.have.members(["expire-carts-role-base", "expire-carts-role-carts-read-write"]);
+      expect(policies("db-migrate-role")).to.have.members(["db-migrate-role-base", "db-migrate-role-orders-read-secret", "db-migrate-role-sales-reader-secret", "db-migrate-role-data-encrypt-decrypt"]);
+      // db-migrate reads the master secret and writes only the reader's secret.
+      const readerSecret = one(stack, "aws:secretsmanager/secret:Secret", "sales-reader");
+      const write = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-sales-reader-secret").inputs.policy, "WriteAndRotateReaderSecret");
+      expect(write.Resource).to.match(new RegExp(`^arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ecommerce/prod/orders/sales-reader-[A-Za-z0-9]{6}$`));
+      expect(readerSecret.inputs.kmsKeyId).to.equal(one(stack, "aws:rds/cluster:Cluster").inputs.kmsKeyId);
+      const masterRead = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-orders-read-secret").inputs.policy, "ReadMasterSecret");
+      expect(masterRead.Resource).to.equal(out(stack).ordersDbMasterSecretArn);
+      // The fleet connects as `storefront` with an IAM token and reads only the storefront releases.
+      const storefront = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "web-instances-orders-connect-storefront").inputs.policy, "ConnectWithIamToken");
+      expect(storefront.Resource).to.match(/^arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-[^/]+\/storefront$/);
       expect(policies("web-instances")).to.have.members([
+        "web-instances-data-decrypt",
+        "web-instances-releases-read-storefront",
+        "web-instances-orders-connect-storefront",
         "web-instances-media-read",
-        "web-instances-media-write-products",
-        "web-instances-media-write-promos",
+        "web-instances-media-write-media-products",
+        "web-instances-media-write-media-promos",
         "web-instances-promo-archive-write",
         "web-instances-shared-files-mount-app",
         "web-instances-sessions-read-write",
@@ -533,7 +582,15 @@ describe("ecommerce project (workload 1)", function () {
       expect(source.sslProperties).to.deep.equal({ disableSsl: false });
       expect(source.parameters.auroraPostgresql).to.deep.equal({ host: out(stack).ordersDbReaderEndpoint, port: 5433, database: "shop" });
       expect(source.vpcConnectionProperties.vpcConnectionArn).to.be.a("string");
-      expect(source.credentials.secretArn).to.equal(out(stack).ordersDbMasterSecretArn);
+      // The read-only user's own secret (never the master's), readable by QuickSight's Secrets Manager role, with its key.
+      const readerSecretArn = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-sales-reader-secret").inputs.policy, "WriteAndRotateReaderSecret").Resource;
+      expect(source.credentials.secretArn).to.equal(readerSecretArn).and.not.equal(out(stack).ordersDbMasterSecretArn);
+      const quicksightRole = `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-secretsmanager-role-v0`;
+      const secretPolicy = one(stack, "aws:secretsmanager/secretPolicy:SecretPolicy", "sales-reader-quicksight").inputs;
+      expect(secretPolicy.secretArn).to.equal(readerSecretArn);
+      expect(sid(secretPolicy.policy, "QuickSightReadsTheCredentials")).to.deep.include({ Principal: { AWS: quicksightRole }, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: readerSecretArn });
+      const keyPolicy = one(stack, "aws:kms/key:Key", "data").inputs.policy;
+      expect(sid(keyPolicy, "QuickSightDecryptsTheSalesReaderSecret")).to.deep.include({ Principal: { AWS: quicksightRole }, Action: ["kms:Decrypt"], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
       const admins = `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/platform-prod-quicksight-admins`;
       expect(source.permissions[0].principal).to.equal(admins);
       const dataSet = one(stack, "aws:quicksight/dataSet:DataSet").inputs;
@@ -603,9 +660,9 @@ describe("ecommerce project (workload 1)", function () {
       expect(all(stack, "aws:shield/protection:Protection")).to.have.length(0);
       expect(plans[stack].resources.filter((r) => r.type.startsWith("aws:quicksight/") || r.type === "aws:cloudcontrol/resource:Resource")).to.have.length(0);
       expect(out(stack)).to.deep.include({ shieldProtected: false, salesDashboardArn: "" });
-      // Only the checkout reaches the database.
+      // Only the checkout, the fleet and db-migrate reach the database (no QuickSight connection).
       const dbSg = one(stack, "aws:rds/cluster:Cluster").inputs.vpcSecurityGroupIds[0];
-      expect(all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg).map((r) => r.name)).to.deep.equal(["orders-from-checkout"]);
+      expect(all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg).map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-db-migrate", "orders-from-web-fleet"]);
     });
 
     it("no certificate: an HTTP-only ALB reached by CloudFront over HTTP on its own name, viewers on the *.cloudfront.net certificate (findings advisory in dev, refused in prod)", () => {
