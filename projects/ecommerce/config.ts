@@ -84,6 +84,10 @@ export interface EcommerceEnvironmentDefaults {
    * Archive, and days before expiry.
    */
   readonly promoArchive: { archiveAfterDays?: number; deepArchiveAfterDays?: number; expireAfterDays?: number };
+  /** Interface endpoints of the VPC (beside the free S3 and DynamoDB gateway endpoints). */
+  readonly interfaceEndpoints: readonly string[];
+  /** The web fleet's instance types; undefined: the profile's (t3.medium dev, prod's size). */
+  readonly fleetInstanceTypes?: readonly string[];
 }
 
 /**
@@ -96,6 +100,9 @@ export interface EcommerceEnvironmentDefaults {
  * |                           |                                     | 100 reserved (Aurora connections)     |
  * | expire-carts              | 256 MB, 5 min, no reservation       | 512 MB, 15 min, 1 reserved (one scan  |
  * |                           |                                     | at a time)                            |
+ * | interface endpoints       | none (the NAT gateway carries the   | ssm, ssmmessages, ec2messages, logs   |
+ * |                           | calls; USD 58/month saved)          | (traffic stays in the VPC)            |
+ * | web fleet                 | t3.micro (one idle instance)        | the profile's type                    |
  * | promo-video archive       | expire after 30 days, no archive    | Glacier at 30 days, Deep Archive at   |
  * |                           | tiers (their 90/180-day minimum     | 180 days, kept                        |
  * |                           | charges exceed dev's short life)    |                                       |
@@ -108,6 +115,8 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
     checkout: { memorySize: 512, timeout: 28 },
     expireCarts: { memorySize: 256, timeout: 300 },
     promoArchive: { expireAfterDays: 30 },
+    interfaceEndpoints: [],
+    fleetInstanceTypes: ["t3.micro", "t2.micro"],
   },
   prod: {
     apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
@@ -116,6 +125,7 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
     checkout: { memorySize: 1024, timeout: 28, reservedConcurrency: 100 },
     expireCarts: { memorySize: 512, timeout: 900, reservedConcurrency: 1 },
     promoArchive: { archiveAfterDays: 30, deepArchiveAfterDays: 180 },
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
   },
 };
 

@@ -78,8 +78,10 @@ export = async () => {
     context,
     flowLogKey: logsKey,
     // What the private subnets call besides S3 and DynamoDB (free gateway endpoints): Session
-    // Manager for the servers (no SSH, no bastion), and CloudWatch Logs for their agent.
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
+    // Manager for the servers (no SSH, no bastion), and CloudWatch Logs for their agent. Dev has
+    // none: four endpoints in two AZs would cost about USD 58 a month, more than the NAT gateway
+    // that carries the same calls (README "Dev costs").
+    interfaceEndpoints: defaults.interfaceEndpoints,
     rolePlacement,
   });
 
@@ -225,6 +227,7 @@ export = async () => {
     albIngress: "cloudfront",
     appPort: boot.appPort,
     healthCheckPath: boot.healthCheckPath,
+    ...(defaults.fleetInstanceTypes !== undefined ? { instanceTypes: defaults.fleetInstanceTypes } : {}),
     userData: fleetUserData(boot),
     rolePlacement,
   });

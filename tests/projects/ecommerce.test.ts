@@ -51,6 +51,8 @@ const devByDesign = [
   "rds-cluster-multi-az",
   // new accounts' Lambda concurrency quota (10) leaves nothing to reserve
   "lambda-reserved-concurrency",
+  // no interface endpoints (cost: the NAT gateway carries Session Manager and CloudWatch Logs calls)
+  "ec2-vpc-endpoint-ssm",
   // no domain, so no certificate: HTTP on the ALB and to the origin, the *.cloudfront.net certificate for viewers
   "elb-alb-http-to-https-redirect",
   "elb-listener-secure-protocol",
@@ -688,6 +690,34 @@ describe("ecommerce project (workload 1)", function () {
       expect(all(stack, "aws:backup/vaultLockConfiguration:VaultLockConfiguration")).to.have.length(0);
       for (const f of all(stack, "aws:lambda/function:Function")) expect(f.inputs.reservedConcurrentExecutions, f.name).to.equal(undefined);
       expect(one(stack, "aws:apigateway/methodSettings:MethodSettings").inputs.settings).to.include({ throttlingRateLimit: 20, loggingLevel: "INFO" });
+    });
+
+    it("idles at USD 100 a month or less: the fixed-price resources of the dev plan, priced at us-east-1 on-demand rates (README \"Dev costs\")", () => {
+      // Hourly and monthly list prices, us-east-1 (730 hours a month). Everything else in the stack
+      // is priced by use (Lambda, API Gateway, CloudFront, DynamoDB on demand, Cognito per active
+      // user, Aurora at 0 ACU while paused, EFS and S3 by the GB stored).
+      const HOURS = 730;
+      const price = { natGateway: 0.045 * HOURS, alb: 0.0225 * HOURS, "t3.micro": 0.0104 * HOURS, interfaceEndpointPerAz: 0.01 * HOURS, gp3PerGb: 0.08, webAcl: 5, wafRule: 1, kmsKey: 1, secret: 0.4 };
+      const vpc = one(stack, "awsx:ec2:Vpc").inputs;
+      expect(vpc.natGateways).to.deep.equal({ strategy: "Single" });
+      const endpoints = all(stack, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+      expect(endpoints, "interface endpoints in dev").to.have.length(0);
+      const template = one(stack, "aws:ec2/launchTemplate:LaunchTemplate").inputs;
+      expect(template.instanceType).to.equal("t3.micro");
+      const asg = one(stack, "aws:autoscaling/group:Group").inputs;
+      const volumeGb = template.blockDeviceMappings.reduce((n: number, b: any) => n + Number(b.ebs.volumeSize), 0);
+      const acls = all(stack, "aws:wafv2/webAcl:WebAcl");
+      const items: Record<string, number> = {
+        "NAT gateway (1)": price.natGateway,
+        "load balancer (1)": price.alb * all(stack, "aws:lb/loadBalancer:LoadBalancer").length,
+        [`instances (${asg.minSize} x t3.micro, ${volumeGb} GB gp3)`]: asg.minSize * (price["t3.micro"] + volumeGb * price.gp3PerGb),
+        [`web ACLs (${acls.length}) and their rules`]: acls.reduce((n, a) => n + price.webAcl + a.inputs.rules.length * price.wafRule, 0),
+        "KMS keys": all(stack, "aws:kms/key:Key").length * price.kmsKey,
+        "secrets (the reader's and the cluster's managed master secret)": (all(stack, "aws:secretsmanager/secret:Secret").length + 1) * price.secret,
+      };
+      const total = Object.values(items).reduce((a, b) => a + b, 0);
+      expect(total, JSON.stringify(items, null, 1)).to.be.at.most(100);
+      expect(total).to.be.greaterThan(80); // the list is what README "Dev costs" itemises: keep them in step
     });
 
     it("promo videos are not archived in dev (Glacier's 90-day and Deep Archive's 180-day minimum charges exceed their life): they expire after 30 days", () => {
