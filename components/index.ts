@@ -14,6 +14,7 @@ export * from "./edge/web-firewall";
 export * from "./integration/rest-api";
 export * from "./network/secure-vpc";
 export * from "./observability/log-group";
+export * from "./observability/workload-alarms";
 export * from "./platform/platform-reference";
 export * from "./platform/platform-switches";
 export * from "./security/actions";

@@ -20,6 +20,8 @@ export interface BundleOptions {
   sourcemap?: SourceMapMode;
   /** Packages left out of the bundle (resolved by the runtime). Never `@aws-sdk/*`: see the module comment. Default: none. */
   external?: readonly string[];
+  /** esbuild's Node target (`node20` for a process on an instance's packaged Node). Default: `node22` (the Lambda runtime). */
+  target?: string;
 }
 
 export interface Bundle {
@@ -55,8 +57,10 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   const file = path.resolve(entry);
   const sourcemap = options.sourcemap ?? "external";
   const external = [...(options.external ?? [])];
+  const target = options.target ?? "node22";
 
   const problems: string[] = [];
+  if (!/^node\d+$/.test(target)) problems.push(`target = "${target}": must be node<major>, e.g. node20`);
   if (!(SourceMapModes as readonly string[]).includes(sourcemap)) problems.push(`sourcemap = "${sourcemap}": must be one of ${SourceMapModes.join(", ")}`);
   const sdk = external.filter((e) => e === "@aws-sdk" || e.startsWith("@aws-sdk/") || e.startsWith("@smithy/"));
   if (sdk.length > 0) problems.push(`external ${sdk.join(", ")}: the AWS SDK is bundled so that the deployed code runs the version it was tested with`);
@@ -69,7 +73,7 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   }
   if (problems.length > 0) throw new BundleError(entry, problems);
 
-  const key = JSON.stringify([file, mtimeMs, sourcemap, external]);
+  const key = JSON.stringify([file, mtimeMs, sourcemap, external, target]);
   const hit = cache.get(key);
   if (hit) return hit;
 
@@ -84,7 +88,7 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
       minify: true,
       treeShaking: true,
       platform: "node",
-      target: "node22",
+      target,
       format: "cjs",
       // ESM entry points first: they tree-shake (the SDK ships dist-es beside dist-cjs).
       mainFields: ["module", "main"],

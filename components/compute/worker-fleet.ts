@@ -23,7 +23,19 @@
  * "add capacity" is jobs waiting per worker. The target (`targetBacklogPerInstance`) is the
  * acceptable wait divided by the time one job takes (AWS's "scaling based on Amazon SQS" pattern).
  * The metric is computed with CloudWatch metric math inside the target-tracking policy, so there is
- * no custom metric to publish. With 0 instances the ratio has no value, so `minSize` is at least 1.
+ * no custom metric to publish.
+ *
+ * ## Scaling to zero
+ * With `minSize: 0` the group empties when the queue does (no idle worker). With 0 instances the
+ * ratio has no value, so target tracking cannot start the first worker: an alarm on "desired
+ * capacity is 0 and jobs are waiting" (metric math over the queue and the group's metrics) runs a
+ * step-scaling policy that sets the desired capacity to 1; target tracking takes over from there.
+ *
+ * ## Spot
+ * `spot` runs the capacity above an On-Demand base on Spot (price-capacity-optimized over every
+ * listed type, capacity rebalancing on). Workers must tolerate interruption: the queue's visibility
+ * timeout returns an interrupted job, and a worker that watches the two-minute notice can release
+ * it sooner.
  *
  * ## Scale-in and long jobs
  * The instance role may call `autoscaling:SetInstanceProtection` on this group only: a worker
@@ -80,6 +92,14 @@ export interface JobQueueSettings {
   messageRetentionSeconds?: number;
 }
 
+/** How much of the fleet runs on Spot. */
+export interface WorkerSpotSettings {
+  /** Instances always On-Demand (the first ones). Default: 0. */
+  onDemandBaseCapacity?: number;
+  /** Percent On-Demand above the base, 0 to 100. Default: 0 (all Spot above the base). */
+  onDemandPercentageAboveBaseCapacity?: number;
+}
+
 export interface WorkerFleetArgs {
   /** The stack's context (tags, profile, region). Required. */
   context: BlueprintContext;
@@ -91,7 +111,7 @@ export interface WorkerFleetArgs {
   instanceTypes: readonly string[];
   /** GPU instances (g/p families) with a GPU AMI. Default: false (compute-optimised CPU instances). */
   gpu?: boolean;
-  /** Minimum instances, at least 1 (see "Why backlog per instance"). Default: the profile's `minInstances`. */
+  /** Minimum instances; 0 lets the group empty when the queue does (see "Scaling to zero"). Default: the profile's `minInstances`. */
   minSize?: number;
   /** Maximum instances. Default: the profile's `maxInstances`. */
   maxSize?: number;
@@ -99,6 +119,8 @@ export interface WorkerFleetArgs {
   targetBacklogPerInstance?: number;
   /** The queue to consume: settings for a queue the fleet creates (with a DLQ), or an existing queue. Default: a new queue with default settings. */
   queue?: JobQueueSettings | { existing: ExistingJobQueue };
+  /** Spot above an On-Demand base: `onDemandBaseCapacity` instances On-Demand, then `onDemandPercentageAboveBaseCapacity` % On-Demand (0: all Spot). Default: none (all On-Demand). */
+  spot?: WorkerSpotSettings;
   /** Root volume size in GiB (gp3): scratch space for jobs. Default: 100. */
   rootVolumeSizeGiB?: number;
   /** SSM parameter holding the AMI id. Default: `Al2023AmiParameter`, or `GpuAmiParameter` with `gpu`. */
@@ -153,7 +175,10 @@ export class WorkerFleet extends pulumi.ComponentResource {
 
     const problems: string[] = [];
     problems.push(...fleetProblems({ minSize, maxSize, rootSize, instanceTypes, prod, amiParameter: args.amiParameter, userData: args.userData }));
-    if (minSize < 1) problems.push(`minSize = ${minSize}: at least 1; backlog per instance has no value with 0 instances, so the group could never scale out`);
+    const onDemandBase = args.spot?.onDemandBaseCapacity ?? 0;
+    const onDemandAbove = args.spot?.onDemandPercentageAboveBaseCapacity ?? 0;
+    if (args.spot && (!Number.isInteger(onDemandBase) || onDemandBase < 0 || onDemandBase > maxSize)) problems.push(`spot.onDemandBaseCapacity = ${onDemandBase}: a whole number from 0 to maxSize (${maxSize})`);
+    if (args.spot && (!Number.isInteger(onDemandAbove) || onDemandAbove < 0 || onDemandAbove > 100)) problems.push(`spot.onDemandPercentageAboveBaseCapacity = ${onDemandAbove}: a whole number from 0 to 100`);
     if (!(target > 0)) problems.push(`targetBacklogPerInstance = ${target}: must be above 0`);
     for (const t of instanceTypes) {
       if (gpu && !GpuFamilyPattern.test(t)) problems.push(`instanceTypes: "${t}" has no GPU but gpu is true: use g4dn, g5, g6, g6e, gr6, p3, p4d or p5 types`);
@@ -252,7 +277,9 @@ export class WorkerFleet extends pulumi.ComponentResource {
         healthCheckGracePeriod: 300,
         defaultInstanceWarmup: 180,
         mixedInstancesPolicy: {
-          instancesDistribution: { onDemandAllocationStrategy: "prioritized", onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
+          instancesDistribution: args.spot
+            ? { onDemandAllocationStrategy: "prioritized", onDemandBaseCapacity: onDemandBase, onDemandPercentageAboveBaseCapacity: onDemandAbove, spotAllocationStrategy: "price-capacity-optimized" }
+            : { onDemandAllocationStrategy: "prioritized", onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 },
           launchTemplate: {
             launchTemplateSpecification: { launchTemplateId: launchTemplate.id, version: templateVersion(launchTemplate) },
             overrides: instanceTypes.map((instanceType) => ({ instanceType })),
@@ -260,6 +287,7 @@ export class WorkerFleet extends pulumi.ComponentResource {
         },
         instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, autoRollback: true, scaleInProtectedInstances: "Wait" } },
         enabledMetrics: [...GroupMetrics],
+        ...(args.spot ? { capacityRebalance: true } : {}),
         tags: Object.entries(tags(physical)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       },
       { parent: this },
@@ -299,6 +327,39 @@ export class WorkerFleet extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    if (minSize === 0) {
+      // Target tracking has no ratio at 0 instances: this alarm starts the first worker.
+      const fromZero = new aws.autoscaling.Policy(
+        `${name}-from-zero`,
+        {
+          autoscalingGroupName: group.name,
+          policyType: "StepScaling",
+          adjustmentType: "ExactCapacity",
+          metricAggregationType: "Maximum",
+          stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
+        },
+        { parent: this },
+      );
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-jobs-waiting-no-workers`,
+        {
+          name: `${physical}-jobs-waiting-no-workers`,
+          alarmDescription: `Jobs wait on ${physical}'s queue and the group's desired capacity is 0: sets it to 1 (scaling from zero), then target tracking takes over.`,
+          metricQueries: [
+            { id: "visible", returnData: false, metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", stat: "Maximum", period: 60, dimensions: { QueueName: this.queueName } } },
+            { id: "desired", returnData: false, metric: { namespace: "AWS/AutoScaling", metricName: "GroupDesiredCapacity", stat: "Maximum", period: 60, dimensions: { AutoScalingGroupName: group.name } } },
+            { id: "startnow", label: "Jobs waiting with no workers", expression: "IF(desired == 0 AND visible > 0, 1, 0)", returnData: true },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          evaluationPeriods: 1,
+          treatMissingData: "notBreaching",
+          alarmActions: [fromZero.arn],
+          tags: tags(`${physical}-jobs-waiting-no-workers`),
+        },
+        { parent: this },
+      );
+    }
     if (args.notificationTopicArn !== undefined) {
       new aws.autoscaling.Notification(`${name}-events`, { groupNames: [group.name], topicArn: args.notificationTopicArn, notifications: [...FleetNotifications] }, { parent: this });
     }

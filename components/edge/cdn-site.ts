@@ -266,6 +266,16 @@ export interface CdnSignedUrls {
   requireOnDefault?: boolean;
 }
 
+/** Cross-origin access to the distribution's content. */
+export interface CdnCors {
+  /** Origins allowed (`https://player.example.com`), never `*` with credentials. Required. */
+  allowOrigins: readonly string[];
+  /** Browsers send cookies (signed cookies) cross-origin. Default: true. */
+  allowCredentials?: boolean;
+  /** Seconds a browser may cache a preflight answer. Default: 600. */
+  maxAgeSeconds?: number;
+}
+
 export interface CdnSiteArgs {
   /** The stack's context (tags, profile). Required. */
   context: BlueprintContext;
@@ -295,6 +305,8 @@ export interface CdnSiteArgs {
   cacheBehaviors?: readonly CdnCacheBehavior[];
   /** Signed URLs/cookies through a CloudFront key group. Default: none (public content). */
   signedUrls?: CdnSignedUrls;
+  /** CORS for browsers on other origins (e.g. a web player): CloudFront answers preflights and adds the headers (GET, HEAD). Default: none. */
+  cors?: CdnCors;
   /** CloudFront Origin Shield in front of the S3 origin (one regional cache layer, billed per request), in this region. Default: off. */
   originShieldRegion?: string | false;
   /** Object returned for `/`. Default: `index.html`. */
@@ -316,6 +328,8 @@ export class CdnSite extends pulumi.ComponentResource {
   readonly hostedZoneId: pulumi.Output<string>;
   /** The key group that signs URLs/cookies, when `signedUrls` is given. */
   readonly keyGroupId: pulumi.Output<string> | undefined;
+  /** The signing public key's id (the `Key-Pair-Id` of signed URLs and cookies), with `signedUrls`. */
+  readonly signingPublicKeyId: pulumi.Output<string> | undefined;
   /** The origin access control's id. */
   readonly originAccessControlId: pulumi.Output<string>;
   /** The security-headers response policy's id. */
@@ -340,6 +354,13 @@ export class CdnSite extends pulumi.ComponentResource {
     if (!(PriceClasses as readonly string[]).includes(priceClass)) problems.push(`priceClass = "${priceClass}": must be one of ${PriceClasses.join(", ")}`);
     if ((args.aliases ?? []).length > 0 && args.certificateArn === undefined) problems.push("aliases need certificateArn: CloudFront serves alternate domain names only with a certificate that covers them");
     if (args.webAcl === false && prod) problems.push("webAcl is false in prod: a production distribution needs a CLOUDFRONT web ACL (CloudFront.6)");
+    if (args.cors) {
+      if (args.cors.allowOrigins.length === 0) problems.push("cors.allowOrigins is empty: name the origins (https://...) that may read the content");
+      for (const o of args.cors.allowOrigins) {
+        if (o === "*" && (args.cors.allowCredentials ?? true)) problems.push('cors.allowOrigins "*" with credentials: browsers refuse it; name the origins');
+        else if (o !== "*" && !/^https:\/\/[a-z0-9.-]+(:\d+)?$/.test(o)) problems.push(`cors.allowOrigins: "${o}" must be an origin such as https://player.example.com (no path)`);
+      }
+    }
     if (args.webAcl instanceof WebFirewall && args.webAcl.scope !== "CLOUDFRONT") problems.push(`webAcl has scope ${args.webAcl.scope}: a distribution needs a CLOUDFRONT-scope web ACL`);
     if (args.accessLogs === false && prod) problems.push("accessLogs is false in prod: a production distribution must log requests (CloudFront.5)");
     if (args.accessLogs && args.accessLogs.prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]*$/.test(args.accessLogs.prefix)) problems.push(`accessLogs.prefix = "${args.accessLogs.prefix}": use letters, digits and ! _ . * ' ( ) / -`);
@@ -403,6 +424,19 @@ export class CdnSite extends pulumi.ComponentResource {
           referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
           ...(args.contentSecurityPolicy !== undefined ? { contentSecurityPolicy: { contentSecurityPolicy: args.contentSecurityPolicy, override: true } } : {}),
         },
+        ...(args.cors
+          ? {
+              corsConfig: {
+                accessControlAllowOrigins: { items: [...args.cors.allowOrigins] },
+                accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+                accessControlAllowHeaders: { items: ["Range", "Origin", "Accept", "Content-Type"] },
+                accessControlExposeHeaders: { items: ["Content-Length", "Content-Range", "ETag"] },
+                accessControlAllowCredentials: args.cors.allowCredentials ?? true,
+                accessControlMaxAgeSec: args.cors.maxAgeSeconds ?? 600,
+                originOverride: true,
+              },
+            }
+          : {}),
       },
       { parent: this },
     );
@@ -417,8 +451,10 @@ export class CdnSite extends pulumi.ComponentResource {
       const keyGroup = new aws.cloudfront.KeyGroup(`${name}-signers`, { comment: `${physical}: keys trusted for signed URLs and cookies`, items: [publicKey.id] }, { parent: this });
       trustedKeyGroups = [keyGroup.id];
       this.keyGroupId = keyGroup.id;
+      this.signingPublicKeyId = publicKey.id;
     } else {
       this.keyGroupId = undefined;
+      this.signingPublicKeyId = undefined;
     }
     const signedOnDefault = args.signedUrls ? (args.signedUrls.requireOnDefault ?? true) : false;
 

@@ -63,6 +63,12 @@ export const BaselineManagedRuleGroups = [
   "AWSManagedRulesSQLiRuleSet",
 ] as const;
 
+/** Requests by URI path: ends with one of `endsWith` or starts with one of `startsWith` (case-insensitive). */
+export interface PathMatch {
+  endsWith?: readonly string[];
+  startsWith?: readonly string[];
+}
+
 /** Request headers whose values never reach the WAF logs (credentials and sessions). */
 export const RedactedHeaders = ["authorization", "cookie"] as const;
 
@@ -99,6 +105,10 @@ export interface WebFirewallArgs {
    * path its form posts to, and where the fields are (as for `accountTakeover`). Default: none.
    */
   accountCreation?: { registrationPagePath: string; creationPath: string; payloadType: "JSON" | "FORM_ENCODED"; usernameField: string; passwordField: string; emailField: string };
+  /** Only these requests count toward the rate limit (e.g. video manifests, not cached segments). Default: every request. */
+  rateLimitOnly?: PathMatch;
+  /** Requests Bot Control does not inspect (e.g. video segments: many per viewer, cached, and billed per request). Default: none. */
+  botControlSkips?: PathMatch;
   /** More AWS managed rule groups by name (e.g. `AWSManagedRulesAnonymousIpList`), after the baseline. Default: none. */
   additionalManagedRuleGroups?: readonly string[];
   /** Days to keep WAF logs. Default: the profile's `logRetentionDays`. */
@@ -161,6 +171,12 @@ export class WebFirewall extends pulumi.ComponentResource {
         for (const [f, v] of Object.entries(c).filter(([f]) => f.endsWith("Field"))) if (!String(v).startsWith("/")) problems.push(`${k}.${f} = "${v}": a JSON payload's field is a JSON pointer such as /${v}`);
       }
     }
+    for (const [arg, m] of [["rateLimitOnly", args.rateLimitOnly], ["botControlSkips", args.botControlSkips]] as const) {
+      if (m === undefined) continue;
+      const all = [...(m.endsWith ?? []), ...(m.startsWith ?? [])];
+      if (all.length === 0) problems.push(`${arg} matches nothing: give endsWith or startsWith values, or leave it out`);
+      for (const v of all) if (v.length === 0 || v.length > 200 || v !== v.toLowerCase()) problems.push(`${arg}: "${v}" must be 1 to 200 lower-case characters (paths are compared lower-cased)`);
+    }
     if (args.scope === "CLOUDFRONT" && context.region !== "us-east-1" && opts.provider === undefined && opts.providers === undefined) {
       problems.push(
         `scope CLOUDFRONT in a ${context.region} stack: CloudFront web ACLs and their aws-waf-logs- log group live in us-east-1; pass a us-east-1 provider in the options ({ providers: { aws: usEast1 } }) and a us-east-1 kmsKey`,
@@ -202,6 +218,7 @@ export class WebFirewall extends pulumi.ComponentResource {
             aggregateKeyType: rateLimitKey,
             // No valid address in the header: counted (and limited) together, never waved through.
             ...(rateLimitKey === "FORWARDED_IP" ? { forwardedIpConfig: { headerName: forwardedIpHeader, fallbackBehavior: "MATCH" } } : {}),
+            ...(args.rateLimitOnly ? { scopeDownStatement: pathMatchStatement(args.rateLimitOnly) } : {}),
           },
         },
         visibilityConfig: visibility("RateLimitPerClient"),
@@ -211,10 +228,15 @@ export class WebFirewall extends pulumi.ComponentResource {
       ...(botControl === "off"
         ? []
         : [
-            // After the cheaper rules: requests they already blocked are not billed for Bot Control.
-            managed("AWSManagedRulesBotControlRuleSet", lastPriority, {
-              awsManagedRulesBotControlRuleSet: { inspectionLevel: botControl, enableMachineLearning: botControl === "TARGETED" },
-            }),
+            // Last: requests the cheaper rules already blocked are not billed for Bot Control.
+            ((rule) =>
+              args.botControlSkips
+                ? { ...rule, statement: { managedRuleGroupStatement: { ...rule.statement.managedRuleGroupStatement, scopeDownStatement: { notStatement: { statements: [pathMatchStatement(args.botControlSkips)] } } } } }
+                : rule)(
+              managed("AWSManagedRulesBotControlRuleSet", lastPriority, {
+                awsManagedRulesBotControlRuleSet: { inspectionLevel: botControl, enableMachineLearning: botControl === "TARGETED" },
+              }),
+            ),
           ]),
       ...(args.accountTakeover
         ? [
@@ -320,4 +342,13 @@ export class WebFirewall extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** A WAF statement matching a `PathMatch` (one byte match, or an OR of several), on the lower-cased URI path. */
+export function pathMatchStatement(m: PathMatch): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+  const one = (positionalConstraint: "ENDS_WITH" | "STARTS_WITH", searchString: string) => ({
+    byteMatchStatement: { searchString, positionalConstraint, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "LOWERCASE" }] },
+  });
+  const statements = [...(m.endsWith ?? []).map((v) => one("ENDS_WITH", v)), ...(m.startsWith ?? []).map((v) => one("STARTS_WITH", v))];
+  return statements.length === 1 ? statements[0]! : { orStatement: { statements } };
 }

@@ -4,13 +4,14 @@
  * profile (shared/profiles.ts) and `environmentDefaults` (config.ts).
  *
  *   studios ──> S3 uploads ──(event)──> Lambda on-upload ──> DynamoDB videos, SQS jobs
- *   SQS jobs ──> EC2 transcoding workers (ASG on queue depth) ──> S3 renditions
+ *   SQS jobs ──> EC2 transcoding workers (ASG on queue depth, Spot, 0 in dev) ──ffmpeg HLS──> S3 renditions
  *   S3 renditions ──(master manifest event)──> Lambda on-rendition-complete ──> DynamoDB, SNS new content
  *   viewers ──> CloudFront (WAF, signed URLs/cookies, origin shield in prod) ──> S3 renditions (OAC)
- *   players ──> Lambda player-events (function URL, IAM) ──> Kinesis view events
- *   Kinesis ──> Lambda views-consumer ──> DynamoDB view counters (recommendations)
+ *   app backend ──> Lambda entitlement (function URL, IAM; users table) ──> CloudFront signed cookies
+ *   players ──> Lambda player-events (function URL, IAM, CORS) ──> Kinesis view events
+ *   Kinesis ──> Lambda views-consumer ──> DynamoDB view counters, exactly once per event (recommendations)
  *   Kinesis ──> Firehose ──> S3 view-events lake ──> Glue/Athena ──> QuickSight audience report
- *   S3 lifecycle: originals ──> Glacier Deep Archive; unwatched renditions ──> Glacier tiers
+ *   S3 lifecycle: originals ──> Glacier Deep Archive; renditions ──> Intelligent-Tiering (instant tiers only)
  *
  * The platform stack (StackReference) provides the logs key, the S3 access-log bucket, the alarm
  * topic, the IAM path and boundary of every role, and whether QuickSight is subscribed (platform.ts).
@@ -18,6 +19,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
+import { createHash } from "node:crypto";
 import {
   BackupPlan,
   CdnSite,
@@ -32,6 +34,8 @@ import {
   PlatformReference,
   SecureVpc,
   WebFirewall,
+  WorkloadAlarms,
+  bundleHandler,
 } from "../../components";
 import { tlsOnlyQueueStatement, WorkerFleet } from "../../components/compute/worker-fleet";
 import { grantToRole, policyDocument, type PolicyStatement } from "../../components/security/policy-document";
@@ -40,7 +44,9 @@ import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadStreamingConfig } from "./config";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { USERS_TABLE, VIDEOS_TABLE } from "./functions/shared/tables";
+import { COUNTED_EVENTS_TABLE } from "./functions/views-consumer/views-consumer";
 import { audienceDataSet, audienceVisuals, viewEventsGlueColumns } from "./audience-report";
+import { DebianAmiParameter, transcoderUserData } from "./workers/transcoder/boot";
 
 /** Kinesis: what a stream reader needs (Lambda event source mapping, Firehose). */
 const KinesisReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"];
@@ -78,7 +84,9 @@ export = async () => {
   const vpc = new SecureVpc("network", {
     context,
     flowLogKey: logsKey,
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "sqs", "logs"],
+    // Prod: Session Manager, SQS and Logs stay inside the VPC. Dev: none (USD 7.30 a month per
+    // endpoint and AZ would duplicate the NAT gateway, which reaches the same APIs).
+    interfaceEndpoints: defaults.interfaceEndpoints,
     rolePlacement,
   });
 
@@ -106,14 +114,30 @@ export = async () => {
   new BackupPlan("backups", { context, kmsKey: streamingKey, resources: [videos.tableArn, users.tableArn], rolePlacement });
 
   // --- EC2: transcoding workers, an Auto Scaling group on SQS queue depth (with a DLQ) ---
+  // The worker (workers/transcoder) is bundled like the functions and published to the artifacts
+  // bucket; each instance installs ffmpeg and Node.js at boot and runs it (workers/transcoder/boot.ts).
+  const workerBundle = bundleHandler(path.join(__dirname, "workers", "transcoder", "main.ts"), { target: "node20", sourcemap: "inline" });
+  const workerBundleSha256 = createHash("sha256").update(workerBundle.code).digest("hex");
+  const artifacts = new EncryptedBucket("artifacts", { context, kmsKey: streamingKey, accessLogs: serverAccessLogs("artifacts") });
+  const workerObject = new aws.s3.BucketObjectv2("transcoder-worker", {
+    bucket: artifacts.bucketName,
+    key: `transcoder/${workerBundleSha256}.js`,
+    content: workerBundle.code,
+    contentType: "application/javascript",
+    tags: tags("transcoder-worker"),
+  });
+  const workerSettingsName = `/${project}/${stack}/transcoder/settings`;
   const transcoders = new WorkerFleet("transcoders", {
     context,
     network: vpc,
     kmsKey: streamingKey,
     instanceTypes: config.transcoderInstanceTypes,
-    gpu: config.transcoderGpu,
     targetBacklogPerInstance: config.transcoderBacklogPerInstance,
     queue: defaults.transcodeJobs,
+    minSize: config.transcoderMinInstances ?? defaults.transcoders.minInstances,
+    spot: { onDemandBaseCapacity: config.transcoderOnDemandBaseCapacity ?? defaults.transcoders.onDemandBaseCapacity, onDemandPercentageAboveBaseCapacity: config.transcoderOnDemandPercentAboveBase },
+    amiParameter: config.transcoderAmiParameter ?? DebianAmiParameter,
+    userData: transcoderUserData({ region: settings.region, settingsParameter: workerSettingsName, bundleSha256: workerBundleSha256, installPackages: config.transcoderAmiParameter === undefined }),
     rolePlacement,
   });
 
@@ -175,11 +199,12 @@ export = async () => {
     accessLogs: serverAccessLogs("renditions"),
     policyStatements: (bucket) => [originAccess.bucketReadStatement(bucket.arn)],
     // "Not watched for N days" is an access pattern, which only Intelligent-Tiering sees: every
-    // rendition enters it at once; unwatched 90 days it is in Archive Instant Access (Glacier IR
-    // pricing, still served), and after `renditionsArchiveAfterUnwatchedDays` in Archive Access
-    // (Glacier Flexible: a viewer then needs a restore first).
+    // rendition enters it at once; unwatched 30 days it costs as Infrequent Access, unwatched 90
+    // days as Archive Instant Access (Glacier Instant Retrieval pricing). Every one of those tiers
+    // still serves GETs in milliseconds. The opt-in Archive Access / Deep Archive Access tiers are
+    // deliberately not enabled: CloudFront would get 403 InvalidObjectState mid-stream for a
+    // rendition that needs a restore, so a served bucket never uses them.
     lifecycle: { intelligentTieringAfterDays: 0 },
-    ...(config.renditionsArchiveAfterUnwatchedDays !== undefined ? { accessTiering: { archiveAccessAfterDays: config.renditionsArchiveAfterUnwatchedDays } } : {}),
     notifications: {
       eventbridge: true,
       lambdaFunctions: [{ lambdaFunctionArn: afterPermission(onRenditionComplete, renditionPermission), events: ["s3:ObjectCreated:*"], filterSuffix: "master.m3u8" }],
@@ -187,7 +212,19 @@ export = async () => {
   });
 
   // --- CloudFront: low-latency delivery, signed URLs/cookies for premium content ---
-  const edgeFirewall = new WebFirewall("edge-firewall", { context, scope: "CLOUDFRONT", kmsKey: logsKey });
+  // A viewer asks for a segment every few seconds: counting segments per IP would block a few
+  // dozen viewers behind one carrier-grade NAT. Segments are cached and cheap; what is costly per
+  // request is a manifest (short TTL, reaches the origin). So the rate limit counts manifests only,
+  // sized for a few hundred viewers per address, and Bot Control (billed per request) skips segments.
+  const segmentSuffixes = [".ts", ".m4s", ".mp4", ".aac", ".vtt"];
+  const edgeFirewall = new WebFirewall("edge-firewall", {
+    context,
+    scope: "CLOUDFRONT",
+    kmsKey: logsKey,
+    rateLimit: config.cdnManifestRateLimit,
+    rateLimitOnly: { endsWith: [".m3u8", ".mpd"] },
+    botControlSkips: { endsWith: segmentSuffixes },
+  });
   const cdnLogs = new EncryptedBucket("cdn-logs", {
     context,
     kmsKey: streamingKey,
@@ -203,7 +240,8 @@ export = async () => {
     accessLogs: { bucket: cdnLogs },
     defaultRootObject: "index.html",
     ...(config.cdnCertificateArn !== undefined ? { certificateArn: config.cdnCertificateArn, aliases: config.deliveryDomainNames } : {}),
-    signedUrls: { publicKeyPem: config.signingPublicKeyPem, requireOnDefault: true },
+    signedUrls: { publicKeyPem: config.signingPublicKeyPem!, requireOnDefault: true },
+    cors: { allowOrigins: config.playerOrigins!, allowCredentials: true },
     cacheBehaviors: [
       // Segments never change once written: cache long, do not re-compress video.
       ...["*.ts", "*.m4s", "*.mp4"].map((pathPattern) => ({ pathPattern, defaultTtlSeconds: defaults.cache.segmentTtlSeconds, requireSignedUrls: true, compress: false })),
@@ -213,13 +251,50 @@ export = async () => {
     originShieldRegion: defaults.originShield ? settings.region : false,
   });
 
+  // The bucket answers CORS too (a player reading it through a presigned URL or a second origin).
+  new aws.s3.BucketCorsConfiguration("renditions-cors", {
+    bucket: renditions.bucketName,
+    corsRules: [{ allowedOrigins: config.playerOrigins!, allowedMethods: ["GET", "HEAD"], allowedHeaders: ["Range", "Origin"], exposeHeaders: ["Content-Length", "Content-Range", "ETag"], maxAgeSeconds: 600 }],
+  });
+
+  // --- Browser playback: an entitlement function turns a paid viewer into signed cookies ---
+  // The private half of this stack's signing key lives in this secret (the adopter puts it there
+  // once: aws secretsmanager put-secret-value --secret-id <signingKeySecretArn> --secret-string file://private.pem).
+  const signingKey = new aws.secretsmanager.Secret("signing-private-key", {
+    description: "Private half of this stack's CloudFront signing key (PEM); its public half is streaming:signingPublicKeyPem",
+    kmsKeyId: streamingKey.keyArn,
+    recoveryWindowInDays: prod ? 30 : 7,
+    tags: { ...tags("signing-private-key"), "policy-exemption:secretsmanager-secret-rotation": "A CloudFront key pair rotates by adding a new public key to the key group, then replacing this value; no Lambda rotation applies" },
+  }, { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources });
+  const entitlement = new Function("entitlement", {
+    ...dataFunctionDefaults,
+    handler: fn("entitlement"),
+    description: "Signed cookies for one video to a viewer with an active subscription (called by the application backend)",
+    ...defaults.functions.entitlement,
+    environment: {
+      USERS_TABLE_NAME: users.tableName,
+      VIDEOS_TABLE_NAME: videos.tableName,
+      DELIVERY_ORIGIN: pulumi.interpolate`https://${config.deliveryDomainNames?.[0] ?? cdn.domainName}`,
+      KEY_PAIR_ID: cdn.signingPublicKeyId!,
+      SIGNING_KEY_SECRET_ARN: signingKey.arn,
+      COOKIE_TTL_SECONDS: String(config.signedCookieTtlSeconds),
+      ...(config.signedCookieDomain !== undefined ? { COOKIE_DOMAIN: config.signedCookieDomain } : {}),
+    },
+  });
+  entitlement.addToRolePolicy("read-signing-key", [
+    { Sid: "ReadSigningKey", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: signingKey.arn },
+    { Sid: "DecryptSigningKey", Effect: "Allow", Action: [...KmsDecryptActions], Resource: streamingKey.keyArn },
+  ]);
+  // Only the application backend calls it (it authenticated the viewer): IAM auth, no CORS.
+  const entitlementUrl = new aws.lambda.FunctionUrl("entitlement", { functionName: entitlement.functionName, authorizationType: "AWS_IAM" });
+
   // --- Kinesis: viewing events in real time (for recommendations) ---
   const viewEvents = new aws.kinesis.Stream("view-events", {
     encryptionType: "KMS",
     kmsKeyId: streamingKey.keyArn,
     retentionPeriod: config.viewEventRetentionHours ?? defaults.viewEventRetentionHours,
     streamModeDetails: { streamMode: defaults.viewEventStreamMode },
-    ...(defaults.viewEventStreamMode === "PROVISIONED" ? { shardCount: config.viewEventShards } : {}),
+    ...(defaults.viewEventStreamMode === "PROVISIONED" ? { shardCount: config.viewEventShards ?? defaults.viewEventShards } : {}),
     tags: tags("view-events"),
   }, { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources });
   const streamStatements = (actions: string[]): PolicyStatement[] => [
@@ -236,7 +311,17 @@ export = async () => {
   });
   playerEvents.addToRolePolicy("put-view-events", streamStatements(KinesisWriteActions));
   // Players sign requests with temporary credentials (e.g. a Cognito identity pool role allowed lambda:InvokeFunctionUrl).
-  const playerEventsUrl = new aws.lambda.FunctionUrl("player-events", { functionName: playerEvents.functionName, authorizationType: "AWS_IAM" });
+  const playerEventsUrl = new aws.lambda.FunctionUrl("player-events", {
+    functionName: playerEvents.functionName,
+    authorizationType: "AWS_IAM",
+    // Browsers post from the players' origins, signing with SigV4 (temporary credentials).
+    cors: {
+      allowOrigins: config.playerOrigins!,
+      allowMethods: ["POST"],
+      allowHeaders: ["content-type", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"],
+      maxAge: 600,
+    },
+  });
 
   const viewsFailures = new aws.sqs.Queue("views-consumer-failures", {
     kmsMasterKeyId: streamingKey.keyArn,
@@ -245,12 +330,30 @@ export = async () => {
     tags: tags("views-consumer-failures"),
   });
   new aws.sqs.QueuePolicy("views-consumer-failures-tls-only", { queueUrl: viewsFailures.url, policy: policyDocument([tlsOnlyQueueStatement(viewsFailures.arn)]) });
+  // One marker per counted event, written in the same transaction as the counter: exact counts
+  // under any parallelization factor, re-delivery or producer retry (views-consumer.ts).
+  const viewEventRetentionHours = config.viewEventRetentionHours ?? defaults.viewEventRetentionHours;
+  const countedViewEvents = new KeyValueTable("counted-view-events", {
+    context,
+    kmsKey: streamingKey,
+    partitionKey: { name: COUNTED_EVENTS_TABLE.partitionKey, type: "S" },
+    ttlAttribute: COUNTED_EVENTS_TABLE.ttlAttribute,
+    tags: {
+      "policy-exemption:dynamodb-table-in-backup-plan":
+        "Idempotency markers that expire within days of being written; a lost marker only lets a replayed event count again, and point-in-time recovery covers the table",
+    },
+  });
   const viewsConsumer = new Function("views-consumer", {
     ...dataFunctionDefaults,
     handler: fn("views-consumer"),
-    description: "Counts views per video from the Kinesis stream into DynamoDB (exactly once per shard)",
+    description: "Counts views per video from the Kinesis stream into DynamoDB (exactly once per event)",
     ...defaults.functions.viewsConsumer,
-    environment: { VIDEOS_TABLE_NAME: videos.tableName },
+    environment: {
+      VIDEOS_TABLE_NAME: videos.tableName,
+      COUNTED_EVENTS_TABLE_NAME: countedViewEvents.tableName,
+      // Markers outlive every re-delivery: the stream's retention plus a day.
+      MARKER_TTL_SECONDS: String((viewEventRetentionHours + 24) * 3600),
+    },
   });
   const consumerReads = viewsConsumer.addToRolePolicy("read-view-events", [
     ...streamStatements(KinesisReadActions),
@@ -310,7 +413,7 @@ export = async () => {
   if (quicksight) {
     const databaseName = `${project}_${stack}_audience`.replace(/-/g, "_");
     const catalog = new aws.glue.CatalogDatabase("audience", { name: databaseName, description: "Viewing events for the audience report", tags: tags("audience") });
-    new aws.glue.CatalogTable("view-events", {
+    const viewEventsTable = new aws.glue.CatalogTable("view-events", {
       databaseName: catalog.name,
       name: "view_events",
       tableType: "EXTERNAL_TABLE",
@@ -335,22 +438,84 @@ export = async () => {
       },
       tags: tags("audience"),
     });
+    // QuickSight reads through its own role for this source: the lake (and its key), the Glue
+    // table, the workgroup, and the results bucket where Athena writes what QuickSight reads back.
+    const quicksightRole = new aws.iam.Role("audience-quicksight", {
+      description: "QuickSight's role for the audience report's Athena data source",
+      path: rolePlacement.path,
+      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
+      assumeRolePolicy: policyDocument([
+        { Sid: "QuickSightAssumesRole", Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } },
+      ]),
+      tags: tags("audience-quicksight"),
+    });
+    lake.grantRead(quicksightRole, { prefix: "view-events/" });
+    results.grantRead(quicksightRole);
+    results.grantWrite(quicksightRole, { aclCheck: true });
+    const region = settings.region;
+    grantToRole(workGroup, "audience-workgroup", quicksightRole, "query", [
+      {
+        Sid: "QueryAudienceWorkgroup",
+        Effect: "Allow",
+        Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution", "athena:GetWorkGroup"],
+        Resource: workGroup.arn,
+      },
+      {
+        Sid: "ReadAudienceCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+        Resource: [
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:catalog`,
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:database/${catalog.name}`,
+          pulumi.interpolate`arn:aws:glue:${region}:${account}:table/${catalog.name}/${viewEventsTable.name}`,
+        ],
+      },
+    ]);
     const dashboard = new Dashboard("audience", {
       context,
       adminGroupArn: platform.get("quicksightAdminGroupArn"),
-      source: { type: "athena", workGroup: workGroup.name },
+      source: { type: "athena", workGroup: workGroup.name, roleArn: quicksightRole.arn },
       dataSet: audienceDataSet(databaseName),
       visuals: audienceVisuals,
       title: "Audience and video performance",
       rolePlacement,
     });
+    // The data set is SPICE (imported): refresh it daily, or the report shows the first import forever.
+    new aws.quicksight.RefreshSchedule("audience-daily", {
+      dataSetId: dashboard.dataSet.dataSetId,
+      scheduleId: "daily-full-refresh",
+      schedule: { refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: "02:00", timezone: "UTC" } },
+    });
     audienceDashboardId = dashboard.dashboardId;
   }
 
+  // What the worker reads at start (no secrets: names and the ladder).
+  const workerSettings = new aws.ssm.Parameter("transcoder-settings", {
+    name: workerSettingsName,
+    type: "String",
+    description: "Transcoding worker settings (workers/transcoder/main.ts)",
+    value: pulumi.jsonStringify({
+      queueUrl: transcoders.queueUrl,
+      renditionsBucket: renditions.bucketName,
+      autoScalingGroupName: transcoders.autoScalingGroupName,
+      visibilityTimeoutSeconds: defaults.transcodeJobs.visibilityTimeoutSeconds,
+      segmentSeconds: config.transcodeSegmentSeconds,
+      ladder: config.transcodeRenditions,
+      workerBundle: pulumi.interpolate`s3://${workerObject.bucket}/${workerObject.key}`,
+    }),
+    tags: tags("transcoder-settings"),
+  });
+
   // --- IAM: what each role uses, through the components' grant methods ---
+  // Workers: read originals, write renditions (and read them: HeadObject finds a finished job),
+  // read their own bundle and settings.
   uploads.grantRead(transcoders.instanceRole);
   renditions.grantWrite(transcoders.instanceRole);
-  videos.grantReadData(transcoders.instanceRole);
+  renditions.grantRead(transcoders.instanceRole);
+  artifacts.grantRead(transcoders.instanceRole, { prefix: "transcoder/" });
+  grantToRole(workerSettings, "transcoder-settings", transcoders.instanceRole, "read", [
+    { Sid: "ReadWorkerSettings", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: workerSettings.arn },
+  ]);
   videos.grantReadWriteData(onUpload.role);
   transcoders.grantSendJobs(onUpload.role);
   videos.grantReadWriteData(onRenditionComplete.role);
@@ -359,6 +524,10 @@ export = async () => {
     { Sid: "EncryptNewContent", Effect: "Allow", Action: [...KmsS3WriteActions], Resource: streamingKey.keyArn },
   ]);
   videos.grantReadWriteData(viewsConsumer.role);
+  // users: written by the subscription/billing system (administrators' role here), read by entitlement.
+  users.grantReadData(entitlement.role);
+  videos.grantReadData(entitlement.role);
+  countedViewEvents.grantReadWriteData(viewsConsumer.role);
 
   // Developers and administrators of this project's resources: assumed from this account with MFA.
   const humanRole = (name: string, description: string) =>
@@ -394,6 +563,26 @@ export = async () => {
   transcoders.grantSendJobs(administrators);
   grantToRole(viewEvents, "view-events", administrators, "read", streamStatements(KinesisReadActions));
 
+  // --- Alarms: to the platform's alarm topic, each with its runbook ---
+  // Prod watches everything. Dev watches the dead-letter queues only (lost work; USD 0.10 a month
+  // each, inside CloudWatch's free 10 alarms): the rest would page on test noise.
+  const alarms = new WorkloadAlarms("alarms", { context, topicArn: platform.get("alarmTopicArn") });
+  const functions = { "on-upload": onUpload, "on-rendition-complete": onRenditionComplete, "player-events": playerEvents, "views-consumer": viewsConsumer, entitlement };
+  if (transcoders.deadLetterQueueName) alarms.deadLetterQueue("transcode-jobs", transcoders.deadLetterQueueName);
+  alarms.deadLetterQueue("views-consumer-failures", viewsFailures);
+  for (const [name, f] of Object.entries(functions)) if (f.deadLetterQueue) alarms.deadLetterQueue(`${name}-events`, f.deadLetterQueue);
+  if (prod) {
+    for (const [name, f] of Object.entries(functions)) alarms.function(name, f.functionName);
+    // A job waits for a worker at most while the fleet scales out (about 5 minutes) plus one job's length.
+    alarms.queueAge("transcode-jobs", transcoders.queueName, { queueAgeSeconds: defaults.transcodeJobs.visibilityTimeoutSeconds });
+    alarms.autoScalingGroup("transcoders", transcoders.autoScalingGroupName);
+    alarms.kinesisStream("view-events", viewEvents);
+    alarms.distribution("delivery", { id: cdn.distributionId });
+    alarms.table("videos", videos.tableName);
+    alarms.table("users", users.tableName);
+    alarms.table("counted-view-events", countedViewEvents.tableName);
+  }
+
   // --- Outputs ---
   return {
     deliveryDomainName: cdn.domainName,
@@ -408,6 +597,8 @@ export = async () => {
     viewEventsStreamArn: viewEvents.arn,
     viewEventsDeliveryName: delivery.name,
     playerEventsUrl: playerEventsUrl.functionUrl,
+    entitlementUrl: entitlementUrl.functionUrl,
+    signingKeySecretArn: signingKey.arn,
     newContentTopicArn: newContent.arn,
     developerRoleArn: developers.arn,
     administratorRoleArn: administrators.arn,

@@ -358,10 +358,34 @@ describe("CdnSite", () => {
       const { site } = await build("dev", { signedUrls: { publicKeyPem: PEM }, cacheBehaviors: [{ pathPattern: "*.ts", defaultTtlSeconds: 60, requireSignedUrls: true }, { pathPattern: "/public/*", defaultTtlSeconds: 60 }] });
       expect(mocks.one("aws:cloudfront/publicKey:PublicKey").inputs.encodedKey).to.equal(PEM);
       const keyGroupId = await promiseOf(site.keyGroupId!);
-      expect(mocks.one("aws:cloudfront/keyGroup:KeyGroup").inputs.items).to.have.length(1);
+      expect(mocks.one("aws:cloudfront/keyGroup:KeyGroup").inputs.items).to.deep.equal([await promiseOf(site.signingPublicKeyId!)]);
       expect(dist().defaultCacheBehavior.trustedKeyGroups).to.deep.equal([keyGroupId]);
       expect(dist().orderedCacheBehaviors[0].trustedKeyGroups).to.deep.equal([keyGroupId]);
       expect(dist().orderedCacheBehaviors[1].trustedKeyGroups).to.equal(undefined);
+    });
+
+    it("cors: the response headers policy answers browsers of the named origins, with credentials (signed cookies); none by default", async () => {
+      await build("dev", { cors: { allowOrigins: ["https://player.example.com"] } });
+      expect(mocks.one(T.headers).inputs.corsConfig).to.deep.equal({
+        accessControlAllowOrigins: { items: ["https://player.example.com"] },
+        accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+        accessControlAllowHeaders: { items: ["Range", "Origin", "Accept", "Content-Type"] },
+        accessControlExposeHeaders: { items: ["Content-Length", "Content-Range", "ETag"] },
+        accessControlAllowCredentials: true,
+        accessControlMaxAgeSec: 600,
+        originOverride: true,
+      });
+      mocks.reset();
+      await build("dev");
+      expect(mocks.one(T.headers).inputs.corsConfig).to.equal(undefined);
+    });
+
+    it("cors: refuses no origins, '*' with credentials and origins with a path", () => {
+      const context = testContext("dev");
+      const media = new EncryptedBucket("media-cors", { context, kmsKey: KEY_ARN });
+      expect(() => new CdnSite("bad", { context, originBucket: media, webAcl: ACL_ARN, accessLogs: { bucket: LOG_BUCKET_ARN }, cors: { allowOrigins: ["*", "https://a.example.com/player"] } })).to.throw(
+        /cors.allowOrigins "\*" with credentials[\s\S]*"https:\/\/a.example.com\/player" must be an origin/,
+      );
     });
 
     it("signed URLs can leave the default behaviour public", async () => {

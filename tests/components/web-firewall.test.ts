@@ -177,6 +177,36 @@ describe("WebFirewall", () => {
       expect(atp.requestInspection).to.deep.equal({ payloadType: "FORM_ENCODED", usernameField: { identifier: "user" }, passwordField: { identifier: "pass" } });
     });
 
+    it("rateLimitOnly: only matching paths count toward the limit (one match alone, several ORed), lower-cased", async () => {
+      await build("prod", { rateLimitOnly: { endsWith: [".m3u8", ".mpd"], startsWith: ["/api/"] } });
+      const byteMatch = (searchString: string, positionalConstraint: string) => ({
+        byteMatchStatement: { searchString, positionalConstraint, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "LOWERCASE" }] },
+      });
+      expect(rule("RateLimitPerClient").statement.rateBasedStatement.scopeDownStatement).to.deep.equal({
+        orStatement: { statements: [byteMatch(".m3u8", "ENDS_WITH"), byteMatch(".mpd", "ENDS_WITH"), byteMatch("/api/", "STARTS_WITH")] },
+      });
+      mocks.reset();
+      await build("prod", { rateLimitOnly: { endsWith: [".m3u8"] } });
+      expect(rule("RateLimitPerClient").statement.rateBasedStatement.scopeDownStatement).to.deep.equal(byteMatch(".m3u8", "ENDS_WITH"));
+    });
+
+    it("botControlSkips: Bot Control inspects everything but the matching paths; without it, everything", async () => {
+      await build("prod", { botControlSkips: { endsWith: [".ts", ".m4s"] } });
+      const bot = rule("AWSManagedRulesBotControlRuleSet").statement.managedRuleGroupStatement;
+      expect(bot.scopeDownStatement.notStatement.statements[0].orStatement.statements.map((x: any) => x.byteMatchStatement.searchString)).to.deep.equal([".ts", ".m4s"]);
+      expect(bot.managedRuleGroupConfigs).to.have.length(1);
+      mocks.reset();
+      await build("prod");
+      expect(rule("AWSManagedRulesBotControlRuleSet").statement.managedRuleGroupStatement.scopeDownStatement).to.equal(undefined);
+      expect(rule("RateLimitPerClient").statement.rateBasedStatement.scopeDownStatement).to.equal(undefined);
+    });
+
+    it("refuses empty or upper-case path matches, naming the argument", () => {
+      expect(() => new WebFirewall("bad", { context: testContext("dev"), scope: "REGIONAL", kmsKey: KEY_ARN, rateLimitOnly: {}, botControlSkips: { endsWith: [".TS"] } })).to.throw(
+        /rateLimitOnly matches nothing[\s\S]*botControlSkips: ".TS" must be 1 to 200 lower-case characters/,
+      );
+    });
+
     it("CLOUDFRONT scope: the ACL and its logging configuration are pinned to us-east-1", async () => {
       await build("prod", { scope: "CLOUDFRONT" });
       expect(mocks.one(T.acl).inputs).to.include({ scope: "CLOUDFRONT", region: "us-east-1" });

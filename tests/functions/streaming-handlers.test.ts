@@ -5,13 +5,12 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEventV2, KinesisStreamEvent, S3Event, SQSEvent } from "aws-lambda";
+import type { APIGatewayProxyEventV2, S3Event, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { createOnUploadHandler, videoIdFor } from "../../projects/streaming/functions/on-upload/on-upload";
 import { createRenditionCompleteHandler } from "../../projects/streaming/functions/on-rendition-complete/on-rendition-complete";
 import { createPlayerEventsHandler } from "../../projects/streaming/functions/player-events/player-events";
-import { createViewsConsumer } from "../../projects/streaming/functions/views-consumer/views-consumer";
 import { KinesisProducer } from "../../projects/streaming/functions/shared/kinesis-producer";
 import { VIDEOS_TABLE, type Video } from "../../projects/streaming/functions/shared/tables";
 import { createStream, createVideosTable, readAllRecords, silentLog, startDynalite, startKinesalite, type Dynalite, type Kinesalite } from "./streaming-fixtures";
@@ -158,6 +157,18 @@ describe("streaming handlers", function () {
       expect(JSON.parse(stored[0]!.data).receivedAt).to.equal(NOW.toISOString());
     });
 
+    it("ends every record with a newline, so Firehose's concatenated S3 objects are one event per line for the JSON SerDe", async () => {
+      await createStream(kinesis.client, "view-events-lines", 1);
+      const handler = createPlayerEventsHandler({ producer: new KinesisProducer({ client: kinesis.client, streamName: "view-events-lines" }), logger: silentLog, now: () => NOW });
+      expect((await handler(request({ events: [event(10), event(11), event(12)] }))).statusCode).to.equal(200);
+      const stored = await readAllRecords(kinesis.client, "view-events-lines");
+      for (const r of stored) expect(r.data.endsWith("}\n"), r.data).to.equal(true);
+      // What Firehose writes: the records' data back to back.
+      const object = stored.map((r) => r.data).join("");
+      const lines = object.split("\n").filter((l) => l.length > 0);
+      expect(lines.map((l) => JSON.parse(l).eventId)).to.deep.equal(["e-10", "e-11", "e-12"]);
+    });
+
     it("returns events the stream would not take, as retryable, with their error codes", async () => {
       const producer = { send: async (records: unknown[]) => ({ delivered: [], failed: records.map((record, index) => ({ index, record, errorCode: "ProvisionedThroughputExceededException", attempts: 4 })), requests: 4 }) };
       const handler = createPlayerEventsHandler({ producer: producer as never, logger: silentLog });
@@ -172,64 +183,6 @@ describe("streaming handlers", function () {
       expect((await handler({ ...request({}), body: "{nope" })).statusCode).to.equal(400);
       expect((await handler(request({ events: [] }))).statusCode).to.equal(400);
       expect((await handler(request({ events: Array.from({ length: 501 }, (_, i) => event(i)) }))).statusCode).to.equal(400);
-    });
-  });
-
-  describe("views-consumer", () => {
-    const shard = "shardId-000000000001";
-    let seq = 1000;
-    const record = (e: Record<string, unknown>) => {
-      const sequenceNumber = String(49_000_000_000_000_000_000n + BigInt(++seq));
-      return {
-        eventID: `${shard}:${sequenceNumber}`,
-        eventSource: "aws:kinesis",
-        kinesis: { sequenceNumber, partitionKey: String(e.sessionId), data: Buffer.from(JSON.stringify(e)).toString("base64") },
-      };
-    };
-    const view = (videoId: string, type = "start", i = seq) => ({ eventId: `e-${i}`, videoId, sessionId: "s-1", type, positionSec: 0, occurredAt: NOW.toISOString(), receivedAt: NOW.toISOString() });
-    const seedVideo = (videoId: string) => documents.send(new PutCommand({ TableName: table, Item: { videoId, status: "PUBLISHED", createdAt: "t", updatedAt: "t", title: videoId, uploadBucket: "u", uploadKey: "k" } }));
-
-    it("aggregates views and completions per video with UpdateItem ADD, skipping malformed records and unknown videos", async () => {
-      await Promise.all(["v-a", "v-b"].map(seedVideo));
-      const records = [record(view("v-a")), record(view("v-a")), record(view("v-b")), record(view("v-a", "heartbeat")), record(view("v-a", "complete")), record(view("v-zzz"))];
-      records.push({ ...record(view("v-a")), kinesis: { ...record(view("v-a")).kinesis, data: Buffer.from("not json").toString("base64") } });
-      const res = await createViewsConsumer({ documents, videosTable: table, logger: silentLog })({ Records: records } as unknown as KinesisStreamEvent);
-      expect(res.batchItemFailures).to.deep.equal([]);
-      expect(await getVideo("v-a")).to.deep.include({ viewCount: 2, completionCount: 1 });
-      expect(await getVideo("v-b")).to.deep.include({ viewCount: 1, completionCount: 0 });
-      expect(await getVideo("v-zzz")).to.equal(undefined);
-    });
-
-    it("reports the first record of a video whose update failed, and counts nothing twice when the shard is re-delivered", async () => {
-      await Promise.all(["v-a", "v-b"].map(seedVideo));
-      const batch = [record(view("v-a")), record(view("v-b")), record(view("v-a")), record(view("v-b"))];
-      // Fail v-b's update once (a throttle), through a middleware on the real client.
-      let failed = false;
-      const flaky = DynamoDBDocumentClient.from(dynamo.newClient());
-      flaky.middlewareStack.add(
-        (next, ctx) => async (args) => {
-          const input = args.input as { Key?: { videoId?: unknown } };
-          if (String(ctx.commandName).startsWith("Update") && !failed && JSON.stringify(input.Key).includes("v-b")) {
-            failed = true;
-            throw Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" });
-          }
-          return next(args);
-        },
-        { step: "initialize", name: "failOnce" },
-      );
-      const consumer = createViewsConsumer({ documents: flaky, videosTable: table, logger: silentLog });
-      const first = await consumer({ Records: batch } as unknown as KinesisStreamEvent);
-      expect(first.batchItemFailures).to.deep.equal([{ itemIdentifier: batch[1]!.kinesis.sequenceNumber }]);
-      expect(await getVideo("v-a")).to.deep.include({ viewCount: 2 });
-      // Lambda re-delivers from the reported record: v-a's records among them must not count again.
-      const again = await consumer({ Records: batch.slice(1) } as unknown as KinesisStreamEvent);
-      expect(again.batchItemFailures).to.deep.equal([]);
-      expect(await getVideo("v-a")).to.deep.include({ viewCount: 2 });
-      expect(await getVideo("v-b")).to.deep.include({ viewCount: 2 });
-      // And a bisected re-delivery of the whole batch is a no-op.
-      await consumer({ Records: batch.slice(0, 2) } as unknown as KinesisStreamEvent);
-      expect(await getVideo("v-a")).to.deep.include({ viewCount: 2 });
-      expect(await getVideo("v-b")).to.deep.include({ viewCount: 2 });
     });
   });
 });

@@ -10,7 +10,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { KinesisProducer } from "../shared/kinesis-producer";
 import type { Log } from "../shared/tables";
-import { MAX_EVENTS_PER_REQUEST, type StreamedViewEvent, type ViewEvent, viewEventProblems } from "../shared/view-events";
+import { MAX_EVENTS_PER_REQUEST, streamedRecordData, type ViewEvent, viewEventProblems } from "../shared/view-events";
 
 export interface PlayerEventsDeps {
   producer: Pick<KinesisProducer, "send">;
@@ -59,7 +59,7 @@ export function createPlayerEventsHandler(deps: PlayerEventsDeps) {
 
     const receivedAt = now().toISOString();
     const result = await deps.producer.send(
-      valid.map(({ event }) => ({ partitionKey: event.sessionId, data: JSON.stringify({ ...event, receivedAt } satisfies StreamedViewEvent) })),
+      valid.map(({ event }) => ({ partitionKey: event.sessionId, data: streamedRecordData({ ...event, receivedAt }) })),
     );
     for (const f of result.failed) {
       const { index, event } = valid[f.index]!;

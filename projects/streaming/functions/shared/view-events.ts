@@ -22,6 +22,15 @@ export interface StreamedViewEvent extends ViewEvent {
   receivedAt: string;
 }
 
+/**
+ * A stream record's data: the event as one line of JSON, newline included. Firehose concatenates
+ * records as they are into each S3 object, and the audience table's JSON SerDe reads one event per
+ * line: without the newline an object of 500 events reads as one row.
+ */
+export function streamedRecordData(event: StreamedViewEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
 /** Most events a request may carry (one PutRecords worth). */
 export const MAX_EVENTS_PER_REQUEST = 500;
 

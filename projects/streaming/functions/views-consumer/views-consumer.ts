@@ -1,48 +1,120 @@
 /**
  * Views consumer (Kinesis event source mapping, `ReportBatchItemFailures`, bisect on error):
- * counts views (`start` events) and completions (`complete` events) per video in the batch and
- * adds them to the video's counters with one `UpdateItem ADD` per video.
+ * counts views (`start` events) and completions (`complete` events) per video.
  *
- * ## No double counting on retries
- * When a video's update fails, the handler reports that video's first record; Lambda then
- * re-delivers the shard from the lowest reported sequence number, including records of videos
- * whose updates succeeded. `ADD` is not idempotent, so each video item keeps, per shard, the
- * sequence number of the last record it counted (`ckpt_<shardId>`): the handler reads those
- * checkpoints first (BatchGetItem), counts only newer records, and updates with a condition that
- * the checkpoint is still the one it read. Re-delivered records are thus counted once, whatever
- * the batch boundaries after a bisect. Events for unknown videos and malformed records are
- * skipped (logged): they would fail forever.
+ * ## Exactly once per event, under any parallelization factor
+ * With `parallelizationFactor` above 1, Lambda runs several batches of one shard at once, ordered
+ * per partition key (the playback session) only; a re-delivery after a failure repeats records;
+ * a player that retries a request puts the same event twice. A per-shard checkpoint on the video
+ * cannot tell those apart from new records (it skips a concurrent batch's older sequence numbers),
+ * so counting is idempotent per event instead: each counted event leaves a marker item (its
+ * `eventId`, expiring after the stream's retention and then some) written in the SAME DynamoDB
+ * transaction as the counter `ADD`, on the condition that the marker does not exist yet. Two
+ * batches that race on one video serialize in DynamoDB; an event already counted cancels the
+ * transaction with a condition failure on its marker, and the rest are retried without it.
+ *
+ * One transaction per video per batch (up to 99 events each: the video's update is the 100th
+ * item). A failure that is not a condition (throttling, a conflict that kept losing) reports the
+ * video's earliest record of the batch, so Lambda re-delivers from there and the markers make the
+ * repeat exact. Events for unknown videos and malformed records are skipped (logged): they would
+ * fail forever.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import type { Log } from "../shared/tables";
 import { type StreamedViewEvent, viewEventProblems } from "../shared/view-events";
 
 export interface ViewsConsumerDeps {
   documents: DynamoDBDocumentClient;
   videosTable: string;
+  /** Markers of counted events: partition key `eventId`, TTL attribute `expiresAt`. */
+  countedTable: string;
+  /** How long a marker lives, in seconds: longer than the stream's retention plus retries. Default: 8 days. */
+  markerTtlSeconds?: number;
   logger: Log;
+  now?: () => Date;
 }
 
-interface Tally {
-  videoId: string;
-  shardId: string;
-  /** Records of this video in the batch, in order: sequence number and event. */
-  records: { sequenceNumber: string; event: StreamedViewEvent }[];
+/** The markers table's key and TTL attribute (the infrastructure and the handler share them). */
+export const COUNTED_EVENTS_TABLE = { partitionKey: "eventId", ttlAttribute: "expiresAt" } as const;
+
+interface Counted {
+  sequenceNumber: string;
+  event: StreamedViewEvent;
 }
 
-const checkpointAttribute = (shardId: string) => `ckpt_${shardId.replace(/[^A-Za-z0-9_]/g, "_")}`;
-const seqGreater = (a: string, b: string) => BigInt(a) > BigInt(b);
-
-/** `shardId-000000000001:4954...` → `shardId-000000000001`. */
-function shardOf(record: KinesisStreamRecord): string {
-  return record.eventID.split(":")[0]!;
-}
+const seqLess = (a: string, b: string) => BigInt(a) < BigInt(b);
+/** Items per transaction (DynamoDB's limit), one of them the video's update. */
+const MaxEventsPerTransaction = 99;
+/** Attempts of one transaction while events drop out as already counted, or conflicts repeat. */
+const MaxAttempts = 6;
 
 export function createViewsConsumer(deps: ViewsConsumerDeps) {
+  const ttl = deps.markerTtlSeconds ?? 8 * 24 * 3600;
+  const now = deps.now ?? (() => new Date());
+
+  /** Count these events of one video; returns "done", "unknown-video" or "failed". */
+  async function countVideo(videoId: string, events: Counted[]): Promise<"done" | "unknown-video" | "failed"> {
+    let pending = events;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MaxAttempts) return "failed";
+      const views = pending.filter((c) => c.event.type === "start").length;
+      const completions = pending.filter((c) => c.event.type === "complete").length;
+      const expiresAt = Math.floor(now().getTime() / 1000) + ttl;
+      try {
+        await deps.documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...pending.map((c) => ({
+                Put: {
+                  TableName: deps.countedTable,
+                  Item: { eventId: c.event.eventId, videoId, type: c.event.type, sequenceNumber: c.sequenceNumber, expiresAt },
+                  ConditionExpression: "attribute_not_exists(eventId)",
+                },
+              })),
+              {
+                Update: {
+                  TableName: deps.videosTable,
+                  Key: { videoId },
+                  UpdateExpression: "ADD viewCount :views, completionCount :completions",
+                  ConditionExpression: "attribute_exists(videoId)",
+                  ExpressionAttributeValues: { ":views": views, ":completions": completions },
+                },
+              },
+            ],
+          }),
+        );
+        return "done";
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) {
+          deps.logger.error("counters not updated", { videoId, error: String(error) });
+          return "failed";
+        }
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[pending.length]?.Code === "ConditionalCheckFailed") {
+          deps.logger.warn("views for an unknown video: skipped", { videoId, events: pending.length });
+          return "unknown-video";
+        }
+        const counted = new Set(reasons.flatMap((r, i) => (i < pending.length && r.Code === "ConditionalCheckFailed" ? [i] : [])));
+        if (counted.size > 0) {
+          pending = pending.filter((_, i) => !counted.has(i));
+          continue;
+        }
+        // TransactionConflict (a racing batch on the same video), throttling: try again shortly.
+        if (reasons.some((r) => r.Code && !["None", "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"].includes(r.Code))) {
+          deps.logger.error("counters not updated", { videoId, reasons: reasons.map((r) => r.Code) });
+          return "failed";
+        }
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
+      }
+    }
+    return "done";
+  }
+
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
-    const tallies = new Map<string, Tally>();
+    const byVideo = new Map<string, Counted[]>();
+    const seen = new Set<string>();
     for (const r of event.Records) {
       let e: StreamedViewEvent;
       try {
@@ -55,66 +127,26 @@ export function createViewsConsumer(deps: ViewsConsumerDeps) {
         continue;
       }
       if (e.type !== "start" && e.type !== "complete") continue;
-      const shardId = shardOf(r);
-      const k = `${shardId}|${e.videoId}`;
-      const t = tallies.get(k) ?? { videoId: e.videoId, shardId, records: [] };
-      t.records.push({ sequenceNumber: r.kinesis.sequenceNumber, event: e });
-      tallies.set(k, t);
-    }
-    if (tallies.size === 0) return { batchItemFailures: [] };
-
-    const failures: string[] = [];
-    const list = [...tallies.values()];
-    // Read the checkpoints (100 keys per BatchGetItem; unprocessed keys count as failures of their videos).
-    const items = new Map<string, Record<string, unknown>>();
-    const unread = new Set<string>();
-    const videoIds = [...new Set(list.map((t) => t.videoId))];
-    for (let i = 0; i < videoIds.length; i += 100) {
-      const chunk = videoIds.slice(i, i + 100);
-      try {
-        const out = await deps.documents.send(new BatchGetCommand({ RequestItems: { [deps.videosTable]: { Keys: chunk.map((videoId) => ({ videoId })), ConsistentRead: true } } }));
-        for (const item of out.Responses?.[deps.videosTable] ?? []) items.set(item.videoId as string, item);
-        for (const key of out.UnprocessedKeys?.[deps.videosTable]?.Keys ?? []) unread.add(key.videoId as string);
-      } catch (error) {
-        deps.logger.error("checkpoints not read", { error: String(error) });
-        chunk.forEach((id) => unread.add(id));
-      }
+      if (seen.has(e.eventId)) continue; // the same event twice in one batch (a producer retry)
+      seen.add(e.eventId);
+      const list = byVideo.get(e.videoId) ?? [];
+      list.push({ sequenceNumber: r.kinesis.sequenceNumber, event: e });
+      byVideo.set(e.videoId, list);
     }
 
-    for (const t of list) {
-      const first = t.records[0]!.sequenceNumber;
-      if (unread.has(t.videoId)) {
-        failures.push(first);
-        continue;
-      }
-      const item = items.get(t.videoId);
-      if (!item) {
-        deps.logger.warn("views for an unknown video: skipped", { videoId: t.videoId, records: t.records.length });
-        continue;
-      }
-      const attr = checkpointAttribute(t.shardId);
-      const checkpoint = item[attr] as string | undefined;
-      const fresh = checkpoint ? t.records.filter((r) => seqGreater(r.sequenceNumber, checkpoint)) : t.records;
-      if (fresh.length === 0) continue; // all counted before (a re-delivery)
-      const views = fresh.filter((r) => r.event.type === "start").length;
-      const completions = fresh.filter((r) => r.event.type === "complete").length;
-      try {
-        await deps.documents.send(
-          new UpdateCommand({
-            TableName: deps.videosTable,
-            Key: { videoId: t.videoId },
-            UpdateExpression: "ADD viewCount :views, completionCount :completions SET #ckpt = :last",
-            ConditionExpression: checkpoint ? "#ckpt = :expected" : "attribute_exists(videoId) AND attribute_not_exists(#ckpt)",
-            ExpressionAttributeNames: { "#ckpt": attr },
-            ExpressionAttributeValues: { ":views": views, ":completions": completions, ":last": fresh[fresh.length - 1]!.sequenceNumber, ...(checkpoint ? { ":expected": checkpoint } : {}) },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) deps.logger.error("counters not updated", { videoId: t.videoId, error: String(error) });
-        // Either way, retry from this video's first new record: the checkpoint makes the retry exact.
-        failures.push(fresh[0]!.sequenceNumber);
+    let earliestFailure: string | undefined;
+    for (const [videoId, events] of byVideo) {
+      for (let i = 0; i < events.length; i += MaxEventsPerTransaction) {
+        const chunk = events.slice(i, i + MaxEventsPerTransaction);
+        const outcome = await countVideo(videoId, chunk);
+        if (outcome === "failed") {
+          const first = chunk.reduce((min, c) => (seqLess(c.sequenceNumber, min) ? c.sequenceNumber : min), chunk[0]!.sequenceNumber);
+          if (earliestFailure === undefined || seqLess(first, earliestFailure)) earliestFailure = first;
+        }
+        if (outcome === "unknown-video") break;
       }
     }
-    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    // Lambda re-delivers from the lowest reported sequence number: report that one.
+    return { batchItemFailures: earliestFailure !== undefined ? [{ itemIdentifier: earliestFailure }] : [] };
   };
 }
