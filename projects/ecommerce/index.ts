@@ -36,6 +36,7 @@ import {
   WebFirewall,
   ViewerAddressHeader,
   WebFleet,
+  WorkloadAlarms,
 } from "../../components";
 import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadEcommerceConfig } from "./config";
@@ -694,6 +695,24 @@ export = async () => {
     resources: [orders.clusterArn, sessions.tableArn, carts.tableArn, idempotency.tableArn],
     rolePlacement,
   });
+
+  // --- Alarms: to the platform's on-call topic, each with its runbook (components/observability/workload-alarms.ts) ---
+  // Dev keeps the ones that cost nothing in practice (dead-letter queues: failures nobody would
+  // otherwise see); prod adds every service's health.
+  const alarms = new WorkloadAlarms("alarms", { context, topicArn: platform.get("alarmTopicArn") });
+  const functions = { checkout, "expire-carts": expireCarts, "db-migrate": dbMigrate };
+  for (const [name, f] of Object.entries(functions)) if (f.deadLetterQueue) alarms.deadLetterQueue(`${name}-failures`, f.deadLetterQueue);
+  if (prod) {
+    for (const [name, f] of Object.entries(functions)) alarms.function(name, f.functionName);
+    alarms.loadBalancer("storefront", fleet.loadBalancer);
+    alarms.autoScalingGroup("web", fleet.autoScalingGroupName);
+    alarms.restApi("orders-api", { apiName: api.api.name, stageName: api.stage.stageName });
+    alarms.distribution("storefront", { id: site.distributionId });
+    alarms.database("orders", { clusterIdentifier: orders.clusterIdentifier });
+    alarms.table("sessions", sessions.tableName);
+    alarms.table("carts", carts.tableName);
+    alarms.table("checkout-idempotency", idempotency.tableName);
+  }
 
   // --- Outputs ---
   return {

@@ -617,6 +617,20 @@ describe("ecommerce project (workload 1)", function () {
       expect(one(stack, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs.minRetentionDays).to.equal(35);
     });
 
+    it("alarms: every service's health to the platform's alarm topic, each with a runbook (prod)", () => {
+      const alarms = all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm");
+      const topic = one(stack, "aws:cloudwatch/eventTarget:EventTarget", "web-fleet-failures").inputs.arn;
+      for (const a of alarms) {
+        expect(a.inputs.alarmActions, a.name).to.deep.equal([topic]);
+        expect(a.inputs.alarmDescription, a.name).to.be.a("string").with.length.greaterThan(40);
+      }
+      const watched = (namespace: string) => alarms.filter((a) => a.inputs.namespace === namespace || JSON.stringify(a.inputs.metricQueries ?? []).includes(`"namespace":"${namespace}"`)).map((a) => a.name);
+      expect(watched("AWS/Lambda").length).to.be.at.least(6); // errors and throttles of checkout, expire-carts, db-migrate
+      for (const ns of ["AWS/ApplicationELB", "AWS/ApiGateway", "AWS/CloudFront", "AWS/RDS", "AWS/DynamoDB", "AWS/AutoScaling"]) expect(watched(ns), ns).to.not.be.empty;
+      const dims = alarms.map((a) => JSON.stringify([a.inputs.dimensions, a.inputs.metricQueries]));
+      for (const name of ["ecommerce-prod-checkout", "ecommerce-prod-sessions", "ecommerce-prod-carts", "ecommerce-prod-orders"]) expect(dims.some((d) => d.includes(name)), name).to.equal(true);
+    });
+
     it("exports what operators and clients need", () => {
       expect(Object.keys(out(stack))).to.include.members([
         "storefrontDomainName",
@@ -656,6 +670,12 @@ describe("ecommerce project (workload 1)", function () {
       // Still in front of everything: the distribution, the ALB and the API stage.
       expect(one(stack, "aws:cloudfront/distribution:Distribution").inputs.webAclId).to.match(/global\/webacl\/edge-firewall-/);
       expect(all(stack, "aws:wafv2/webAclAssociation:WebAclAssociation")).to.have.length(2);
+    });
+
+    it("alarms that cost nothing in practice: the functions' dead-letter queues only", () => {
+      const alarms = all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm");
+      expect(alarms.length).to.be.greaterThan(0);
+      for (const a of alarms) expect(a.inputs.namespace, a.name).to.equal("AWS/SQS");
     });
 
     it("no Shield protections and no QuickSight assets: the dev platform subscribes to neither", () => {
