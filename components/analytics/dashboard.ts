@@ -29,7 +29,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { TransactionalDb } from "../data/transactional-db";
 import { policyDocument, throwIfProblems } from "../security/policy-document";
 

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BlueprintContext } from "../../shared/context";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
-import { RolePlacement, serviceRole } from "./role";
+import { RolePlacement, serviceRole } from "../security/service-role";
 
 /** The public SSM parameter with the latest Amazon Linux 2023 AMI (x86_64). */
 export const Al2023AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";

@@ -47,7 +47,7 @@ import { KeyReference } from "../security/encryption-key";
 import { PolicyStatement, throwIfProblems } from "../security/policy-document";
 import { EncryptedBucket } from "../storage/encrypted-bucket";
 import { FleetNotifications, GroupMetrics, fleetProblems, hardenedInstance, templateVersion } from "./instance-template";
-import { RolePlacement, rolePlacementProblems } from "./role";
+import { RolePlacement, rolePlacementProblems } from "../security/service-role";
 
 // Moved to ./instance-template (shared with WorkerFleet); re-exported for existing importers.
 export { Al2023AmiParameter, FleetNotifications, InstanceManagedPolicies, userDataProblems } from "./instance-template";

@@ -51,7 +51,7 @@ import { KmsDecryptActions, KmsS3WriteActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { grantToRole, policyDocument, PolicyStatement, throwIfProblems } from "../security/policy-document";
 import { FleetNotifications, GroupMetrics, fleetProblems, hardenedInstance, templateVersion } from "./instance-template";
-import { RolePlacement, rolePlacementProblems } from "./role";
+import { RolePlacement, rolePlacementProblems } from "../security/service-role";
 
 /** SQS: what a consumer needs (on the queue ARN). */
 export const SqsConsumeActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"] as const;
