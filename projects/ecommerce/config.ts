@@ -143,10 +143,10 @@ export const ecommerceDefinition: ProjectDefinition<typeof ecommerceSchema> = {
       problems.push({ key: "replicaRegion", value: undefined, allowed: "required in prod: the second region of the sessions and carts global tables (e.g. eu-west-1)" });
     }
     if (prod && config.albCertificateArn === undefined) {
-      problems.push({ key: "albCertificateArn", value: undefined, allowed: "required in prod: the load balancer serves HTTPS only and CloudFront reaches it over TLS (ELB.1, CloudFront.9)" });
+      problems.push({ key: "albCertificateArn", value: undefined, allowed: "required in prod: the ACM certificate (this region) of the load balancer's HTTPS listener; CloudFront reaches it over TLS (ELB.1, CloudFront.9). Set it: pulumi config set ecommerce:albCertificateArn arn:aws:acm:<region>:<account>:certificate/<id>" });
     }
     if (config.albCertificateArn !== undefined && config.originDomainName === undefined) {
-      problems.push({ key: "originDomainName", value: undefined, allowed: "required with albCertificateArn: the DNS name of the load balancer that its certificate covers (CloudFront connects to it over HTTPS)" });
+      problems.push({ key: "originDomainName", value: undefined, allowed: "required with albCertificateArn: the DNS name of the load balancer that its certificate covers (CloudFront connects to it over HTTPS). Set it: pulumi config set ecommerce:originDomainName origin.<your shop's domain>" });
     }
     if (config.originDomainName !== undefined && config.albCertificateArn === undefined) {
       problems.push({ key: "albCertificateArn", value: undefined, allowed: `required with originDomainName (${config.originDomainName}): the certificate the load balancer presents for that name` });

@@ -67,10 +67,17 @@ const sid = (doc: string, id: string) => {
   return s;
 };
 
-/** The stack file's config as the Pulumi CLI hands it to a program: strings, structured values as JSON. */
-function rawConfig(stack: Stack, edit: (c: Record<string, unknown>) => void = () => {}): RawConfig {
-  const file = YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config = { ...file.config };
+/** The stack file's own config. */
+const stackFile = (stack: Stack) => (YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+/** The adopter keys' example values the offline plan overlays (convention 1: tools/plan/adopter-examples.yaml). */
+const adopterExamples = (stack: Stack): Record<string, unknown> => {
+  const all = (YAML.parse(fs.readFileSync(path.join(repoRoot, "tools/plan/adopter-examples.yaml"), "utf8")) ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  return { ...(all.ecommerce?.["*"] ?? {}), ...(all.ecommerce?.[stack] ?? {}) };
+};
+
+/** The stack's config as the Pulumi CLI hands it to a program (with the adopter examples, as the plan overlays them): strings, structured values as JSON. */
+function rawConfig(stack: Stack, edit: (c: Record<string, unknown>) => void = () => {}, withExamples = true): RawConfig {
+  const config = { ...(withExamples ? adopterExamples(stack) : {}), ...stackFile(stack) };
   edit(config);
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
@@ -755,6 +762,15 @@ describe("ecommerce project (workload 1)", function () {
         expect(r.settings!.tags).to.deep.include({ project: "ecommerce", "data-classification": "confidential", compliance: "fsbp pci-dss" });
       }
       expect(parse("prod").settings!.config).to.deep.include({ replicaRegion: "eu-west-1", cartMaxAgeDays: 7, expireCartsSchedule: "cron(15 3 * * ? *)" });
+    });
+
+    it("adopter keys are never committed (convention 1): prod's file has none, and without them validation names each, what it is for and the pulumi config set command", () => {
+      const adopterKeys = ["ecommerce:siteDomainNames", "ecommerce:cdnCertificateArn", "ecommerce:originDomainName", "ecommerce:albCertificateArn", "ecommerce:hostedZoneId"];
+      for (const stack of ["dev", "prod"] as const) for (const k of adopterKeys) expect(stackFile(stack), `${stack} ${k}`).to.not.have.property(k);
+      expect(Object.keys(adopterExamples("prod"))).to.have.members(adopterKeys);
+      const bare = parseStackConfig(ecommerceDefinition, { project: "ecommerce", stack: "prod", organization: "organization", raw: rawConfig("prod", () => {}, false) });
+      const albCert = bare.problems.find((p) => p.key === "ecommerce:albCertificateArn");
+      expect(albCert!.allowed).to.match(/required in prod: the ACM certificate \(this region\) of the load balancer's HTTPS listener.*pulumi config set ecommerce:albCertificateArn arn:aws:acm:/);
     });
 
     it("bad config stops the program with one message listing every problem: key, value given, what is allowed", () => {
