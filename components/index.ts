@@ -3,7 +3,6 @@ export * from "./analytics/dashboard";
 export * from "./compute/bundle";
 export * from "./compute/function";
 export * from "./compute/instance-template";
-export * from "./compute/role";
 export * from "./compute/web-fleet";
 export * from "./compute/worker-fleet";
 export * from "./data/backup-plan";

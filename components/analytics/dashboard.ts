@@ -11,7 +11,7 @@
  * |----------------------|--------------------------------------------------------------------|---------|
  * | data source TLS      | `sslProperties.disableSsl: false`                                  | QS1     |
  * | private database     | a VPC connection in the given private subnets, its own SG and role |         |
- * | credentials          | a Secrets Manager secret (the database's managed secret by default)|         |
+ * | credentials          | a read-only user's Secrets Manager secret (required; never master) |         |
  * | query mode           | DIRECT_QUERY (data stays in the database; SPICE on request)        |         |
  * | dashboard            | CSV export and ad hoc filtering off                                |         |
  *
@@ -29,7 +29,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { TransactionalDb } from "../data/transactional-db";
 import { policyDocument, throwIfProblems } from "../security/policy-document";
 
@@ -93,8 +93,11 @@ export type DashboardSource =
       type: "aurora-postgresql";
       /** The database; the dashboard reads its reader endpoint and is allowed into its security group. */
       database: TransactionalDb;
-      /** Secret with the credentials QuickSight uses. Default: the database's managed master secret (prefer a read-only user's). */
-      credentialsSecretArn?: pulumi.Input<string>;
+      /**
+       * Secret with the credentials QuickSight uses: a read-only database user's (`username`,
+       * `password`), never the master user's. Required.
+       */
+      credentialsSecretArn: pulumi.Input<string>;
       /** The VPC and the private subnets (two or more AZs) of QuickSight's network interfaces. */
       vpcId: pulumi.Input<string>;
       subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -175,6 +178,9 @@ export class Dashboard extends pulumi.ComponentResource {
     if (args.source?.type === "aurora-postgresql" && Array.isArray(args.source.subnetIds) && args.source.subnetIds.length < 2) {
       problems.push(`source.subnetIds has ${args.source.subnetIds.length} subnet(s): a QuickSight VPC connection needs subnets in at least two AZs`);
     }
+    if (args.source?.type === "aurora-postgresql" && args.source.credentialsSecretArn === undefined) {
+      problems.push("source.credentialsSecretArn is required: the secret of a read-only database user (the master user's would let the dashboard write and administer the database)");
+    }
     problems.push(...rolePlacementProblems(args.rolePlacement));
     throwIfProblems(`Dashboard ${name}`, problems);
 
@@ -250,7 +256,7 @@ export class Dashboard extends pulumi.ComponentResource {
       );
       type = "AURORA_POSTGRESQL";
       parameters = { auroraPostgresql: { host: db.readerEndpoint, port: db.port, database: db.databaseName } };
-      extra = { credentials: { secretArn: src.credentialsSecretArn ?? db.masterUserSecretArn }, vpcConnectionProperties: { vpcConnectionArn: vpcConnection.arn } };
+      extra = { credentials: { secretArn: src.credentialsSecretArn }, vpcConnectionProperties: { vpcConnectionArn: vpcConnection.arn } };
     } else {
       this.securityGroupId = undefined;
       type = "ATHENA";

@@ -23,7 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { KmsEncryptDecryptActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { grantToRole, PolicyStatement, throwIfProblems } from "../security/policy-document";

@@ -23,7 +23,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName, statefulOptions } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { KmsEncryptDecryptActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { grantToRole, PolicyStatement, throwIfProblems } from "../security/policy-document";

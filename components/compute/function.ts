@@ -24,7 +24,7 @@ import { KmsDecryptActions, LogsWriteActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { grantToRole, policyDocument, PolicyStatement, statementProblems, throwIfProblems } from "../security/policy-document";
 import { bundleHandler, SourceMapMode } from "./bundle";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "./role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 
 /** Instruction set of the function. arm64 (Graviton) costs about 20% less per GB-second. */
 export const FunctionArchitectures = ["arm64", "x86_64"] as const;

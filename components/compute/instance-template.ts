@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BlueprintContext } from "../../shared/context";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
-import { RolePlacement, serviceRole } from "./role";
+import { RolePlacement, serviceRole } from "../security/service-role";
 
 /** The public SSM parameter with the latest Amazon Linux 2023 AMI (x86_64). */
 export const Al2023AmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -19,6 +19,41 @@ export const InstanceManagedPolicies = { "ssm-core": "AmazonSSMManagedInstanceCo
 
 /** Metrics every fleet's Auto Scaling group publishes (AutoScaling.* dashboards, alarms). */
 export const GroupMetrics = ["GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances"] as const;
+
+/** The subnets every fleet's instances run in, private (a `SecureVpc` fits). */
+export interface PrivateFleetNetwork {
+  vpcId: pulumi.Input<string>;
+  /** Where the instances go. */
+  privateSubnetIds: pulumi.Input<string[]>;
+}
+
+/**
+ * The arguments every EC2 fleet takes the same way (`WebFleetArgs` and `WorkerFleetArgs` extend
+ * it; each documents its own `kmsKey`, `minSize`, `rootVolumeSizeGiB`, `amiParameter`, `userData`).
+ */
+export interface FleetArgs {
+  /** The stack's context (tags, profile, region). Required. */
+  context: BlueprintContext;
+  /** Maximum instances. Default: the profile's `maxInstances`. */
+  maxSize?: number;
+  /** SNS topic for launch/terminate events and their failures (the platform's `alarmTopicArn`). Default: none. */
+  notificationTopicArn?: pulumi.Input<string>;
+  /** IAM path and permissions boundary of the instance role (the platform's `ciRoles[project]`). Default: path `/`, no boundary. */
+  rolePlacement?: RolePlacement;
+  /** Extra tags beside the required ones (also on instances and volumes). Default: none. */
+  tags?: Record<string, string>;
+}
+
+/** What every EC2 fleet exposes, for grants, alarms and security-group rules (`WebFleet` and `WorkerFleet` implement it). */
+export interface Fleet {
+  /** The instances' security group. */
+  readonly instanceSecurityGroupId: pulumi.Output<string>;
+  /** The instance role (pass it to grant methods). */
+  readonly instanceRole: aws.iam.Role;
+  readonly instanceRoleArn: pulumi.Output<string>;
+  readonly launchTemplateId: pulumi.Output<string>;
+  readonly autoScalingGroupName: pulumi.Output<string>;
+}
 
 export interface HardenedInstanceArgs {
   context: BlueprintContext;

@@ -47,7 +47,8 @@ import { KeyReference } from "../security/encryption-key";
 import { PolicyStatement, throwIfProblems } from "../security/policy-document";
 import { EncryptedBucket } from "../storage/encrypted-bucket";
 import { FleetNotifications, GroupMetrics, fleetProblems, hardenedInstance, templateVersion } from "./instance-template";
-import { RolePlacement, rolePlacementProblems } from "./role";
+import type { Fleet, FleetArgs, PrivateFleetNetwork } from "./instance-template";
+import { rolePlacementProblems } from "../security/service-role";
 
 // Moved to ./instance-template (shared with WorkerFleet); re-exported for existing importers.
 export { Al2023AmiParameter, FleetNotifications, InstanceManagedPolicies, userDataProblems } from "./instance-template";
@@ -105,12 +106,9 @@ function albLogPrefix(prefix: string | undefined): string {
 }
 
 /** The subnets and VPC the fleet runs in (a `SecureVpc` fits). */
-export interface FleetNetwork {
-  vpcId: pulumi.Input<string>;
-  /** Where an internet-facing ALB goes. */
+export interface FleetNetwork extends PrivateFleetNetwork {
+  /** Where an internet-facing ALB goes (the instances, and an internal ALB, go in `privateSubnetIds`). */
   publicSubnetIds: pulumi.Input<string[]>;
-  /** Where the instances (and an internal ALB) go. */
-  privateSubnetIds: pulumi.Input<string[]>;
 }
 
 /** Who may reach the ALB's listener ports. */
@@ -124,9 +122,7 @@ export interface AlbAccessLogs {
   prefix?: string;
 }
 
-export interface WebFleetArgs {
-  /** The stack's context (tags, profile, region). Required. */
-  context: BlueprintContext;
+export interface WebFleetArgs extends FleetArgs {
   /** VPC and subnets. Required. */
   network: FleetNetwork;
   /** KMS key for the instances' EBS volumes; its policy must let this account use it through EC2 (`viaServices: ["ec2"]`), which covers the Auto Scaling service-linked role. Required. */
@@ -149,8 +145,6 @@ export interface WebFleetArgs {
   instanceTypes?: readonly string[];
   /** Minimum instances. Default: the profile's `minInstances`. */
   minSize?: number;
-  /** Maximum instances. Default: the profile's `maxInstances`. */
-  maxSize?: number;
   /** Average CPU utilization (%) the group scales to hold. Default: 50. */
   targetCpuUtilization?: number;
   /** Root volume size in GiB (gp3). Default: 20. */
@@ -161,15 +155,9 @@ export interface WebFleetArgs {
   userData?: string;
   /** The instances run containers that need instance metadata: IMDS hop limit 2 instead of 1 (BP.EC2.1 then needs `maxHopLimit: 2`). Default: false. */
   containers?: boolean;
-  /** SNS topic for launch/terminate events and their failures (the platform's `alarmTopicArn`). Default: none. */
-  notificationTopicArn?: pulumi.Input<string>;
-  /** IAM path and permissions boundary of the instance role (the platform's `ciRoles[project]`). Default: path `/`, no boundary. */
-  rolePlacement?: RolePlacement;
-  /** Extra tags beside the required ones (also on instances and volumes). Default: none. */
-  tags?: Record<string, string>;
 }
 
-export class WebFleet extends pulumi.ComponentResource {
+export class WebFleet extends pulumi.ComponentResource implements Fleet {
   /** The load balancer. */
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly albArn: pulumi.Output<string>;

@@ -51,7 +51,8 @@ import { KmsDecryptActions, KmsS3WriteActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { grantToRole, policyDocument, PolicyStatement, throwIfProblems } from "../security/policy-document";
 import { FleetNotifications, GroupMetrics, fleetProblems, hardenedInstance, templateVersion } from "./instance-template";
-import { RolePlacement, rolePlacementProblems } from "./role";
+import type { Fleet, FleetArgs, PrivateFleetNetwork } from "./instance-template";
+import { rolePlacementProblems } from "../security/service-role";
 
 /** SQS: what a consumer needs (on the queue ARN). */
 export const SqsConsumeActions = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"] as const;
@@ -67,10 +68,7 @@ export const GpuAmiParameter = "/aws/service/deeplearning/ami/x86_64/base-oss-nv
 const GpuFamilyPattern = /^(g4dn|g5|g6|g6e|gr6|p3|p4d|p5)\./;
 
 /** The subnets the workers run in (a `SecureVpc` fits); no public subnets: workers only pull. */
-export interface WorkerNetwork {
-  vpcId: pulumi.Input<string>;
-  privateSubnetIds: pulumi.Input<string[]>;
-}
+export type WorkerNetwork = PrivateFleetNetwork;
 
 /** A queue owned elsewhere, for the fleet to consume. */
 export interface ExistingJobQueue {
@@ -100,9 +98,7 @@ export interface WorkerSpotSettings {
   onDemandPercentageAboveBaseCapacity?: number;
 }
 
-export interface WorkerFleetArgs {
-  /** The stack's context (tags, profile, region). Required. */
-  context: BlueprintContext;
+export interface WorkerFleetArgs extends FleetArgs {
   /** VPC and private subnets. Required. */
   network: WorkerNetwork;
   /** KMS key for the EBS volumes and the queues; its policy must allow EC2 (`viaServices: ["ec2", "sqs"]`). Required. */
@@ -113,8 +109,6 @@ export interface WorkerFleetArgs {
   gpu?: boolean;
   /** Minimum instances; 0 lets the group empty when the queue does (see "Scaling to zero"). Default: the profile's `minInstances`. */
   minSize?: number;
-  /** Maximum instances. Default: the profile's `maxInstances`. */
-  maxSize?: number;
   /** Jobs waiting per in-service instance the group scales to hold. Default: 2. */
   targetBacklogPerInstance?: number;
   /** The queue to consume: settings for a queue the fleet creates (with a DLQ), or an existing queue. Default: a new queue with default settings. */
@@ -127,15 +121,9 @@ export interface WorkerFleetArgs {
   amiParameter?: string;
   /** Bootstrap script (cloud-init user data) that starts the worker; never secrets. Default: none. */
   userData?: string;
-  /** SNS topic for launch/terminate events and their failures. Default: none. */
-  notificationTopicArn?: pulumi.Input<string>;
-  /** IAM path and permissions boundary of the instance role. Default: path `/`, no boundary. */
-  rolePlacement?: RolePlacement;
-  /** Extra tags beside the required ones (also on instances and volumes). Default: none. */
-  tags?: Record<string, string>;
 }
 
-export class WorkerFleet extends pulumi.ComponentResource {
+export class WorkerFleet extends pulumi.ComponentResource implements Fleet {
   /** The job queue's URL, ARN and name. */
   readonly queueUrl: pulumi.Output<string>;
   readonly queueArn: pulumi.Output<string>;

@@ -28,7 +28,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName, statefulOptions } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
 import { throwIfProblems } from "../security/policy-document";
 

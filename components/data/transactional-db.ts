@@ -30,7 +30,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName, statefulOptions } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { EncryptedLogGroup } from "../observability/log-group";
 import { KmsDecryptActions } from "../security/actions";
 import { KeyReference, keyArnOf } from "../security/encryption-key";

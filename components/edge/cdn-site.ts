@@ -201,7 +201,30 @@ export interface CdnAppOrigin {
   protocolPolicy?: "https-only" | "http-only";
   /** Seconds CloudFront waits for a response, 1 to 60. Default: 30. */
   readTimeoutSeconds?: number;
+  /**
+   * The application also serves the default behaviour (every path no other behaviour matches, `/`
+   * included): a dynamic site whose static files live in the bucket under `cacheBehaviors` paths
+   * (e.g. `/media/*`). No default root object then (`/` goes to the application as `/`).
+   * `pathPatterns` may then be empty. Default: false (the bucket serves the default behaviour).
+   */
+  serveDefault?: boolean;
 }
+
+/**
+ * The request header in which every application behaviour passes the viewer's address to the
+ * origin (`198.51.100.7` or `2001:db8::7`, no port): set by a CloudFront Function at viewer
+ * request, overwriting whatever the viewer sent, so the origin (and a REGIONAL web ACL's rate rule
+ * keyed on it) sees the real client, unlike the first `X-Forwarded-For` entry, which the client writes.
+ */
+export const ViewerAddressHeader = "x-viewer-address";
+
+/** The viewer-request function (cloudfront-js-2.0) that sets `ViewerAddressHeader`. */
+export const ViewerAddressFunctionCode = `function handler(event) {
+  var request = event.request;
+  request.headers["${ViewerAddressHeader}"] = { value: event.viewer.ip };
+  return request;
+}
+`;
 
 /** Where access logs go. */
 export interface CdnAccessLogs {
@@ -319,12 +342,14 @@ export class CdnSite extends pulumi.ComponentResource {
     const { context } = args;
     const prod = context.profile.environment === "prod";
     const priceClass = args.priceClass ?? (prod ? "PriceClass_All" : "PriceClass_100");
-    const defaultRootObject = args.defaultRootObject ?? "index.html";
     const app = args.appOrigin;
-    const appPaths = [...(app?.pathPatterns ?? ["/api/*"])];
+    const appDefault = app?.serveDefault === true;
+    const defaultRootObject = args.defaultRootObject ?? (appDefault ? undefined : "index.html");
+    const appPaths = [...(app?.pathPatterns ?? (appDefault ? [] : ["/api/*"]))];
     const appProtocol = app?.protocolPolicy ?? "https-only";
     const readTimeout = app?.readTimeoutSeconds ?? 30;
 
+    const behaviors = () => args.cacheBehaviors ?? [];
     const problems: string[] = [];
     if (!(PriceClasses as readonly string[]).includes(priceClass)) problems.push(`priceClass = "${priceClass}": must be one of ${PriceClasses.join(", ")}`);
     if ((args.aliases ?? []).length > 0 && args.certificateArn === undefined) problems.push("aliases need certificateArn: CloudFront serves alternate domain names only with a certificate that covers them");
@@ -342,7 +367,9 @@ export class CdnSite extends pulumi.ComponentResource {
     if (app) {
       if (appProtocol !== "https-only" && appProtocol !== "http-only") problems.push(`appOrigin.protocolPolicy = "${appProtocol}": must be https-only or http-only`);
       if (appProtocol === "http-only" && prod) problems.push("appOrigin.protocolPolicy is http-only in prod: CloudFront must reach the application over TLS (CloudFront.9)");
-      if (appPaths.length === 0) problems.push("appOrigin.pathPatterns is empty: name the paths the application serves (e.g. /api/*)");
+      if (appPaths.length === 0 && !appDefault) problems.push("appOrigin.pathPatterns is empty: name the paths the application serves (e.g. /api/*), or set serveDefault");
+      if (appDefault && behaviors().length === 0) problems.push("appOrigin.serveDefault leaves the bucket no path: add cacheBehaviors for what it serves (e.g. /media/*)");
+      if (appDefault && args.signedUrls?.requireOnDefault) problems.push("signedUrls.requireOnDefault with appOrigin.serveDefault would require signed URLs for the whole application");
       for (const p of appPaths) if (!/^\/?[A-Za-z0-9_\-.*$/~"'@:+&]+$/.test(p) || p === "*" || p === "/*") problems.push(`appOrigin.pathPatterns: "${p}" is not a path pattern such as /api/* (the default behavior serves the bucket)`);
       if (new Set(appPaths).size !== appPaths.length) problems.push("appOrigin.pathPatterns lists a pattern twice");
       if (!Number.isInteger(readTimeout) || readTimeout < 1 || readTimeout > 60) problems.push(`appOrigin.readTimeoutSeconds = ${readTimeout}: must be a whole number from 1 to 60`);
@@ -353,10 +380,9 @@ export class CdnSite extends pulumi.ComponentResource {
       if (g.locations.length === 0) problems.push("geoRestriction.locations is empty: name at least one country, or drop geoRestriction");
       for (const l of g.locations) if (!/^[A-Z]{2}$/.test(l)) problems.push(`geoRestriction.locations: "${l}" is not an ISO 3166-1 alpha-2 code such as US or DE`);
     }
-    if (defaultRootObject.startsWith("/") || defaultRootObject.length === 0) problems.push(`defaultRootObject = "${defaultRootObject}": an object key without a leading slash, such as index.html`);
+    if (defaultRootObject !== undefined && (defaultRootObject.startsWith("/") || defaultRootObject.length === 0)) problems.push(`defaultRootObject = "${defaultRootObject}": an object key without a leading slash, such as index.html`);
     if (args.originPath !== undefined && !/^\/[^*]*[^/]$/.test(args.originPath)) problems.push(`originPath = "${args.originPath}": must start with / and not end with / (e.g. /site)`);
-    const behaviors = args.cacheBehaviors ?? [];
-    for (const b of behaviors) {
+    for (const b of behaviors()) {
       const where = `cacheBehaviors "${b.pathPattern}"`;
       if (!/^\/?[A-Za-z0-9_\-.*$/~"'@:+&]+$/.test(b.pathPattern) || b.pathPattern === "*" || b.pathPattern === "/*") problems.push(`${where}: not a path pattern such as *.m3u8 or /videos/* (the default behavior serves the rest)`);
       if (appPaths.includes(b.pathPattern) && app) problems.push(`${where}: also an appOrigin path`);
@@ -368,7 +394,7 @@ export class CdnSite extends pulumi.ComponentResource {
       if (!(min <= b.defaultTtlSeconds && b.defaultTtlSeconds <= max)) problems.push(`${where}: TTLs must satisfy min (${min}) <= default (${b.defaultTtlSeconds}) <= max (${max})`);
       if (b.requireSignedUrls && !args.signedUrls) problems.push(`${where}: requireSignedUrls needs signedUrls (the public key of the signer)`);
     }
-    if (new Set(behaviors.map((b) => b.pathPattern)).size !== behaviors.length) problems.push("cacheBehaviors lists a path pattern twice");
+    if (new Set(behaviors().map((b) => b.pathPattern)).size !== behaviors().length) problems.push("cacheBehaviors lists a path pattern twice");
     if (args.originShieldRegion !== undefined && args.originShieldRegion !== false && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(args.originShieldRegion)) problems.push(`originShieldRegion = "${args.originShieldRegion}": must be a region code such as us-east-1`);
     if (args.originAccess?.isBound) problems.push("originAccess is already bound to another CdnSite: create one CloudFrontOriginAccess per distribution");
     throwIfProblems(`CdnSite ${name}`, problems);
@@ -432,7 +458,7 @@ export class CdnSite extends pulumi.ComponentResource {
     }
     const signedOnDefault = args.signedUrls ? (args.signedUrls.requireOnDefault ?? true) : false;
 
-    const behaviorPolicies = behaviors.map(
+    const behaviorPolicies = behaviors().map(
       (b, i) =>
         new aws.cloudfront.CachePolicy(
           `${name}-cache-${i}`,
@@ -480,6 +506,32 @@ export class CdnSite extends pulumi.ComponentResource {
       });
     }
 
+    const viewerAddress = app
+      ? new aws.cloudfront.Function(
+          `${name}-viewer-address`,
+          {
+            name: physicalName(context, `${name}-viewer-address`, 64),
+            comment: `${physical}: passes the viewer's address to the application in ${ViewerAddressHeader}`,
+            runtime: "cloudfront-js-2.0",
+            code: ViewerAddressFunctionCode,
+            publish: true,
+            tags: tags(`${physical}-viewer-address`),
+          },
+          { parent: this },
+        )
+      : undefined;
+    const appBehavior = () => ({
+      targetOriginId: appOriginId,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+      cachedMethods: ["GET", "HEAD"],
+      compress: true,
+      cachePolicyId: ManagedCachePolicies.CachingDisabled,
+      originRequestPolicyId: ManagedOriginRequestPolicies.AllViewerExceptHostHeader,
+      responseHeadersPolicyId: headers.id,
+      functionAssociations: [{ eventType: "viewer-request", functionArn: viewerAddress!.arn }],
+    });
+
     const webAclId = args.webAcl === false ? undefined : args.webAcl instanceof WebFirewall ? args.webAcl.webAclArn : args.webAcl;
 
     this.distribution = new aws.cloudfront.Distribution(
@@ -487,25 +539,27 @@ export class CdnSite extends pulumi.ComponentResource {
       {
         enabled: true,
         comment: physical,
-        defaultRootObject,
+        ...(defaultRootObject !== undefined ? { defaultRootObject } : {}),
         isIpv6Enabled: true,
         httpVersion: "http2and3",
         priceClass,
         ...(args.aliases && args.aliases.length > 0 ? { aliases: [...args.aliases] } : {}),
         ...(webAclId !== undefined ? { webAclId } : {}),
         origins,
-        defaultCacheBehavior: {
-          targetOriginId: s3OriginId,
-          viewerProtocolPolicy: "redirect-to-https",
-          allowedMethods: ["GET", "HEAD", "OPTIONS"],
-          cachedMethods: ["GET", "HEAD"],
-          compress: true,
-          cachePolicyId: ManagedCachePolicies.CachingOptimized,
-          responseHeadersPolicyId: headers.id,
-          ...(signedOnDefault ? { trustedKeyGroups } : {}),
-        },
+        defaultCacheBehavior: appDefault
+          ? appBehavior()
+          : {
+              targetOriginId: s3OriginId,
+              viewerProtocolPolicy: "redirect-to-https",
+              allowedMethods: ["GET", "HEAD", "OPTIONS"],
+              cachedMethods: ["GET", "HEAD"],
+              compress: true,
+              cachePolicyId: ManagedCachePolicies.CachingOptimized,
+              responseHeadersPolicyId: headers.id,
+              ...(signedOnDefault ? { trustedKeyGroups } : {}),
+            },
         orderedCacheBehaviors: [
-          ...behaviors.map((b, i) => ({
+          ...behaviors().map((b, i) => ({
             pathPattern: b.pathPattern,
             targetOriginId: s3OriginId,
             viewerProtocolPolicy: "redirect-to-https",
@@ -516,19 +570,7 @@ export class CdnSite extends pulumi.ComponentResource {
             responseHeadersPolicyId: headers.id,
             ...(b.requireSignedUrls ? { trustedKeyGroups } : {}),
           })),
-          ...(app
-          ? appPaths.map((pathPattern) => ({
-              pathPattern,
-              targetOriginId: appOriginId,
-              viewerProtocolPolicy: "redirect-to-https",
-              allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-              cachedMethods: ["GET", "HEAD"],
-              compress: true,
-              cachePolicyId: ManagedCachePolicies.CachingDisabled,
-              originRequestPolicyId: ManagedOriginRequestPolicies.AllViewerExceptHostHeader,
-              responseHeadersPolicyId: headers.id,
-            }))
-          : []),
+          ...(app ? appPaths.map((pathPattern) => ({ pathPattern, ...appBehavior() })) : []),
         ],
         restrictions: {
           geoRestriction: args.geoRestriction

@@ -11,7 +11,9 @@
  * | `AWSManagedRulesKnownBadInputsRuleSet` (30)| exploit patterns (Log4j, ...)             | 200 | count | block |
  * | `AWSManagedRulesSQLiRuleSet` (40)          | SQL injection                             | 200 | count | block |
  * | `additionalManagedRuleGroups` (50+)        | what the workload adds (e.g. AnonymousIpList) |  | count | block |
- * | `AWSManagedRulesBotControlRuleSet` (last)  | bots; prod only by default (extra cost)   | 50  | off   | block |
+ * | `AWSManagedRulesBotControlRuleSet`         | bots; prod only by default (extra cost)   | 50  | off   | block |
+ * | `AWSManagedRulesATPRuleSet` (`accountTakeover`) | credential stuffing on the login path  | 50  | count | block |
+ * | `AWSManagedRulesACFPRuleSet` (`accountCreation`) | fake accounts on the sign-up path     | 50  | count | block |
  *
  * About 1,180 WCU with Bot Control: inside the 1,500 WCU of the base price. WAF.10 (rules), WAF.11
  * (logging), WAF.12 (metrics).
@@ -83,10 +85,28 @@ export interface WebFirewallArgs {
   rateLimit?: number;
   /** What the rate rule keys on: `IP`, or `FORWARDED_IP` (first `X-Forwarded-For` address) for an ACL behind a proxy or CDN. Default: `IP`. */
   rateLimitKey?: RateLimitKey;
-  /** Only these requests count toward the rate limit (e.g. video manifests, not cached segments). Default: every request. */
-  rateLimitOnly?: PathMatch;
+  /**
+   * The header whose address the rate rule counts with `rateLimitKey: FORWARDED_IP`. The first
+   * `X-Forwarded-For` address is whatever the client wrote; behind CloudFront, use a header the edge
+   * sets itself, such as CdnSite's `ViewerAddressHeader`. Default: `X-Forwarded-For`.
+   */
+  forwardedIpHeader?: string;
   /** Bot Control level. Default: `COMMON` in prod, `off` in dev (it costs per request). */
   botControl?: BotControlLevel;
+  /**
+   * Account takeover prevention (AWS WAF Fraud Control ATP) on the login endpoint: the path and
+   * where the username and password are in its POST body (JSON pointers such as `/email` for
+   * `JSON`, field names for `FORM_ENCODED`). CLOUDFRONT ACLs also inspect the response (2xx
+   * success, 401/403 failure). Default: none (priced per request to the path).
+   */
+  accountTakeover?: { loginPath: string; payloadType: "JSON" | "FORM_ENCODED"; usernameField: string; passwordField: string };
+  /**
+   * Account creation fraud prevention (ACFP) on sign-up: the registration page viewers load, the
+   * path its form posts to, and where the fields are (as for `accountTakeover`). Default: none.
+   */
+  accountCreation?: { registrationPagePath: string; creationPath: string; payloadType: "JSON" | "FORM_ENCODED"; usernameField: string; passwordField: string; emailField: string };
+  /** Only these requests count toward the rate limit (e.g. video manifests, not cached segments). Default: every request. */
+  rateLimitOnly?: PathMatch;
   /** Requests Bot Control does not inspect (e.g. video segments: many per viewer, cached, and billed per request). Default: none. */
   botControlSkips?: PathMatch;
   /** More AWS managed rule groups by name (e.g. `AWSManagedRulesAnonymousIpList`), after the baseline. Default: none. */
@@ -122,6 +142,7 @@ export class WebFirewall extends pulumi.ComponentResource {
     const rateLimitKey = args.rateLimitKey ?? "IP";
     const botControl = args.botControl ?? (profile.environment === "prod" ? "COMMON" : "off");
     const extraGroups = [...(args.additionalManagedRuleGroups ?? [])];
+    const forwardedIpHeader = args.forwardedIpHeader ?? "X-Forwarded-For";
 
     const problems: string[] = [];
     if (!(WebAclScopes as readonly string[]).includes(args.scope)) problems.push(`scope = "${args.scope}": must be one of ${WebAclScopes.join(", ")}`);
@@ -135,6 +156,21 @@ export class WebFirewall extends pulumi.ComponentResource {
       }
     }
     if (new Set(extraGroups).size !== extraGroups.length) problems.push("additionalManagedRuleGroups lists a group twice");
+    for (const g of ["AWSManagedRulesATPRuleSet", "AWSManagedRulesACFPRuleSet"]) if (extraGroups.includes(g)) problems.push(`additionalManagedRuleGroups: "${g}" needs its configuration: use accountTakeover / accountCreation`);
+    if (args.forwardedIpHeader !== undefined && rateLimitKey !== "FORWARDED_IP") problems.push(`forwardedIpHeader = "${args.forwardedIpHeader}" needs rateLimitKey FORWARDED_IP`);
+    if (!/^[A-Za-z0-9-]{1,255}$/.test(forwardedIpHeader)) problems.push(`forwardedIpHeader = "${forwardedIpHeader}": must be an HTTP header name`);
+    const paths: [string, string | undefined][] = [
+      ["accountTakeover.loginPath", args.accountTakeover?.loginPath],
+      ["accountCreation.registrationPagePath", args.accountCreation?.registrationPagePath],
+      ["accountCreation.creationPath", args.accountCreation?.creationPath],
+    ];
+    for (const [k, v] of paths) if (v !== undefined && !/^\/[^\s*]*$/.test(v)) problems.push(`${k} = "${v}": must be a URI path starting with / (no wildcards)`);
+    for (const [k, c] of [["accountTakeover", args.accountTakeover], ["accountCreation", args.accountCreation]] as const) {
+      if (c && c.payloadType !== "JSON" && c.payloadType !== "FORM_ENCODED") problems.push(`${k}.payloadType = "${c.payloadType}": must be JSON or FORM_ENCODED`);
+      if (c?.payloadType === "JSON") {
+        for (const [f, v] of Object.entries(c).filter(([f]) => f.endsWith("Field"))) if (!String(v).startsWith("/")) problems.push(`${k}.${f} = "${v}": a JSON payload's field is a JSON pointer such as /${v}`);
+      }
+    }
     for (const [arg, m] of [["rateLimitOnly", args.rateLimitOnly], ["botControlSkips", args.botControlSkips]] as const) {
       if (m === undefined) continue;
       const all = [...(m.endsWith ?? []), ...(m.startsWith ?? [])];
@@ -169,6 +205,7 @@ export class WebFirewall extends pulumi.ComponentResource {
       visibilityConfig: visibility(groupName),
     });
 
+    const lastPriority = 10 * (BaselineManagedRuleGroups.length + 1 + extraGroups.length);
     const rules: aws.types.input.wafv2.WebAclRule[] = [
       {
         name: "RateLimitPerClient",
@@ -179,7 +216,8 @@ export class WebFirewall extends pulumi.ComponentResource {
             limit: rateLimit,
             evaluationWindowSec: 300,
             aggregateKeyType: rateLimitKey,
-            ...(rateLimitKey === "FORWARDED_IP" ? { forwardedIpConfig: { headerName: "X-Forwarded-For", fallbackBehavior: "MATCH" } } : {}),
+            // No valid address in the header: counted (and limited) together, never waved through.
+            ...(rateLimitKey === "FORWARDED_IP" ? { forwardedIpConfig: { headerName: forwardedIpHeader, fallbackBehavior: "MATCH" } } : {}),
             ...(args.rateLimitOnly ? { scopeDownStatement: pathMatchStatement(args.rateLimitOnly) } : {}),
           },
         },
@@ -195,11 +233,43 @@ export class WebFirewall extends pulumi.ComponentResource {
               args.botControlSkips
                 ? { ...rule, statement: { managedRuleGroupStatement: { ...rule.statement.managedRuleGroupStatement, scopeDownStatement: { notStatement: { statements: [pathMatchStatement(args.botControlSkips)] } } } } }
                 : rule)(
-              managed("AWSManagedRulesBotControlRuleSet", 10 * (BaselineManagedRuleGroups.length + 1 + extraGroups.length), {
+              managed("AWSManagedRulesBotControlRuleSet", lastPriority, {
                 awsManagedRulesBotControlRuleSet: { inspectionLevel: botControl, enableMachineLearning: botControl === "TARGETED" },
               }),
             ),
           ]),
+      ...(args.accountTakeover
+        ? [
+            managed("AWSManagedRulesATPRuleSet", lastPriority + 10, {
+              awsManagedRulesAtpRuleSet: {
+                loginPath: args.accountTakeover.loginPath,
+                requestInspection: {
+                  payloadType: args.accountTakeover.payloadType,
+                  usernameField: { identifier: args.accountTakeover.usernameField },
+                  passwordField: { identifier: args.accountTakeover.passwordField },
+                },
+                ...(args.scope === "CLOUDFRONT" ? { responseInspection: { statusCode: { successCodes: [200, 201, 204], failureCodes: [400, 401, 403] } } } : {}),
+              },
+            }),
+          ]
+        : []),
+      ...(args.accountCreation
+        ? [
+            managed("AWSManagedRulesACFPRuleSet", lastPriority + 20, {
+              awsManagedRulesAcfpRuleSet: {
+                registrationPagePath: args.accountCreation.registrationPagePath,
+                creationPath: args.accountCreation.creationPath,
+                requestInspection: {
+                  payloadType: args.accountCreation.payloadType,
+                  usernameField: { identifier: args.accountCreation.usernameField },
+                  passwordField: { identifier: args.accountCreation.passwordField },
+                  emailField: { identifier: args.accountCreation.emailField },
+                },
+                ...(args.scope === "CLOUDFRONT" ? { responseInspection: { statusCode: { successCodes: [200, 201], failureCodes: [400, 403, 409] } } } : {}),
+              },
+            }),
+          ]
+        : []),
     ];
 
     this.webAcl = new aws.wafv2.WebAcl(

@@ -63,6 +63,12 @@ export interface RestApiRoute {
   function: Function;
   /** `AWS_IAM` (SigV4), `COGNITO` (the API's user pools) or `NONE`. Default: `AWS_IAM`. */
   authorization?: RouteAuthorization;
+  /**
+   * OAuth scopes (`<resource server>/<scope>`) a `COGNITO` route requires: the caller then sends an
+   * access token carrying one of them (e.g. a partner's client-credentials token). Without scopes a
+   * `COGNITO` route takes the user's ID token. Default: none.
+   */
+  authorizationScopes?: string[];
   /** Require an API key (partners; with a usage plan). Default: false. */
   apiKeyRequired?: boolean;
   /** An unauthenticated route without an API key is intended (e.g. a public catalog). Default: false. */
@@ -295,6 +301,7 @@ export class RestApi extends pulumi.ComponentResource {
           httpMethod: route.method,
           authorization: authorization === "COGNITO" ? "COGNITO_USER_POOLS" : authorization,
           ...(authorization === "COGNITO" ? { authorizerId: authorizer!.id } : {}),
+          ...(route.authorizationScopes && route.authorizationScopes.length > 0 ? { authorizationScopes: [...route.authorizationScopes] } : {}),
           apiKeyRequired: route.apiKeyRequired ?? false,
           ...(validation ? { requestValidatorId: validatorFor(validation).id } : {}),
           ...(model ? { requestModels: { "application/json": model.name } } : {}),
@@ -322,6 +329,7 @@ export class RestApi extends pulumi.ComponentResource {
         method: route.method,
         function: pulumi.resourceName(route.function),
         authorization,
+        authorizationScopes: route.authorizationScopes ?? [],
         apiKeyRequired: route.apiKeyRequired ?? false,
         validation,
         model: route.requestModel,
@@ -464,6 +472,8 @@ function routeProblems(routes: readonly RestApiRoute[], userPools: readonly unkn
     const auth = r.authorization ?? "AWS_IAM";
     if (!(RouteAuthorizations as readonly string[]).includes(auth)) problems.push(`${label}: authorization must be one of ${RouteAuthorizations.join(", ")}`);
     if (auth === "COGNITO" && !(userPools && userPools.length > 0)) problems.push(`${label}: COGNITO authorization needs cognitoUserPoolArns`);
+    if ((r.authorizationScopes ?? []).length > 0 && auth !== "COGNITO") problems.push(`${label}: authorizationScopes = ${JSON.stringify(r.authorizationScopes)} need authorization COGNITO (scopes are checked on Cognito access tokens)`);
+    for (const scope of r.authorizationScopes ?? []) if (!/^[\x21\x23-\x5B\x5D-\x7E]+\/[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope)) problems.push(`${label}: authorizationScopes "${scope}" is not <resource server>/<scope>`);
     if (auth === "NONE" && !r.apiKeyRequired && !r.public) problems.push(`${label}: no authorization and no API key; set public: true if anyone may call it`);
     if (r.requestValidator !== undefined && !(RequestValidations as readonly string[]).includes(r.requestValidator)) problems.push(`${label}: requestValidator must be one of ${RequestValidations.join(", ")}`);
     if ((r.requestValidator === "body" || r.requestValidator === "all") && !r.requestModel) problems.push(`${label}: requestValidator "${r.requestValidator}" validates the body against requestModel, which is missing`);

@@ -19,7 +19,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
-import { rolePlacementProblems, serviceRole, type RolePlacement } from "../compute/role";
+import { rolePlacementProblems, serviceRole, type RolePlacement } from "../security/service-role";
 import { EncryptedLogGroup } from "../observability/log-group";
 import { keyArnOf, type KeyReference } from "../security/encryption-key";
 import { grantToRole, throwIfProblems, type PolicyStatement } from "../security/policy-document";

@@ -47,7 +47,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BlueprintContext, physicalName } from "../../shared/context";
 import { FlowLogTrafficType, FlowLogTrafficTypes, NatStrategies, NatStrategy } from "../../shared/profiles";
 import { withTags } from "../../shared/tags";
-import { RolePlacement, rolePlacementProblems, serviceRole } from "../compute/role";
+import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { EncryptedLogGroup } from "../observability/log-group";
 import { KeyReference } from "../security/encryption-key";
 import { policyDocument, throwIfProblems } from "../security/policy-document";

@@ -9,7 +9,7 @@
  * the offline plan, which answers the reference from the platform's own plan).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RolePlacement } from "../compute/role";
+import type { RolePlacement } from "../security/service-role";
 import { PlatformReference, type PlatformOutputs, type WorkloadProject } from "./platform-reference";
 
 export interface PlatformSwitches {

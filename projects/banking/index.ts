@@ -132,6 +132,10 @@ export = async () => {
     fileSystemIdParameter: `/${project}/${stack}/shared-files/file-system-id`,
     accessPointIdParameter: `/${project}/${stack}/shared-files/access-point-id`,
     mountPath: "/srv/shared",
+    // The app servers' software (fleet-user-data.ts): which release runs, and where its settings are.
+    releaseParameter: `/${project}/${stack}/app/release`,
+    appRoot: "/opt/bank-app",
+    appEnvironment: { AWS_REGION: region, CONFIG_PARAMETER_PATH: `/${project}/${stack}/app/config/` },
   };
   const fleet = new WebFleet("app", {
     context,
@@ -147,6 +151,18 @@ export = async () => {
     userData: fleetUserData(boot),
     rolePlacement,
   });
+
+  // App releases (fleet-user-data.ts step 3): versioned, read by the fleet only. The release
+  // parameter starts as "none" (the placeholder answers the health check); the application's own
+  // pipeline sets it, so the program never overwrites it (ignoreChanges on its value).
+  const releases = new EncryptedBucket("releases", { context, kmsKey: bankKey, accessLogs: serverAccessLogs("releases") });
+  releases.grantRead(fleet.instanceRole, { prefix: "app/" });
+  bankKey.grantDecrypt(fleet.instanceRole);
+  new aws.ssm.Parameter(
+    "app-release",
+    { name: boot.releaseParameter, description: "The release the app servers run: s3://<releases bucket>/app/<file>.tar.gz <sha256>, or none", type: "String", value: "none", tags: tags("app-release") },
+    { ignoreChanges: ["value"] },
+  );
 
   // --- EFS: the file system the app servers share (mounted at boot over TLS with IAM) ---
   const sharedFiles = new SharedFileSystem("shared-files", {

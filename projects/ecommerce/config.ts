@@ -48,15 +48,11 @@ export const ecommerceSchema = {
     .default("cron(15 3 * * ? *)"),
   /**
    * A security group whose members may connect to the orders database as administrators (e.g. an
-   * AWS CloudShell VPC environment in a private subnet, to apply functions/checkout/schema.sql and
-   * create the checkout's database role). Default: none (only the checkout and QuickSight connect).
+   * AWS CloudShell VPC environment in a private subnet, for investigations; the schema, roles and
+   * grants are applied by db-migrate during the deploy). Default: none (only the checkout, the fleet,
+   * db-migrate and QuickSight connect).
    */
   databaseAdminSecurityGroupId: z.string().regex(/^sg-[0-9a-f]{8,17}$/, "must be a security group id such as sg-0123456789abcdef0").optional(),
-  /**
-   * Secret with the credentials the sales dashboard reads Aurora with (a read-only database user's).
-   * Default: the cluster's managed master secret.
-   */
-  dashboardCredentialsSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN").optional(),
 };
 
 export type EcommerceConfig = z.infer<z.ZodObject<typeof ecommerceSchema>>;
@@ -88,6 +84,10 @@ export interface EcommerceEnvironmentDefaults {
    * Archive, and days before expiry.
    */
   readonly promoArchive: { archiveAfterDays?: number; deepArchiveAfterDays?: number; expireAfterDays?: number };
+  /** Interface endpoints of the VPC (beside the free S3 and DynamoDB gateway endpoints). */
+  readonly interfaceEndpoints: readonly string[];
+  /** The web fleet's instance types; undefined: the profile's (t3.medium dev, prod's size). */
+  readonly fleetInstanceTypes?: readonly string[];
 }
 
 /**
@@ -100,6 +100,9 @@ export interface EcommerceEnvironmentDefaults {
  * |                           |                                     | 100 reserved (Aurora connections)     |
  * | expire-carts              | 256 MB, 5 min, no reservation       | 512 MB, 15 min, 1 reserved (one scan  |
  * |                           |                                     | at a time)                            |
+ * | interface endpoints       | none (the NAT gateway carries the   | ssm, ssmmessages, ec2messages, logs   |
+ * |                           | calls; USD 58/month saved)          | (traffic stays in the VPC)            |
+ * | web fleet                 | t3.micro (one idle instance)        | the profile's type                    |
  * | promo-video archive       | expire after 30 days, no archive    | Glacier at 30 days, Deep Archive at   |
  * |                           | tiers (their 90/180-day minimum     | 180 days, kept                        |
  * |                           | charges exceed dev's short life)    |                                       |
@@ -112,6 +115,8 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
     checkout: { memorySize: 512, timeout: 28 },
     expireCarts: { memorySize: 256, timeout: 300 },
     promoArchive: { expireAfterDays: 30 },
+    interfaceEndpoints: [],
+    fleetInstanceTypes: ["t3.micro", "t2.micro"],
   },
   prod: {
     apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
@@ -120,6 +125,7 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
     checkout: { memorySize: 1024, timeout: 28, reservedConcurrency: 100 },
     expireCarts: { memorySize: 512, timeout: 900, reservedConcurrency: 1 },
     promoArchive: { archiveAfterDays: 30, deepArchiveAfterDays: 180 },
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
   },
 };
 
@@ -137,10 +143,10 @@ export const ecommerceDefinition: ProjectDefinition<typeof ecommerceSchema> = {
       problems.push({ key: "replicaRegion", value: undefined, allowed: "required in prod: the second region of the sessions and carts global tables (e.g. eu-west-1)" });
     }
     if (prod && config.albCertificateArn === undefined) {
-      problems.push({ key: "albCertificateArn", value: undefined, allowed: "required in prod: the load balancer serves HTTPS only and CloudFront reaches it over TLS (ELB.1, CloudFront.9)" });
+      problems.push({ key: "albCertificateArn", value: undefined, allowed: "required in prod: the ACM certificate (this region) of the load balancer's HTTPS listener; CloudFront reaches it over TLS (ELB.1, CloudFront.9). Set it: pulumi config set ecommerce:albCertificateArn arn:aws:acm:<region>:<account>:certificate/<id>" });
     }
     if (config.albCertificateArn !== undefined && config.originDomainName === undefined) {
-      problems.push({ key: "originDomainName", value: undefined, allowed: "required with albCertificateArn: the DNS name of the load balancer that its certificate covers (CloudFront connects to it over HTTPS)" });
+      problems.push({ key: "originDomainName", value: undefined, allowed: "required with albCertificateArn: the DNS name of the load balancer that its certificate covers (CloudFront connects to it over HTTPS). Set it: pulumi config set ecommerce:originDomainName origin.<your shop's domain>" });
     }
     if (config.originDomainName !== undefined && config.albCertificateArn === undefined) {
       problems.push({ key: "albCertificateArn", value: undefined, allowed: `required with originDomainName (${config.originDomainName}): the certificate the load balancer presents for that name` });

@@ -34,7 +34,9 @@ import {
   SharedFileSystem,
   TransactionalDb,
   WebFirewall,
+  ViewerAddressHeader,
   WebFleet,
+  WorkloadAlarms,
 } from "../../components";
 import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadEcommerceConfig } from "./config";
@@ -42,6 +44,19 @@ import { fleetUserData } from "./fleet-user-data";
 import { CARTS_TABLE, IDEMPOTENCY_TABLE } from "./functions/carts-table";
 import { readPlatformSwitches } from "../../components/platform/platform-switches";
 import { salesDataSet, salesVisuals } from "./sales-dashboard";
+import { PARTNER_CHECKOUT_SCOPE } from "./functions/checkout/validation";
+import { DefaultRoles, schemaVersion } from "./functions/db-migrate/migrate";
+
+/**
+ * The storefront application's contract with the edge: where its media, login and sign-up live
+ * (the prod web ACL inspects the login and sign-up posts; CloudFront serves media from S3).
+ */
+const storefrontPaths = {
+  media: "/media/",
+  login: "/api/account/login",
+  signUpPage: "/account/sign-up",
+  signUp: "/api/account/sign-up",
+} as const;
 
 export = async () => {
   const settings = loadEcommerceConfig();
@@ -54,14 +69,20 @@ export = async () => {
   const account = aws.getCallerIdentityOutput().accountId;
   const serverAccessLogs = (bucket: string) => ({ targetBucket: platform.get("accessLogsBucketName"), prefix: `${project}/${stack}/${bucket}/` });
   const tags = (name: string) => withTags(settings.tags, {}, `${project}-${stack}-${name}`);
+  const prod = settings.environment === "prod";
+  // QuickSight reads data-source secrets as this service role (created when the platform turns on
+  // QuickSight's Secrets Manager access); it gets the sales reader's secret and its key, nothing else.
+  const quicksightSecretsRole = pulumi.interpolate`arn:aws:iam::${account}:role/service-role/aws-quicksight-secretsmanager-role-v0`;
 
   // --- VPC: isolated networks (public: ALB and NAT; private: servers, functions; isolated: Aurora) ---
   const vpc = new SecureVpc("network", {
     context,
     flowLogKey: logsKey,
     // What the private subnets call besides S3 and DynamoDB (free gateway endpoints): Session
-    // Manager for the servers (no SSH, no bastion), and CloudWatch Logs for their agent.
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
+    // Manager for the servers (no SSH, no bastion), and CloudWatch Logs for their agent. Dev has
+    // none: four endpoints in two AZs would cost about USD 58 a month, more than the NAT gateway
+    // that carries the same calls (README "Dev costs").
+    interfaceEndpoints: defaults.interfaceEndpoints,
     rolePlacement,
   });
 
@@ -71,6 +92,18 @@ export = async () => {
     description: "E-commerce data at rest: orders, sessions, carts, shared files, server volumes, function environments, backups",
     // Services that use the key on the account's behalf (Auto Scaling's EBS volumes, Aurora and its managed secret, DynamoDB).
     viaServices: ["ec2", "rds", "dynamodb", "secretsmanager"],
+    additionalStatements: quicksight
+      ? [
+          {
+            Sid: "QuickSightDecryptsTheSalesReaderSecret",
+            Effect: "Allow",
+            Principal: { AWS: quicksightSecretsRole },
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+          },
+        ]
+      : [],
   });
   // A global-table replica is encrypted with a key of its own region.
   const replicaKey =
@@ -101,8 +134,25 @@ export = async () => {
     scope: "CLOUDFRONT",
     kmsKey: logsKey,
     shieldAdvanced,
-    // Bot Control (prod) comes with the component; anonymizing proxies are a fraud signal for a shop.
+    // Anonymizing proxies are a fraud signal for a shop. Prod adds what bots do to shops: targeted
+    // Bot Control (scrapers, scalpers that evade the common signatures), account takeover
+    // prevention on the login path and fake-account prevention on sign-up (the storefront's
+    // contract: storefrontPaths). Dev runs none of them (priced per request).
     additionalManagedRuleGroups: ["AWSManagedRulesAnonymousIpList"],
+    botControl: prod ? "TARGETED" : "off",
+    ...(prod
+      ? {
+          accountTakeover: { loginPath: storefrontPaths.login, payloadType: "JSON" as const, usernameField: "/email", passwordField: "/password" },
+          accountCreation: {
+            registrationPagePath: storefrontPaths.signUpPage,
+            creationPath: storefrontPaths.signUp,
+            payloadType: "JSON" as const,
+            usernameField: "/email",
+            passwordField: "/password",
+            emailField: "/email",
+          },
+        }
+      : {}),
   });
   const cdnLogs = new EncryptedBucket("cdn-logs", {
     context,
@@ -113,6 +163,8 @@ export = async () => {
   });
   // The application origin is the fleet's load balancer (next block); its name is resolved there.
   const [albDnsName, resolveAlbDnsName] = pulumi.deferredOutput<string>();
+  // The storefront (the fleet) answers `/` and every page and API path; the media bucket serves only
+  // /media/* (object keys under media/), cached for a day.
   const site = new CdnSite("storefront", {
     context,
     originBucket: media,
@@ -120,8 +172,9 @@ export = async () => {
     // Over HTTPS by the name the ALB's certificate covers; a dev stack without one reaches the ALB over HTTP.
     appOrigin:
       config.originDomainName !== undefined
-        ? { domainName: config.originDomainName, protocolPolicy: "https-only", pathPatterns: ["/api/*"] }
-        : { domainName: albDnsName, protocolPolicy: "http-only", pathPatterns: ["/api/*"] },
+        ? { domainName: config.originDomainName, protocolPolicy: "https-only", serveDefault: true }
+        : { domainName: albDnsName, protocolPolicy: "http-only", serveDefault: true },
+    cacheBehaviors: [{ pathPattern: `${storefrontPaths.media}*`, defaultTtlSeconds: 86_400, maxTtlSeconds: 31_536_000 }],
     webAcl: edgeFirewall,
     accessLogs: { bucket: cdnLogs },
     ...(config.cdnCertificateArn !== undefined ? { certificateArn: config.cdnCertificateArn, aliases: config.siteDomainNames } : {}),
@@ -160,6 +213,11 @@ export = async () => {
     fileSystemIdParameter: `/${project}/${stack}/shared-files/file-system-id`,
     accessPointIdParameter: `/${project}/${stack}/shared-files/access-point-id`,
     mountPath: "/srv/shared",
+    // The application (fleet-user-data.ts, README "Deploying the storefront"): which release runs,
+    // and where it reads its settings (the parameters under storefront/config/, below).
+    releaseParameter: `/${project}/${stack}/storefront/release`,
+    appRoot: "/opt/storefront",
+    appEnvironment: { AWS_REGION: region, CONFIG_PARAMETER_PATH: `/${project}/${stack}/storefront/config/` },
   };
   const fleet = new WebFleet("web", {
     context,
@@ -170,15 +228,25 @@ export = async () => {
     albIngress: "cloudfront",
     appPort: boot.appPort,
     healthCheckPath: boot.healthCheckPath,
+    ...(defaults.fleetInstanceTypes !== undefined ? { instanceTypes: defaults.fleetInstanceTypes } : {}),
     userData: fleetUserData(boot),
     rolePlacement,
   });
   resolveAlbDnsName(fleet.albDnsName);
   // The ALB accepts only CloudFront's origin-facing addresses, but so does every other
   // distribution: a REGIONAL web ACL re-checks whatever arrives (ELB.16). Every request comes
-  // through CloudFront, so the rate rule keys on the viewer address it forwards; Bot Control
-  // already ran at the edge.
-  const originFirewall = new WebFirewall("origin-firewall", { context, scope: "REGIONAL", kmsKey: logsKey, shieldAdvanced, rateLimitKey: "FORWARDED_IP", botControl: "off" });
+  // through CloudFront, whose viewer-request function writes the viewer's real address into
+  // ViewerAddressHeader (overwriting anything the client sent): the rate rule counts that, not the
+  // first X-Forwarded-For entry, which the client writes. Bot Control already ran at the edge.
+  const originFirewall = new WebFirewall("origin-firewall", {
+    context,
+    scope: "REGIONAL",
+    kmsKey: logsKey,
+    shieldAdvanced,
+    rateLimitKey: "FORWARDED_IP",
+    forwardedIpHeader: ViewerAddressHeader,
+    botControl: "off",
+  });
   originFirewall.associate("alb", fleet.albArn);
   originFirewall.protect("alb", fleet.albArn);
   // Failed launches and terminations reach on-call through EventBridge: Auto Scaling's own SNS
@@ -202,6 +270,24 @@ export = async () => {
       aliases: [{ name: fleet.albDnsName, zoneId: fleet.albZoneId, evaluateTargetHealth: true }],
     });
   }
+
+  // Storefront releases (fleet-user-data.ts step 3): versioned, read by the fleet only. The release
+  // parameter starts as "none" (the placeholder answers); the deploy pipeline of the application
+  // sets it, so the program never overwrites it (ignoreChanges on its value).
+  const releases = new EncryptedBucket("releases", { context, kmsKey: dataKey, accessLogs: serverAccessLogs("releases") });
+  releases.grantRead(fleet.instanceRole, { prefix: "storefront/" });
+  dataKey.grantDecrypt(fleet.instanceRole);
+  new aws.ssm.Parameter(
+    "storefront-release",
+    {
+      name: boot.releaseParameter,
+      description: "The storefront release the web fleet runs: s3://<releases bucket>/storefront/<file>.tar.gz <sha256>, or none",
+      type: "String",
+      value: "none",
+      tags: tags("storefront-release"),
+    },
+    { ignoreChanges: ["value"] },
+  );
 
   // --- EFS: the file system the servers share (mounted at boot over TLS with IAM: fleet-user-data.ts) ---
   const sharedFiles = new SharedFileSystem("shared-files", {
@@ -229,6 +315,8 @@ export = async () => {
   });
 
   // --- RDS: Aurora PostgreSQL for orders (transactional data) ---
+  // Not 5432 (RDS.23); every security group rule below names it.
+  const ordersPort = 5433;
   const orders = new TransactionalDb("orders", {
     context,
     kmsKey: dataKey,
@@ -236,6 +324,7 @@ export = async () => {
     vpcId: vpc.vpcId,
     subnetIds: vpc.isolatedSubnetIds,
     databaseName: "shop",
+    port: ordersPort,
     // Failover, failure and maintenance events reach the platform's on-call topic (RDS.19/.20).
     eventsTopicArn: platform.get("alarmTopicArn"),
     // Administrators apply the schema and create the checkout's role from here (README).
@@ -256,7 +345,9 @@ export = async () => {
   });
 
   // --- Lambda: real-time transactions (checkout) and task automation (expire abandoned carts) ---
-  const checkoutDbUser = "checkout";
+  // The database users (created by db-migrate, below): the checkout and the fleet connect with IAM
+  // tokens, the sales dashboard with a password kept in its own secret.
+  const checkoutDbUser = DefaultRoles.checkout;
   // Both functions run in the private subnets; each may only reach DynamoDB (gateway endpoint)
   // and, for the checkout, the orders database.
   const dynamodbPrefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${region}.dynamodb` }).id;
@@ -306,6 +397,111 @@ export = async () => {
     },
     rolePlacement,
   });
+  // --- The orders database's migration, run by the program during each deploy that changes it ---
+  // One function, two jobs (functions/db-migrate): the schema, roles and grants, applied in one
+  // transaction as the master user whenever the schema version changes (an aws.lambda.Invocation:
+  // a failure fails the deploy); and the rotation of the sales reader's secret.
+  const salesReaderSecret = new aws.secretsmanager.Secret(
+    "sales-reader",
+    {
+      name: `${project}/${stack}/orders/sales-reader`,
+      description: `Read-only database user ${DefaultRoles.reader} of the orders database (sales dashboard); its password is set and rotated by db-migrate`,
+      kmsKeyId: dataKey.keyArn,
+      recoveryWindowInDays: prod ? 30 : 7,
+      tags: tags("sales-reader"),
+    },
+    { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources },
+  );
+  const migrateSg = new aws.ec2.SecurityGroup("db-migrate", { vpcId: vpc.vpcId, description: "db-migrate function: PostgreSQL to the orders database, HTTPS to Secrets Manager", tags: tags("db-migrate") });
+  new aws.vpc.SecurityGroupEgressRule("db-migrate-to-orders", {
+    securityGroupId: migrateSg.id,
+    referencedSecurityGroupId: orders.securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: ordersPort,
+    toPort: ordersPort,
+    description: "PostgreSQL to the orders database",
+    tags: tags("db-migrate-to-orders"),
+  });
+  new aws.vpc.SecurityGroupEgressRule("db-migrate-to-secrets-manager", {
+    securityGroupId: migrateSg.id,
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: 443,
+    toPort: 443,
+    description: "HTTPS to the Secrets Manager API (through the NAT gateway; an interface endpoint would cost more than the calls)",
+    tags: tags("db-migrate-to-secrets-manager"),
+  });
+  orders.allowFrom("db-migrate", migrateSg.id);
+  const dbMigrate = new Function("db-migrate", {
+    context,
+    handler: path.join(__dirname, "functions", "db-migrate", "handler.ts"),
+    description: "Applies the orders schema, roles and grants at deploy time; rotates the sales reader's secret",
+    kmsKey: dataKey,
+    logsKmsKey: logsKey,
+    memorySize: 256,
+    // Long enough for a paused dev cluster to resume and the migration to run.
+    timeout: 120,
+    // One migration or rotation at a time (prod; dev's account quota leaves nothing to reserve).
+    ...(prod ? { reservedConcurrency: 1 } : {}),
+    bundleExternal: ["pg-native"],
+    vpc: { subnetIds: vpc.privateSubnetIds, securityGroupIds: [migrateSg.id] },
+    environment: {
+      DB_HOST: orders.endpoint,
+      DB_PORT: String(ordersPort),
+      DB_NAME: orders.databaseName,
+      MASTER_SECRET_ARN: orders.masterUserSecretArn,
+      READER_SECRET_ARN: salesReaderSecret.arn,
+      CHECKOUT_DB_USER: DefaultRoles.checkout,
+      STOREFRONT_DB_USER: DefaultRoles.storefront,
+      READER_DB_USER: DefaultRoles.reader,
+      NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem",
+    },
+    rolePlacement,
+  });
+  const migrateGrants = [
+    orders.grantReadSecret(dbMigrate.role),
+    new aws.iam.RolePolicy("db-migrate-role-sales-reader-secret", {
+      role: dbMigrate.role.name,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "WriteAndRotateReaderSecret",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+            Resource: salesReaderSecret.arn,
+          },
+          // GetRandomPassword has no resource to scope to.
+          { Sid: "GeneratePasswords", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
+        ],
+      }),
+    }),
+    dataKey.grantEncryptDecrypt(dbMigrate.role),
+  ];
+  const migration = new aws.lambda.Invocation(
+    "db-migrate",
+    {
+      functionName: dbMigrate.functionName,
+      // A new schema version is a new input: the provider invokes again, and the function refuses
+      // to run when its bundled schema is not this one.
+      input: JSON.stringify({ action: "migrate", schemaVersion: schemaVersion() }),
+      triggers: { schemaVersion: schemaVersion(), roles: JSON.stringify(DefaultRoles) },
+    },
+    { dependsOn: [orders, ...migrateGrants] },
+  );
+  const rotationPermission = dbMigrate.grantInvoke("secrets-manager", { principal: "secretsmanager.amazonaws.com", sourceArn: salesReaderSecret.arn });
+  new aws.secretsmanager.SecretRotation(
+    "sales-reader",
+    {
+      secretId: salesReaderSecret.id,
+      rotationLambdaArn: dbMigrate.functionArn,
+      rotationRules: { automaticallyAfterDays: 30 },
+      // The migration gave it its first value.
+      rotateImmediately: false,
+    },
+    { dependsOn: [migration, rotationPermission] },
+  );
+
   const expireCarts = new Function("expire-carts", {
     context,
     handler: path.join(__dirname, "functions", "expire-carts", "handler.ts"),
@@ -325,15 +521,76 @@ export = async () => {
   new aws.cloudwatch.EventTarget("expire-carts", { rule: expirySchedule.name, arn: expireCarts.functionArn });
   expireCarts.grantInvoke("schedule", { principal: "events.amazonaws.com", sourceArn: expirySchedule.arn });
 
-  // --- API Gateway: the order API for the mobile apps (IAM, SigV4) and partners (API keys, usage plan) ---
+  // --- Cognito: who checks out. Shoppers sign in to the user pool (the mobile app sends their ID
+  // token); partners get an app client each and the OAuth client-credentials grant (an access token
+  // with the orders/checkout scope). The checkout takes the customer from the verified token's claims
+  // (functions/checkout/validation.ts), never from the request body; API keys only meter partners.
+  const customers = new aws.cognito.UserPool(
+    "customers",
+    {
+      name: `${project}-${stack}-customers`,
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      mfaConfiguration: "OPTIONAL",
+      softwareTokenMfaConfiguration: { enabled: true },
+      passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      // Threat protection (compromised credentials, adaptive authentication): enforced in prod,
+      // audit-only in dev; priced per active user, so an idle dev pool costs nothing.
+      userPoolTier: "PLUS",
+      userPoolAddOns: { advancedSecurityMode: prod ? "ENFORCED" : "AUDIT" },
+      deletionProtection: prod ? "ACTIVE" : "INACTIVE",
+      tags: tags("customers"),
+    },
+    { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources },
+  );
+  const ordersScope = new aws.cognito.ResourceServer("orders-api", {
+    userPoolId: customers.id,
+    identifier: "orders",
+    name: "Order API",
+    scopes: [{ scopeName: "checkout", scopeDescription: "Check out the partner's own carts" }],
+  });
+  const checkoutScope = pulumi.interpolate`${ordersScope.identifier}/checkout`;
+  // The token endpoint partners call (https://<domain>.auth.<region>.amazoncognito.com/oauth2/token).
+  const authDomain = new aws.cognito.UserPoolDomain("auth", { userPoolId: customers.id, domain: pulumi.interpolate`${project}-${stack}-${account}` });
+  const mobileClient = new aws.cognito.UserPoolClient("mobile-app", {
+    userPoolId: customers.id,
+    name: "mobile-app",
+    generateSecret: false,
+    explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    preventUserExistenceErrors: "ENABLED",
+    enableTokenRevocation: true,
+    idTokenValidity: 60,
+    accessTokenValidity: 60,
+    refreshTokenValidity: 30,
+    tokenValidityUnits: { idToken: "minutes", accessToken: "minutes", refreshToken: "days" },
+  });
+  const partnerClients = Object.fromEntries(
+    config.partners.map((partner) => [
+      partner,
+      new aws.cognito.UserPoolClient(`partner-${partner}`, {
+        userPoolId: customers.id,
+        name: `partner-${partner}`,
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["client_credentials"],
+        allowedOauthScopes: [checkoutScope],
+        supportedIdentityProviders: ["COGNITO"],
+        accessTokenValidity: 60,
+        tokenValidityUnits: { accessToken: "minutes" },
+        enableTokenRevocation: true,
+      }),
+    ]),
+  );
+
+  // --- API Gateway: the order API for the mobile apps (Cognito ID token) and partners (OAuth client credentials + API key for their usage plan) ---
   const orderRequest = {
     $schema: "http://json-schema.org/draft-04/schema#",
     title: "Checkout",
     type: "object",
-    required: ["cartId", "customerId", "currency"],
+    required: ["cartId", "currency"],
     properties: {
       cartId: { type: "string", minLength: 1, maxLength: 128 },
-      customerId: { type: "string", minLength: 1, maxLength: 128 },
       currency: { type: "string", pattern: "^[A-Z]{3}$" },
     },
     additionalProperties: false,
@@ -344,20 +601,43 @@ export = async () => {
   const api = new RestApi("orders-api", {
     context,
     logsKmsKey: logsKey,
-    description: "Orders for the mobile apps (IAM) and partners (API keys)",
+    description: "Orders for the mobile apps (Cognito sign-in) and partners (OAuth client credentials; API keys for usage plans)",
+    cognitoUserPoolArns: [customers.arn],
     routes: [
-      { path: "/orders", method: "POST", function: checkout, authorization: "AWS_IAM", requestModel: orderRequest },
-      { path: "/partners/orders", method: "POST", function: checkout, authorization: "NONE", apiKeyRequired: true, requestModel: orderRequest },
+      { path: "/orders", method: "POST", function: checkout, authorization: "COGNITO", requestModel: orderRequest },
+      { path: "/partners/orders", method: "POST", function: checkout, authorization: "COGNITO", authorizationScopes: [PARTNER_CHECKOUT_SCOPE], apiKeyRequired: true, requestModel: orderRequest },
     ],
     throttle: defaults.apiThrottle,
     usagePlans: [{ name: "partners", partners: config.partners, ...defaults.partnerPlan }],
     webAclArn: apiFirewall.webAclArn,
   });
 
+  // The storefront's settings, read at start from CONFIG_PARAMETER_PATH (plain values, no secrets:
+  // the database takes IAM tokens).
+  const storefrontSettings: Record<string, pulumi.Input<string>> = {
+    "db-host": orders.endpoint,
+    "db-port": String(ordersPort),
+    "db-name": orders.databaseName,
+    "db-user": DefaultRoles.storefront,
+    "sessions-table": sessions.tableName,
+    "carts-table": carts.tableName,
+    "media-bucket": media.bucketName,
+    "user-pool-id": customers.id,
+  };
+  for (const [key, value] of Object.entries(storefrontSettings)) {
+    new aws.ssm.Parameter(`storefront-config-${key}`, {
+      name: `${boot.appEnvironment.CONFIG_PARAMETER_PATH}${key}`,
+      description: `Storefront setting ${key}`,
+      type: "String",
+      value,
+      tags: tags(`storefront-config-${key}`),
+    });
+  }
+
   // --- IAM: each role gets what it uses, through the components' grant methods ---
   media.grantRead(fleet.instanceRole);
-  media.grantWrite(fleet.instanceRole, { prefix: "products/" });
-  media.grantWrite(fleet.instanceRole, { prefix: "promos/" });
+  media.grantWrite(fleet.instanceRole, { prefix: "media/products/" });
+  media.grantWrite(fleet.instanceRole, { prefix: "media/promos/" });
   promoArchive.grantWrite(fleet.instanceRole);
   sharedFiles.grantMount(fleet.instanceRole, "app");
   sessions.grantReadWriteData(fleet.instanceRole);
@@ -365,9 +645,30 @@ export = async () => {
   carts.grantReadWriteData(checkout.role);
   idempotency.grantReadWriteData(checkout.role);
   orders.grantConnect(checkout.role, checkoutDbUser);
+  // The storefront reads order history as its own IAM-authenticated user (created by db-migrate).
+  orders.allowFrom("web-fleet", fleet.instanceSecurityGroupId);
+  fleet.allowTo("orders", orders.securityGroupId, ordersPort);
+  orders.grantConnect(fleet.instanceRole, DefaultRoles.storefront);
   carts.grantReadWriteData(expireCarts.role);
 
   // --- QuickSight: the sales dashboard, where the platform subscribes to QuickSight ---
+  if (quicksight) {
+    new aws.secretsmanager.SecretPolicy("sales-reader-quicksight", {
+      secretArn: salesReaderSecret.arn,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "QuickSightReadsTheCredentials",
+            Effect: "Allow",
+            Principal: { AWS: quicksightSecretsRole },
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: salesReaderSecret.arn,
+          },
+        ],
+      }),
+    });
+  }
   const dashboard = quicksight
     ? new Dashboard("sales", {
         context,
@@ -377,7 +678,8 @@ export = async () => {
           database: orders,
           vpcId: vpc.vpcId,
           subnetIds: vpc.privateSubnetIds,
-          ...(config.dashboardCredentialsSecretArn !== undefined ? { credentialsSecretArn: config.dashboardCredentialsSecretArn } : {}),
+          // The read-only user's own secret (db-migrate sets and rotates it), never the master's.
+          credentialsSecretArn: salesReaderSecret.arn,
         },
         dataSet: salesDataSet,
         visuals: salesVisuals,
@@ -394,14 +696,37 @@ export = async () => {
     rolePlacement,
   });
 
+  // --- Alarms: to the platform's on-call topic, each with its runbook (components/observability/workload-alarms.ts) ---
+  // Dev keeps the ones that cost nothing in practice (dead-letter queues: failures nobody would
+  // otherwise see); prod adds every service's health.
+  const alarms = new WorkloadAlarms("alarms", { context, topicArn: platform.get("alarmTopicArn") });
+  const functions = { checkout, "expire-carts": expireCarts, "db-migrate": dbMigrate };
+  for (const [name, f] of Object.entries(functions)) if (f.deadLetterQueue) alarms.deadLetterQueue(`${name}-failures`, f.deadLetterQueue);
+  if (prod) {
+    for (const [name, f] of Object.entries(functions)) alarms.function(name, f.functionName);
+    alarms.loadBalancer("storefront", fleet.loadBalancer);
+    alarms.autoScalingGroup("web", fleet.autoScalingGroupName);
+    alarms.restApi("orders-api", { apiName: api.api.name, stageName: api.stage.stageName });
+    alarms.distribution("storefront", { id: site.distributionId });
+    alarms.database("orders", { clusterIdentifier: orders.clusterIdentifier });
+    alarms.table("sessions", sessions.tableName);
+    alarms.table("carts", carts.tableName);
+    alarms.table("checkout-idempotency", idempotency.tableName);
+  }
+
   // --- Outputs ---
   return {
     storefrontDomainName: site.domainName,
     storefrontDistributionId: site.distributionId,
     siteDomainNames: config.siteDomainNames,
     apiUrl: api.invokeUrl,
-    // What the mobile apps' IAM identity needs `execute-api:Invoke` on.
-    mobileOrdersRouteArn: pulumi.interpolate`${api.executionArn}/${api.stage.stageName}/POST/orders`,
+    ordersUrl: pulumi.interpolate`${api.invokeUrl}/orders`,
+    partnerOrdersUrl: pulumi.interpolate`${api.invokeUrl}/partners/orders`,
+    customerUserPoolId: customers.id,
+    mobileAppClientId: mobileClient.id,
+    // Partners: their app client id (the secret: `aws cognito-idp describe-user-pool-client`), the token endpoint, and their API key id.
+    partnerClientIds: Object.fromEntries(Object.entries(partnerClients).map(([p, c]) => [p, c.id])),
+    tokenEndpoint: pulumi.interpolate`https://${authDomain.domain}.auth.${region}.amazoncognito.com/oauth2/token`,
     partnerApiKeyIds: api.apiKeyIds,
     mediaBucketName: media.bucketName,
     promoArchiveBucketName: promoArchive.bucketName,

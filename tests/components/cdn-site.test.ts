@@ -7,6 +7,8 @@ import {
   cloudFrontLogDeliveryKeyStatement,
   ManagedCachePolicies,
   ManagedOriginRequestPolicies,
+  ViewerAddressFunctionCode,
+  ViewerAddressHeader,
 } from "../../components/edge/cdn-site";
 import { WebFirewall } from "../../components/edge/web-firewall";
 import { EncryptionKey } from "../../components/security/encryption-key";
@@ -198,6 +200,37 @@ describe("CdnSite", () => {
     it("routes each named path pattern to the application", async () => {
       await build("dev", { appOrigin: { domainName: "origin.example.com", pathPatterns: ["/api/*", "/checkout*"] } });
       expect(dist().orderedCacheBehaviors.map((b: any) => b.pathPattern)).to.deep.equal(["/api/*", "/checkout*"]);
+    });
+
+    it("serveDefault: the application answers / and every unmatched path, the bucket only its cache-behaviour paths, no default root object", async () => {
+      await build("prod", { appOrigin: { domainName: "origin.shop.example.com", serveDefault: true }, cacheBehaviors: [{ pathPattern: "/media/*", defaultTtlSeconds: 86_400 }] });
+      const d = dist();
+      expect(d.defaultCacheBehavior).to.include({ targetOriginId: "app", cachePolicyId: ManagedCachePolicies.CachingDisabled, originRequestPolicyId: ManagedOriginRequestPolicies.AllViewerExceptHostHeader });
+      expect(d.defaultCacheBehavior.allowedMethods).to.include("POST");
+      expect(d.defaultRootObject).to.equal(undefined);
+      expect(d.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId])).to.deep.equal([["/media/*", "s3"]]);
+      const media = new EncryptedBucket("media-2", { context: testContext("dev"), kmsKey: KEY_ARN });
+      expect(() => new CdnSite("nopath", { context: testContext("dev"), originBucket: media, webAcl: ACL_ARN, accessLogs: false, appOrigin: { domainName: "a.example.com", serveDefault: true } })).to.throw(
+        /appOrigin.serveDefault leaves the bucket no path/,
+      );
+    });
+
+    it("every application behaviour runs the viewer-address function at viewer request; the function overwrites a forged header with the real viewer IP", async () => {
+      await build("dev", { appOrigin: { domainName: "origin.example.com", pathPatterns: ["/api/*", "/account/*"] } });
+      const fn = mocks.one("aws:cloudfront/function:Function");
+      expect(fn.inputs).to.include({ runtime: "cloudfront-js-2.0", publish: true, code: ViewerAddressFunctionCode });
+      for (const b of dist().orderedCacheBehaviors) {
+        expect(b.functionAssociations, b.pathPattern).to.have.length(1);
+        expect(b.functionAssociations[0].eventType).to.equal("viewer-request");
+        expect(b.functionAssociations[0].functionArn).to.match(/^arn:aws:cloudfront::123456789012:function\/test-dev-shop-viewer-address$/);
+      }
+      expect(dist().defaultCacheBehavior.functionAssociations).to.equal(undefined); // the bucket needs no address
+      // Run the function as CloudFront would (the cloudfront-js runtime's event shape).
+      const handler = new Function(`${ViewerAddressFunctionCode}; return handler;`)() as (e: unknown) => { headers: Record<string, { value: string }> };
+      const forged = { viewer: { ip: "203.0.113.9" }, request: { method: "GET", uri: "/api/x", headers: { [ViewerAddressHeader]: { value: "1.2.3.4" }, host: { value: "shop" } } } };
+      const out = handler(forged);
+      expect(out.headers[ViewerAddressHeader]).to.deep.equal({ value: "203.0.113.9" });
+      expect(out.headers.host).to.deep.equal({ value: "shop" });
     });
 
     it("allows an HTTP-only application origin in dev (an ALB without a certificate)", async () => {

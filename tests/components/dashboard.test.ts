@@ -5,6 +5,7 @@ import { RequiredTagKeys } from "../../shared/tags";
 import { MockRecorder, promiseOf, setupMocks, statement, testContext } from "../helpers/mocks";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-a444-555555555555";
+const READER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-sales-reader-AbCdEf";
 const GROUP_ARN = "arn:aws:quicksight:us-east-1:123456789012:group/default/quicksight-admins";
 const SOURCE = "aws:quicksight/dataSource:DataSource";
 const DATA_SET = "aws:quicksight/dataSet:DataSet";
@@ -39,7 +40,7 @@ describe("Dashboard", () => {
     const d = new Dashboard(name, {
       context: testContext(env),
       adminGroupArn: GROUP_ARN,
-      source: { type: "aurora-postgresql", database: db, vpcId: "vpc-1", subnetIds: ["subnet-p1", "subnet-p2"] },
+      source: { type: "aurora-postgresql", database: db, credentialsSecretArn: READER_SECRET, vpcId: "vpc-1", subnetIds: ["subnet-p1", "subnet-p2"] },
       dataSet,
       visuals,
       ...args,
@@ -65,12 +66,13 @@ describe("Dashboard", () => {
       ]);
     });
 
-    it("the data source reads the reader endpoint over TLS with the database's managed secret, through the VPC connection", async () => {
+    it("the data source reads the reader endpoint over TLS with the read-only user's secret (not the master's), through the VPC connection", async () => {
       const { db } = await buildAurora("sales");
       const s = mocks.one(SOURCE).inputs;
       expect(s).to.deep.include({ dataSourceId: "test-dev-sales-source", type: "AURORA_POSTGRESQL", sslProperties: { disableSsl: false } });
       expect(s.parameters.auroraPostgresql).to.deep.equal({ host: await promiseOf(db.readerEndpoint), port: 5433, database: "app" });
-      expect(s.credentials).to.deep.equal({ secretArn: await promiseOf(db.masterUserSecretArn) });
+      expect(s.credentials).to.deep.equal({ secretArn: READER_SECRET });
+      expect(READER_SECRET).to.not.equal(await promiseOf(db.masterUserSecretArn));
       expect(s.vpcConnectionProperties.vpcConnectionArn).to.match(/^arn:aws:quicksight:us-east-1:123456789012:/);
       expect(s.permissions).to.deep.equal([{ principal: GROUP_ARN, actions: [...QuickSightDataSourceActions] }]);
       expect(s.tags).to.include.keys(...RequiredTagKeys);
@@ -189,6 +191,12 @@ describe("Dashboard", () => {
     it("refuses a data set with both or neither of sql and table, and non-SELECT SQL", () => {
       expect(() => new Dashboard("both", { ...base(), adminGroupArn: GROUP_ARN, dataSet: { ...dataSet, table: { name: "orders" } } })).to.throw(/exactly one of sql and table/);
       expect(() => new Dashboard("drop", { ...base(), adminGroupArn: GROUP_ARN, dataSet: { sql: "DROP TABLE orders", columns } })).to.throw(/must be a SELECT/);
+    });
+
+    it("refuses an Aurora source without a read-only user's secret (no silent fallback to the master secret)", () => {
+      const db = new TransactionalDb("nosecret", { context: testContext("dev"), kmsKey: KEY_ARN, vpcId: "vpc-1", subnetIds: ["subnet-i1", "subnet-i2"] });
+      const source = { type: "aurora-postgresql" as const, database: db, vpcId: "vpc-1", subnetIds: ["subnet-p1", "subnet-p2"] } as never;
+      expect(() => new Dashboard("nosecret", { ...base(), adminGroupArn: GROUP_ARN, source })).to.throw(/source.credentialsSecretArn is required: the secret of a read-only database user/);
     });
 
     it("refuses a trend over a column that is not a date", () => {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { EncryptedLogGroup } from "../../components/observability/log-group";
-import { ServiceRole } from "../../components/security/service-role";
+import { rolePlacementProblems, ServiceRole, serviceRole } from "../../components/security/service-role";
 import { RequiredTagKeys } from "../../shared/tags";
 import { MockRecorder, promiseOf, setupMocks, statementsOf, testContext } from "../helpers/mocks";
 
@@ -76,6 +76,22 @@ describe("ServiceRole", () => {
     const attachment = mocks.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
     expect(attachment.name).to.equal("recorder-aws-configrole");
     expect(attachment.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AWS_ConfigRole");
+  });
+
+  it("places the role under the workload's path and permissions boundary (the platform's rolePlacement); without one, / and no boundary", async () => {
+    const boundary = "arn:aws:iam::123456789012:policy/platform/ecommerce-workload-boundary";
+    const component = new ServiceRole("placed", { context: testContext("prod"), service: "backup.amazonaws.com", description: "backups", placement: { path: "/ecommerce/", permissionsBoundaryArn: boundary } });
+    // The function components use for their own roles builds the same role.
+    serviceRole(component, "inner", { context: testContext("prod"), service: "lambda.amazonaws.com", description: "x", placement: { path: "/ecommerce/", permissionsBoundaryArn: boundary } });
+    new ServiceRole("plain", { context: testContext("dev"), service: "config.amazonaws.com", description: "records" });
+    await mocks.settle();
+    const roles = Object.fromEntries(mocks.ofType("aws:iam/role:Role").map((r) => [r.name, r.inputs]));
+    expect(roles.placed).to.include({ path: "/ecommerce/", permissionsBoundary: boundary });
+    expect(roles.inner).to.include({ path: "/ecommerce/", permissionsBoundary: boundary });
+    expect(roles.plain.path).to.equal("/");
+    expect(roles.plain.permissionsBoundary).to.equal(undefined);
+    expect(() => new ServiceRole("badpath", { context: testContext("dev"), service: "config.amazonaws.com", description: "x", placement: { path: "ecommerce" } })).to.throw(/rolePlacement.path = "ecommerce": must start and end with "\/"/);
+    expect(rolePlacementProblems(undefined)).to.deep.equal([]);
   });
 
   it("fails on something that is not a service principal", () => {

@@ -233,6 +233,30 @@ describe("RestApi", () => {
       expect(() => new RestApi("off", { ...base(), routes: [{ path: "/x", method: "GET", function: f }], executionLogLevel: "OFF" as never })).to.throw(/OFF fails APIGateway\.1/);
     });
 
+    it("COGNITO routes: the user pool authorizer, and the OAuth scopes a route asks for (access tokens only); scopes without COGNITO refused", async () => {
+      const f = fn("scoped");
+      new RestApi("scoped", {
+        ...base(),
+        cognitoUserPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Abc123"],
+        routes: [
+          { path: "/orders", method: "POST", function: f, authorization: "COGNITO" },
+          { path: "/partners/orders", method: "POST", function: f, authorization: "COGNITO", authorizationScopes: ["orders/checkout"], apiKeyRequired: true },
+        ],
+        usagePlans: [{ name: "partners", partners: ["acme"], throttle: { burstLimit: 1, rateLimit: 1 } }],
+      });
+      await mocks.settle();
+      const authorizer = mocks.one("aws:apigateway/authorizer:Authorizer").inputs;
+      expect(authorizer).to.deep.include({ type: "COGNITO_USER_POOLS", identitySource: "method.request.header.Authorization" });
+      const byName = Object.fromEntries(mocks.ofType(METHOD).map((m) => [m.name, m.inputs]));
+      expect(byName["scoped-post-orders"]).to.deep.include({ authorization: "COGNITO_USER_POOLS" });
+      expect(byName["scoped-post-orders"].authorizationScopes).to.equal(undefined);
+      expect(byName["scoped-post-partners-orders"]).to.deep.include({ authorization: "COGNITO_USER_POOLS", authorizationScopes: ["orders/checkout"], apiKeyRequired: true });
+      expect(byName["scoped-post-partners-orders"].authorizerId).to.be.a("string").and.not.equal("");
+      expect(() => new RestApi("iam-scoped", { ...base(), routes: [{ path: "/x", method: "GET", function: f, authorizationScopes: ["orders/checkout"] }] })).to.throw(
+        /route GET \/x: authorizationScopes = \["orders\/checkout"\] need authorization COGNITO/,
+      );
+    });
+
     it("refuses a partner on two plans", () => {
       const f = fn("plans");
       const plan = (name: string) => ({ name, partners: ["acme"], throttle: { burstLimit: 1, rateLimit: 1 } });

@@ -141,6 +141,42 @@ describe("WebFirewall", () => {
       });
     });
 
+    it("keys the rate rule on a header the edge sets (e.g. CdnSite's viewer address) instead of the client-written X-Forwarded-For", async () => {
+      await build("prod", { rateLimitKey: "FORWARDED_IP", forwardedIpHeader: "x-viewer-address" });
+      expect(rule("RateLimitPerClient").statement.rateBasedStatement.forwardedIpConfig).to.deep.equal({ headerName: "x-viewer-address", fallbackBehavior: "MATCH" });
+    });
+
+    it("fraud control: ATP on the login path and ACFP on sign-up, after Bot Control, with request and (CLOUDFRONT) response inspection", async () => {
+      await build("prod", {
+        scope: "CLOUDFRONT",
+        botControl: "TARGETED",
+        accountTakeover: { loginPath: "/api/account/login", payloadType: "JSON", usernameField: "/email", passwordField: "/password" },
+        accountCreation: { registrationPagePath: "/account/sign-up", creationPath: "/api/account/sign-up", payloadType: "JSON", usernameField: "/email", passwordField: "/password", emailField: "/email" },
+      });
+      expect(rules().slice(-3).map((r) => [r.name, r.priority])).to.deep.equal([
+        ["AWSManagedRulesBotControlRuleSet", 50],
+        ["AWSManagedRulesATPRuleSet", 60],
+        ["AWSManagedRulesACFPRuleSet", 70],
+      ]);
+      const atp = rule("AWSManagedRulesATPRuleSet").statement.managedRuleGroupStatement.managedRuleGroupConfigs[0].awsManagedRulesAtpRuleSet;
+      expect(atp).to.deep.equal({
+        loginPath: "/api/account/login",
+        requestInspection: { payloadType: "JSON", usernameField: { identifier: "/email" }, passwordField: { identifier: "/password" } },
+        responseInspection: { statusCode: { successCodes: [200, 201, 204], failureCodes: [400, 401, 403] } },
+      });
+      const acfp = rule("AWSManagedRulesACFPRuleSet").statement.managedRuleGroupStatement.managedRuleGroupConfigs[0].awsManagedRulesAcfpRuleSet;
+      expect(acfp).to.deep.include({ registrationPagePath: "/account/sign-up", creationPath: "/api/account/sign-up" });
+      expect(acfp.requestInspection.emailField).to.deep.equal({ identifier: "/email" });
+      expect(rule("AWSManagedRulesATPRuleSet").overrideAction).to.deep.equal({ none: {} });
+    });
+
+    it("REGIONAL fraud control inspects requests only (response inspection is CloudFront-only)", async () => {
+      await build("prod", { accountTakeover: { loginPath: "/login", payloadType: "FORM_ENCODED", usernameField: "user", passwordField: "pass" } });
+      const atp = rule("AWSManagedRulesATPRuleSet").statement.managedRuleGroupStatement.managedRuleGroupConfigs[0].awsManagedRulesAtpRuleSet;
+      expect(atp.responseInspection).to.equal(undefined);
+      expect(atp.requestInspection).to.deep.equal({ payloadType: "FORM_ENCODED", usernameField: { identifier: "user" }, passwordField: { identifier: "pass" } });
+    });
+
     it("rateLimitOnly: only matching paths count toward the limit (one match alone, several ORed), lower-cased", async () => {
       await build("prod", { rateLimitOnly: { endsWith: [".m3u8", ".mpd"], startsWith: ["/api/"] } });
       const byteMatch = (searchString: string, positionalConstraint: string) => ({
@@ -256,6 +292,12 @@ describe("WebFirewall", () => {
       } catch (e) {
         expect((e as Error).message).to.include("scope CLOUDFRONT in a eu-west-1 stack: CloudFront web ACLs and their aws-waf-logs- log group live in us-east-1");
       }
+    });
+
+    it("rejects fraud-control groups without their configuration, JSON fields that are not pointers, bad paths, and a forwarded header without FORWARDED_IP", () => {
+      fails({ additionalManagedRuleGroups: ["AWSManagedRulesATPRuleSet"] }, 'additionalManagedRuleGroups: "AWSManagedRulesATPRuleSet" needs its configuration: use accountTakeover');
+      fails({ accountTakeover: { loginPath: "login*", payloadType: "JSON", usernameField: "email", passwordField: "/password" } }, 'accountTakeover.loginPath = "login*": must be a URI path', 'accountTakeover.usernameField = "email": a JSON payload\'s field is a JSON pointer such as /email');
+      fails({ forwardedIpHeader: "x-viewer-address" }, 'forwardedIpHeader = "x-viewer-address" needs rateLimitKey FORWARDED_IP');
     });
 
     it("reports every problem at once", () => {

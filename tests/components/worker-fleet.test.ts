@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { WorkerFleet, WorkerFleetArgs, GpuAmiParameter } from "../../components/compute/worker-fleet";
-import { serviceRole } from "../../components/compute/role";
+import { serviceRole } from "../../components/security/service-role";
 import { RequiredTagKeys } from "../../shared/tags";
 import taggable from "../../policy-packs/aws-compliance/taggable-types.json";
 import { MockRecorder, promiseOf, setupMocks, statementsOf, testContext } from "../helpers/mocks";

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { loadCheckoutConfig, type DbConfig } from "../../projects/ecommerce/functions/checkout/config";
 import { createPool, rdsSigner, type SignerOptions } from "../../projects/ecommerce/functions/checkout/db";
 import { HttpError } from "../../projects/ecommerce/functions/checkout/http";
-import { parseCheckoutRequest, requestFingerprint, validateCart, type CheckoutRequest } from "../../projects/ecommerce/functions/checkout/validation";
+import { authenticatedCustomer, parseCheckoutRequest, requestFingerprint, validateCart, type CheckoutRequest } from "../../projects/ecommerce/functions/checkout/validation";
 import { ConfigError } from "../../projects/ecommerce/functions/env";
-import { postOrders } from "./ecommerce-fixtures";
+import { partnerClaims, postOrders, shopperClaims } from "./ecommerce-fixtures";
 
 const fullEnv = {
   AWS_REGION: "eu-west-1",
@@ -78,12 +78,33 @@ describe("e-commerce checkout: configuration, validation, connection factory", (
     });
   });
 
+  describe("who checks out (the Cognito authorizer's verified claims)", () => {
+    const who = (claims: Record<string, string> | null) => authenticatedCustomer(postOrders({}, {}, claims));
+    const code = (claims: Record<string, string> | null) => (thrown(() => who(claims)) as HttpError).code;
+
+    it("a shopper's ID token: the user's sub", () => {
+      expect(who(shopperClaims("3f1c9a7e-user"))).to.equal("3f1c9a7e-user");
+    });
+
+    it("a partner's client-credentials token with the checkout scope: partner:<client id>", () => {
+      expect(who(partnerClaims("7abc", "orders/read orders/checkout"))).to.equal("partner:7abc");
+    });
+
+    it("refuses no claims (401), a partner token without the scope (403), a client token whose subject is not its client (401)", () => {
+      expect(code(null)).to.equal("UNAUTHENTICATED");
+      expect(code({ token_use: "id" })).to.equal("UNAUTHENTICATED");
+      expect(code(partnerClaims("7abc", "orders/read"))).to.equal("SCOPE_REQUIRED");
+      expect(code({ ...partnerClaims("7abc"), sub: "someone-else" })).to.equal("UNAUTHENTICATED");
+      expect(code({ sub: "x", token_use: "refresh" })).to.equal("UNAUTHENTICATED");
+    });
+  });
+
   describe("request validation", () => {
-    const body = { cartId: "cart-1", customerId: "customer-1", currency: "EUR" };
+    const body = { cartId: "cart-1", currency: "EUR" };
 
     it("finds the Idempotency-Key header whatever its case, and reads a base64 body", () => {
       const event = { ...postOrders(undefined, { "idempotency-key": " abc-123 " }), body: Buffer.from(JSON.stringify(body)).toString("base64"), isBase64Encoded: true };
-      expect(parseCheckoutRequest(event)).to.deep.equal({ idempotencyKey: "abc-123", ...body });
+      expect(parseCheckoutRequest(event)).to.deep.equal({ idempotencyKey: "abc-123", customerId: "customer-1", ...body });
     });
 
     it("refuses keys that are blank, too long or contain spaces", () => {
@@ -102,7 +123,7 @@ describe("e-commerce checkout: configuration, validation, connection factory", (
     });
 
     it("fingerprints the request without its key: same body, same fingerprint", () => {
-      const a: CheckoutRequest = { idempotencyKey: "k1", ...body };
+      const a: CheckoutRequest = { idempotencyKey: "k1", customerId: "customer-1", ...body };
       expect(requestFingerprint(a)).to.equal(requestFingerprint({ ...a, idempotencyKey: "k2" }));
       expect(requestFingerprint(a)).to.not.equal(requestFingerprint({ ...a, currency: "USD" }));
     });

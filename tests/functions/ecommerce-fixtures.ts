@@ -84,8 +84,18 @@ export function lambdaContext(remainingMs = 30_000): Context {
   };
 }
 
-/** A REST API proxy event for POST /orders. */
-export function postOrders(body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+/** The claims API Gateway's Cognito authorizer passes for a shopper signed in with an ID token. */
+export const shopperClaims = (sub: string): Record<string, string> => ({ sub, token_use: "id", "cognito:username": sub, aud: "mobile-app-client" });
+
+/** The claims of a partner's client-credentials access token (subject = its app client). */
+export const partnerClaims = (clientId: string, scope = "orders/checkout"): Record<string, string> => ({ sub: clientId, client_id: clientId, token_use: "access", scope });
+
+/**
+ * A REST API proxy event for POST /orders, as API Gateway passes it after the Cognito authorizer:
+ * `caller` is the shopper's `sub` (a string), full claims, or null for no verified identity.
+ */
+export function postOrders(body: unknown, headers: Record<string, string> = {}, caller: string | Record<string, string> | null = "customer-1"): APIGatewayProxyEvent {
+  const claims = caller === null ? undefined : typeof caller === "string" ? shopperClaims(caller) : caller;
   return {
     httpMethod: "POST",
     path: "/orders",
@@ -98,7 +108,7 @@ export function postOrders(body: unknown, headers: Record<string, string> = {}):
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
-    requestContext: {} as APIGatewayProxyEvent["requestContext"],
+    requestContext: (claims ? { authorizer: { claims } } : {}) as APIGatewayProxyEvent["requestContext"],
   };
 }
 

@@ -11,6 +11,7 @@ import { isWildcardAction } from "../../components/security/policy-document";
 import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { ecommerceDefinition } from "../../projects/ecommerce/config";
+import { schemaVersion } from "../../projects/ecommerce/functions/db-migrate/migrate";
 import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
 
 type Resource = PlanJson["resources"][number];
@@ -50,6 +51,8 @@ const devByDesign = [
   "rds-cluster-multi-az",
   // new accounts' Lambda concurrency quota (10) leaves nothing to reserve
   "lambda-reserved-concurrency",
+  // no interface endpoints (cost: the NAT gateway carries Session Manager and CloudWatch Logs calls)
+  "ec2-vpc-endpoint-ssm",
   // no domain, so no certificate: HTTP on the ALB and to the origin, the *.cloudfront.net certificate for viewers
   "elb-alb-http-to-https-redirect",
   "elb-listener-secure-protocol",
@@ -64,10 +67,17 @@ const sid = (doc: string, id: string) => {
   return s;
 };
 
-/** The stack file's config as the Pulumi CLI hands it to a program: strings, structured values as JSON. */
-function rawConfig(stack: Stack, edit: (c: Record<string, unknown>) => void = () => {}): RawConfig {
-  const file = YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config = { ...file.config };
+/** The stack file's own config. */
+const stackFile = (stack: Stack) => (YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+/** The adopter keys' example values the offline plan overlays (convention 1: tools/plan/adopter-examples.yaml). */
+const adopterExamples = (stack: Stack): Record<string, unknown> => {
+  const all = (YAML.parse(fs.readFileSync(path.join(repoRoot, "tools/plan/adopter-examples.yaml"), "utf8")) ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  return { ...(all.ecommerce?.["*"] ?? {}), ...(all.ecommerce?.[stack] ?? {}) };
+};
+
+/** The stack's config as the Pulumi CLI hands it to a program (with the adopter examples, as the plan overlays them): strings, structured values as JSON. */
+function rawConfig(stack: Stack, edit: (c: Record<string, unknown>) => void = () => {}, withExamples = true): RawConfig {
+  const config = { ...(withExamples ? adopterExamples(stack) : {}), ...stackFile(stack) };
   edit(config);
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
@@ -246,7 +256,7 @@ describe("ecommerce project (workload 1)", function () {
       expect(archive.expiration).to.equal(undefined);
     });
 
-    it("CloudFront: HTTPS-only global delivery with the WAF web ACL, origin access control to S3, TLS 1.2 to the ALB by its certificate's name, access logs", () => {
+    it("CloudFront: the storefront (/ and every page) from the fleet, media from S3 under /media/*, HTTPS-only with the WAF web ACL, OAC, TLS 1.2 to the ALB by its certificate's name, the viewer's address passed on, access logs", () => {
       const d = one(stack, "aws:cloudfront/distribution:Distribution").inputs;
       expect(d.webAclId).to.match(/^arn:aws:wafv2:us-east-1:123456789012:global\/webacl\/edge-firewall-/);
       expect(d.aliases).to.deep.equal(["shop.example.com", "www.shop.example.com"]);
@@ -261,7 +271,17 @@ describe("ecommerce project (workload 1)", function () {
       expect(app.domainName).to.equal("origin.shop.example.com");
       expect(app.customOriginConfig).to.include({ originProtocolPolicy: "https-only" });
       expect(app.customOriginConfig.originSslProtocols).to.deep.equal(["TLSv1.2"]);
-      expect(d.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId])).to.deep.equal([["/api/*", "app"]]);
+      // `/` and everything but media reach the application, uncached, every method; no default root object rewrites `/`.
+      expect(d.defaultCacheBehavior).to.include({ targetOriginId: "app", cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" });
+      expect(d.defaultCacheBehavior.allowedMethods).to.include.members(["GET", "POST"]);
+      expect(d.defaultRootObject).to.equal(undefined);
+      expect(d.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.targetOriginId])).to.deep.equal([["/media/*", "s3"]]);
+      const mediaPolicy = one(stack, "aws:cloudfront/cachePolicy:CachePolicy").inputs;
+      expect(mediaPolicy).to.include({ defaultTtl: 86_400, maxTtl: 31_536_000 });
+      // The application behaviour runs the function that writes the real viewer address (the ALB's rate rule counts it).
+      const fn = one(stack, "aws:cloudfront/function:Function");
+      expect(fn.inputs.code).to.include('request.headers["x-viewer-address"] = { value: event.viewer.ip }');
+      expect(d.defaultCacheBehavior.functionAssociations).to.deep.equal([{ eventType: "viewer-request", functionArn: `arn:aws:cloudfront::${ACCOUNT}:function/ecommerce-prod-storefront-viewer-address` }]);
       for (const b of [d.defaultCacheBehavior, ...d.orderedCacheBehaviors]) expect(b.viewerProtocolPolicy).to.equal("redirect-to-https");
       expect(one(stack, "aws:cloudwatch/logDelivery:LogDelivery").inputs.region).to.equal("us-east-1");
       // Alias records for the shop's names, and the origin name pointing at the ALB.
@@ -387,10 +407,34 @@ describe("ecommerce project (workload 1)", function () {
       const dbSubnets = one(stack, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds;
       expect(dbSubnets.filter((s: string) => one(stack, "aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers.includes(s))).to.deep.equal([]);
       expect(all(stack, "aws:rds/eventSubscription:EventSubscription")).to.have.length(2);
-      // Only the checkout and QuickSight reach the database port.
+      // Only the checkout, the fleet (order history), db-migrate and QuickSight reach the database port.
       const dbSg = cluster.vpcSecurityGroupIds[0];
       const from = all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg);
-      expect(from.map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-quicksight-sales"]);
+      expect(from.map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-db-migrate", "orders-from-web-fleet", "orders-from-quicksight-sales"]);
+      // Each side of each path names the other: the fleet's egress to the database and its ingress rule.
+      const fleetEgress = one(stack, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-to-orders").inputs;
+      expect(fleetEgress).to.include({ fromPort: 5433, toPort: 5433, ipProtocol: "tcp", referencedSecurityGroupId: dbSg });
+      const fleetSgId = one(stack, "aws:autoscaling/group:Group").inputs;
+      expect(from.find((r) => r.name === "orders-from-web-fleet")!.inputs.referencedSecurityGroupId).to.equal(fleetEgress.securityGroupId);
+      expect(fleetSgId).to.be.an("object");
+    });
+
+    it("the orders schema is created by the program during the deploy: db-migrate invoked with the schema version, after the cluster and its grants; the reader's secret rotates every 30 days", () => {
+      const invocation = one(stack, "aws:lambda/invocation:Invocation", "db-migrate");
+      expect(invocation.inputs.functionName).to.equal("ecommerce-prod-db-migrate");
+      expect(JSON.parse(invocation.inputs.input)).to.deep.equal({ action: "migrate", schemaVersion: schemaVersion() });
+      expect(invocation.inputs.triggers.schemaVersion).to.equal(schemaVersion());
+      const writer = one(stack, "aws:rds/clusterInstance:ClusterInstance", "orders-writer").urn;
+      const grant = one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-orders-read-secret").urn;
+      expect(invocation.dependencies).to.include.members([writer, grant]);
+      const fn = one(stack, "aws:lambda/function:Function", "db-migrate").inputs;
+      expect(fn.environment.variables).to.deep.include({ MASTER_SECRET_ARN: out(stack).ordersDbMasterSecretArn, DB_HOST: out(stack).ordersDbEndpoint, DB_PORT: "5433", CHECKOUT_DB_USER: "checkout", READER_DB_USER: "sales_reader" });
+      expect(fn.vpcConfig.subnetIds).to.deep.equal(one(stack, "aws:autoscaling/group:Group").inputs.vpcZoneIdentifiers);
+      const rotation = one(stack, "aws:secretsmanager/secretRotation:SecretRotation", "sales-reader").inputs;
+      expect(rotation).to.deep.include({ rotationRules: { automaticallyAfterDays: 30 }, rotateImmediately: false });
+      expect(rotation.rotationLambdaArn).to.equal(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:ecommerce-prod-db-migrate`);
+      const invoke = one(stack, "aws:lambda/permission:Permission", "db-migrate-invoke-secrets-manager").inputs;
+      expect(invoke).to.include({ principal: "secretsmanager.amazonaws.com", function: "ecommerce-prod-db-migrate" });
     });
 
     it("DynamoDB: sessions (TTL) and carts (TTL) replicated to eu-west-1 with that region's key, on-demand, PITR; the checkout's idempotency records", () => {
@@ -447,15 +491,34 @@ describe("ecommerce project (workload 1)", function () {
       expect(egress(expire.vpcConfig.securityGroupIds[0])).to.deep.equal(["expire-carts-to-dynamodb"]);
     });
 
-    it("API Gateway: POST /orders with IAM auth (apps) and POST /partners/orders with API keys on a usage plan; validated, throttled, logged, traced, behind WAF", () => {
-      const methods = all(stack, "aws:apigateway/method:Method").map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization, m.inputs.apiKeyRequired]);
+    it("API Gateway: POST /orders for signed-in shoppers (Cognito ID token) and POST /partners/orders for partners (client-credentials token with the orders/checkout scope, plus an API key for their usage plan); validated, throttled, logged, traced, behind WAF", () => {
+      const methods = all(stack, "aws:apigateway/method:Method").map((m) => [m.name, m.inputs.httpMethod, m.inputs.authorization, m.inputs.apiKeyRequired, m.inputs.authorizationScopes]);
       expect(methods).to.have.deep.members([
-        ["orders-api-post-orders", "POST", "AWS_IAM", false],
-        ["orders-api-post-partners-orders", "POST", "NONE", true],
+        ["orders-api-post-orders", "POST", "COGNITO_USER_POOLS", false, undefined],
+        ["orders-api-post-partners-orders", "POST", "COGNITO_USER_POOLS", true, ["orders/checkout"]],
       ]);
+      // The authorizer verifies tokens of this stack's customer pool, and both methods use it.
+      const pool = one(stack, "aws:cognito/userPool:UserPool");
+      const authorizer = one(stack, "aws:apigateway/authorizer:Authorizer");
+      expect(authorizer.inputs.providerArns).to.deep.equal([`arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/${out(stack).customerUserPoolId}`]);
+      for (const m of all(stack, "aws:apigateway/method:Method")) expect(m.dependencies).to.include(authorizer.urn);
+      expect(pool.inputs).to.deep.include({ mfaConfiguration: "OPTIONAL", userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED" }, deletionProtection: "ACTIVE" });
+      expect(pool.protect).to.equal(true);
+      // One client-credentials app client per partner, allowed only the checkout scope of the order API's resource server.
+      const server = one(stack, "aws:cognito/resourceServer:ResourceServer").inputs;
+      expect(server).to.deep.include({ identifier: "orders", scopes: [{ scopeName: "checkout", scopeDescription: "Check out the partner's own carts" }] });
+      const partners = all(stack, "aws:cognito/userPoolClient:UserPoolClient").filter((c) => c.name.startsWith("partner-"));
+      expect(partners.map((c) => c.name)).to.have.members(["partner-acme-marketplace", "partner-globex-retail"]);
+      for (const c of partners) expect(c.inputs).to.deep.include({ generateSecret: true, allowedOauthFlows: ["client_credentials"], allowedOauthScopes: ["orders/checkout"] });
+      const mobile = one(stack, "aws:cognito/userPoolClient:UserPoolClient", "mobile-app").inputs;
+      expect(mobile).to.deep.include({ generateSecret: false, explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] });
+      expect(out(stack).tokenEndpoint).to.equal(`https://ecommerce-prod-${ACCOUNT}.auth.us-east-1.amazoncognito.com/oauth2/token`);
       for (const m of all(stack, "aws:apigateway/method:Method")) expect(m.inputs.requestValidatorId).to.be.a("string");
+      // The body names the cart, never the customer.
       const model = JSON.parse(all(stack, "aws:apigateway/model:Model")[0]!.inputs.schema);
-      expect(model.required).to.deep.equal(["cartId", "customerId", "currency"]);
+      expect(model.required).to.deep.equal(["cartId", "currency"]);
+      expect(Object.keys(model.properties)).to.not.include("customerId");
+      expect(model.additionalProperties).to.equal(false);
       for (const i of all(stack, "aws:apigateway/integration:Integration")) {
         expect(i.inputs).to.include({ type: "AWS_PROXY", integrationHttpMethod: "POST" });
         expect(i.inputs.uri).to.include(`function:ecommerce-prod-checkout/invocations`);
@@ -473,12 +536,12 @@ describe("ecommerce project (workload 1)", function () {
       const sources = all(stack, "aws:lambda/permission:Permission").filter((p) => p.inputs.principal === "apigateway.amazonaws.com").map((p) => p.inputs.sourceArn.split("/").slice(1).join("/"));
       expect(sources).to.have.members(["v1/POST/orders", "v1/POST/partners/orders"]);
       expect(out(stack).apiUrl).to.match(/^https:\/\/[a-z0-9]+\.execute-api\.us-east-1\.amazonaws\.com\/v1$/);
-      expect(out(stack).mobileOrdersRouteArn).to.match(/^arn:aws:execute-api:us-east-1:123456789012:[a-z0-9]+\/v1\/POST\/orders$/);
+      expect(out(stack).ordersUrl).to.equal(`${out(stack).apiUrl}/orders`);
     });
 
     it("IAM: every role under /ecommerce/ with the platform's boundary, trusted by one service, granted only what it uses", () => {
       const roles = all(stack, "aws:iam/role:Role");
-      expect(roles.map((r) => r.name)).to.have.members(["network-flow-logs", "web-instances", "orders-monitoring", "checkout-role", "expire-carts-role", "sales-vpc-connection", "backups-role"]);
+      expect(roles.map((r) => r.name)).to.have.members(["network-flow-logs", "web-instances", "orders-monitoring", "checkout-role", "db-migrate-role", "expire-carts-role", "sales-vpc-connection", "backups-role"]);
       for (const r of roles) {
         expect(r.inputs, r.name).to.include({ path: "/ecommerce/", permissionsBoundary: boundary });
         const trust = statements(r.inputs.assumeRolePolicy);
@@ -491,10 +554,24 @@ describe("ecommerce project (workload 1)", function () {
           .map((p) => p.name);
       expect(policies("checkout-role")).to.have.members(["checkout-role-base", "checkout-role-carts-read-write", "checkout-role-checkout-idempotency-read-write", "checkout-role-orders-connect-checkout"]);
       expect(policies("expire-carts-role")).to.have.members(["expire-carts-role-base", "expire-carts-role-carts-read-write"]);
+      expect(policies("db-migrate-role")).to.have.members(["db-migrate-role-base", "db-migrate-role-orders-read-secret", "db-migrate-role-sales-reader-secret", "db-migrate-role-data-encrypt-decrypt"]);
+      // db-migrate reads the master secret and writes only the reader's secret.
+      const readerSecret = one(stack, "aws:secretsmanager/secret:Secret", "sales-reader");
+      const write = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-sales-reader-secret").inputs.policy, "WriteAndRotateReaderSecret");
+      expect(write.Resource).to.match(new RegExp(`^arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:ecommerce/prod/orders/sales-reader-[A-Za-z0-9]{6}$`));
+      expect(readerSecret.inputs.kmsKeyId).to.equal(one(stack, "aws:rds/cluster:Cluster").inputs.kmsKeyId);
+      const masterRead = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-orders-read-secret").inputs.policy, "ReadMasterSecret");
+      expect(masterRead.Resource).to.equal(out(stack).ordersDbMasterSecretArn);
+      // The fleet connects as `storefront` with an IAM token and reads only the storefront releases.
+      const storefront = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "web-instances-orders-connect-storefront").inputs.policy, "ConnectWithIamToken");
+      expect(storefront.Resource).to.match(/^arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-[^/]+\/storefront$/);
       expect(policies("web-instances")).to.have.members([
+        "web-instances-data-decrypt",
+        "web-instances-releases-read-storefront",
+        "web-instances-orders-connect-storefront",
         "web-instances-media-read",
-        "web-instances-media-write-products",
-        "web-instances-media-write-promos",
+        "web-instances-media-write-media-products",
+        "web-instances-media-write-media-promos",
         "web-instances-promo-archive-write",
         "web-instances-shared-files-mount-app",
         "web-instances-sessions-read-write",
@@ -514,7 +591,15 @@ describe("ecommerce project (workload 1)", function () {
       expect(source.sslProperties).to.deep.equal({ disableSsl: false });
       expect(source.parameters.auroraPostgresql).to.deep.equal({ host: out(stack).ordersDbReaderEndpoint, port: 5433, database: "shop" });
       expect(source.vpcConnectionProperties.vpcConnectionArn).to.be.a("string");
-      expect(source.credentials.secretArn).to.equal(out(stack).ordersDbMasterSecretArn);
+      // The read-only user's own secret (never the master's), readable by QuickSight's Secrets Manager role, with its key.
+      const readerSecretArn = sid(one(stack, "aws:iam/rolePolicy:RolePolicy", "db-migrate-role-sales-reader-secret").inputs.policy, "WriteAndRotateReaderSecret").Resource;
+      expect(source.credentials.secretArn).to.equal(readerSecretArn).and.not.equal(out(stack).ordersDbMasterSecretArn);
+      const quicksightRole = `arn:aws:iam::${ACCOUNT}:role/service-role/aws-quicksight-secretsmanager-role-v0`;
+      const secretPolicy = one(stack, "aws:secretsmanager/secretPolicy:SecretPolicy", "sales-reader-quicksight").inputs;
+      expect(secretPolicy.secretArn).to.equal(readerSecretArn);
+      expect(sid(secretPolicy.policy, "QuickSightReadsTheCredentials")).to.deep.include({ Principal: { AWS: quicksightRole }, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: readerSecretArn });
+      const keyPolicy = one(stack, "aws:kms/key:Key", "data").inputs.policy;
+      expect(sid(keyPolicy, "QuickSightDecryptsTheSalesReaderSecret")).to.deep.include({ Principal: { AWS: quicksightRole }, Action: ["kms:Decrypt"], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
       const admins = `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/platform-prod-quicksight-admins`;
       expect(source.permissions[0].principal).to.equal(admins);
       const dataSet = one(stack, "aws:quicksight/dataSet:DataSet").inputs;
@@ -537,6 +622,20 @@ describe("ecommerce project (workload 1)", function () {
       const vault = one(stack, "aws:backup/vault:Vault").inputs;
       expect(vault.kmsKeyArn).to.equal(one(stack, "aws:rds/cluster:Cluster").inputs.kmsKeyId);
       expect(one(stack, "aws:backup/vaultLockConfiguration:VaultLockConfiguration").inputs.minRetentionDays).to.equal(35);
+    });
+
+    it("alarms: every service's health to the platform's alarm topic, each with a runbook (prod)", () => {
+      const alarms = all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm");
+      const topic = one(stack, "aws:cloudwatch/eventTarget:EventTarget", "web-fleet-failures").inputs.arn;
+      for (const a of alarms) {
+        expect(a.inputs.alarmActions, a.name).to.deep.equal([topic]);
+        expect(a.inputs.alarmDescription, a.name).to.be.a("string").with.length.greaterThan(40);
+      }
+      const watched = (namespace: string) => alarms.filter((a) => a.inputs.namespace === namespace || JSON.stringify(a.inputs.metricQueries ?? []).includes(`"namespace":"${namespace}"`)).map((a) => a.name);
+      expect(watched("AWS/Lambda").length).to.be.at.least(6); // errors and throttles of checkout, expire-carts, db-migrate
+      for (const ns of ["AWS/ApplicationELB", "AWS/ApiGateway", "AWS/CloudFront", "AWS/RDS", "AWS/DynamoDB", "AWS/AutoScaling"]) expect(watched(ns), ns).to.have.length.greaterThan(0);
+      const dims = alarms.map((a) => JSON.stringify([a.inputs.dimensions, a.inputs.metricQueries]));
+      for (const name of ["ecommerce-prod-checkout", "ecommerce-prod-sessions", "ecommerce-prod-carts", "ecommerce-prod-orders"]) expect(dims.some((d) => d.includes(name)), name).to.equal(true);
     });
 
     it("exports what operators and clients need", () => {
@@ -580,13 +679,19 @@ describe("ecommerce project (workload 1)", function () {
       expect(all(stack, "aws:wafv2/webAclAssociation:WebAclAssociation")).to.have.length(2);
     });
 
+    it("alarms that cost nothing in practice: the functions' dead-letter queues only", () => {
+      const alarms = all(stack, "aws:cloudwatch/metricAlarm:MetricAlarm");
+      expect(alarms.length).to.be.greaterThan(0);
+      for (const a of alarms) expect(a.inputs.namespace, a.name).to.equal("AWS/SQS");
+    });
+
     it("no Shield protections and no QuickSight assets: the dev platform subscribes to neither", () => {
       expect(all(stack, "aws:shield/protection:Protection")).to.have.length(0);
       expect(plans[stack].resources.filter((r) => r.type.startsWith("aws:quicksight/") || r.type === "aws:cloudcontrol/resource:Resource")).to.have.length(0);
       expect(out(stack)).to.deep.include({ shieldProtected: false, salesDashboardArn: "" });
-      // Only the checkout reaches the database.
+      // Only the checkout, the fleet and db-migrate reach the database (no QuickSight connection).
       const dbSg = one(stack, "aws:rds/cluster:Cluster").inputs.vpcSecurityGroupIds[0];
-      expect(all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg).map((r) => r.name)).to.deep.equal(["orders-from-checkout"]);
+      expect(all(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dbSg).map((r) => r.name)).to.have.members(["orders-from-checkout", "orders-from-db-migrate", "orders-from-web-fleet"]);
     });
 
     it("no certificate: an HTTP-only ALB reached by CloudFront over HTTP on its own name, viewers on the *.cloudfront.net certificate (findings advisory in dev, refused in prod)", () => {
@@ -614,6 +719,34 @@ describe("ecommerce project (workload 1)", function () {
       expect(one(stack, "aws:apigateway/methodSettings:MethodSettings").inputs.settings).to.include({ throttlingRateLimit: 20, loggingLevel: "INFO" });
     });
 
+    it("idles at USD 100 a month or less: the fixed-price resources of the dev plan, priced at us-east-1 on-demand rates (README \"Dev costs\")", () => {
+      // Hourly and monthly list prices, us-east-1 (730 hours a month). Everything else in the stack
+      // is priced by use (Lambda, API Gateway, CloudFront, DynamoDB on demand, Cognito per active
+      // user, Aurora at 0 ACU while paused, EFS and S3 by the GB stored).
+      const HOURS = 730;
+      const price = { natGateway: 0.045 * HOURS, alb: 0.0225 * HOURS, "t3.micro": 0.0104 * HOURS, interfaceEndpointPerAz: 0.01 * HOURS, gp3PerGb: 0.08, webAcl: 5, wafRule: 1, kmsKey: 1, secret: 0.4 };
+      const vpc = one(stack, "awsx:ec2:Vpc").inputs;
+      expect(vpc.natGateways).to.deep.equal({ strategy: "Single" });
+      const endpoints = all(stack, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+      expect(endpoints, "interface endpoints in dev").to.have.length(0);
+      const template = one(stack, "aws:ec2/launchTemplate:LaunchTemplate").inputs;
+      expect(template.instanceType).to.equal("t3.micro");
+      const asg = one(stack, "aws:autoscaling/group:Group").inputs;
+      const volumeGb = template.blockDeviceMappings.reduce((n: number, b: any) => n + Number(b.ebs.volumeSize), 0);
+      const acls = all(stack, "aws:wafv2/webAcl:WebAcl");
+      const items: Record<string, number> = {
+        "NAT gateway (1)": price.natGateway,
+        "load balancer (1)": price.alb * all(stack, "aws:lb/loadBalancer:LoadBalancer").length,
+        [`instances (${asg.minSize} x t3.micro, ${volumeGb} GB gp3)`]: asg.minSize * (price["t3.micro"] + volumeGb * price.gp3PerGb),
+        [`web ACLs (${acls.length}) and their rules`]: acls.reduce((n, a) => n + price.webAcl + a.inputs.rules.length * price.wafRule, 0),
+        "KMS keys": all(stack, "aws:kms/key:Key").length * price.kmsKey,
+        "secrets (the reader's and the cluster's managed master secret)": (all(stack, "aws:secretsmanager/secret:Secret").length + 1) * price.secret,
+      };
+      const total = Object.values(items).reduce((a, b) => a + b, 0);
+      expect(total, JSON.stringify(items, null, 1)).to.be.at.most(100);
+      expect(total).to.be.greaterThan(80); // the list is what README "Dev costs" itemises: keep them in step
+    });
+
     it("promo videos are not archived in dev (Glacier's 90-day and Deep Archive's 180-day minimum charges exceed their life): they expire after 30 days", () => {
       const archive = one(stack, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "promo-archive-lifecycle").inputs.rules.find((r: any) => r.id === "current-versions");
       expect(archive.transitions).to.equal(undefined);
@@ -629,6 +762,15 @@ describe("ecommerce project (workload 1)", function () {
         expect(r.settings!.tags).to.deep.include({ project: "ecommerce", "data-classification": "confidential", compliance: "fsbp pci-dss" });
       }
       expect(parse("prod").settings!.config).to.deep.include({ replicaRegion: "eu-west-1", cartMaxAgeDays: 7, expireCartsSchedule: "cron(15 3 * * ? *)" });
+    });
+
+    it("adopter keys are never committed (convention 1): prod's file has none, and without them validation names each, what it is for and the pulumi config set command", () => {
+      const adopterKeys = ["ecommerce:siteDomainNames", "ecommerce:cdnCertificateArn", "ecommerce:originDomainName", "ecommerce:albCertificateArn", "ecommerce:hostedZoneId"];
+      for (const stack of ["dev", "prod"] as const) for (const k of adopterKeys) expect(stackFile(stack), `${stack} ${k}`).to.not.have.property(k);
+      expect(Object.keys(adopterExamples("prod"))).to.have.members(adopterKeys);
+      const bare = parseStackConfig(ecommerceDefinition, { project: "ecommerce", stack: "prod", organization: "organization", raw: rawConfig("prod", () => {}, false) });
+      const albCert = bare.problems.find((p) => p.key === "ecommerce:albCertificateArn");
+      expect(albCert!.allowed).to.match(/required in prod: the ACM certificate \(this region\) of the load balancer's HTTPS listener.*pulumi config set ecommerce:albCertificateArn arn:aws:acm:/);
     });
 
     it("bad config stops the program with one message listing every problem: key, value given, what is allowed", () => {

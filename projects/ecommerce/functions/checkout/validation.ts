@@ -12,8 +12,41 @@ export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 export interface CheckoutRequest {
   idempotencyKey: string;
   cartId: string;
+  /** The authenticated caller (see `authenticatedCustomer`), never a value from the body. */
   customerId: string;
   currency: string;
+}
+
+/** The OAuth scope a partner's client-credentials token must carry (`<resource server>/<scope>`). */
+export const PARTNER_CHECKOUT_SCOPE = "orders/checkout";
+
+/**
+ * Who is checking out, from the claims API Gateway's Cognito user pool authorizer verified
+ * (`requestContext.authorizer.claims`): never from the request body.
+ *
+ * - A shopper (the mobile app) sends the ID token of their user pool sign-in: the customer is the
+ *   user's `sub`, which never changes and is never reused.
+ * - A partner sends an access token from the OAuth client-credentials grant (its own app client
+ *   and secret): `sub` is the app client's id and there is no user; the customer is
+ *   `partner:<client id>`, and the token must carry the `orders/checkout` scope (the authorizer
+ *   checks it too).
+ *
+ * No claims (the route was deployed without the authorizer, or called directly) is 401, not a guess.
+ */
+export function authenticatedCustomer(event: Pick<APIGatewayProxyEvent, "requestContext">): string {
+  const claims = (event.requestContext?.authorizer as { claims?: Record<string, unknown> } | null | undefined)?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== "string" || sub.trim() === "") throw new HttpError(401, "UNAUTHENTICATED", "the request carries no verified identity: sign in (mobile) or send a client-credentials access token (partners)");
+  const tokenUse = claims!.token_use;
+  if (tokenUse === "id") return sub;
+  if (tokenUse === "access") {
+    if (claims!.username !== undefined) return sub; // a user's access token
+    if (claims!.client_id !== sub) throw new HttpError(401, "UNAUTHENTICATED", "a client-credentials token must name its app client as subject");
+    const scopes = typeof claims!.scope === "string" ? claims!.scope.split(" ") : [];
+    if (!scopes.includes(PARTNER_CHECKOUT_SCOPE)) throw new HttpError(403, "SCOPE_REQUIRED", `the partner token lacks the ${PARTNER_CHECKOUT_SCOPE} scope`);
+    return `partner:${sub}`;
+  }
+  throw new HttpError(401, "UNAUTHENTICATED", `token_use ${JSON.stringify(tokenUse ?? null)} is neither an ID nor an access token`);
 }
 
 export interface OrderLineDraft {
@@ -39,12 +72,13 @@ const MAX_ID_LENGTH = 128;
 const MAX_LINES = 500;
 const MAX_QUANTITY = 10_000;
 
-export function parseCheckoutRequest(event: Pick<APIGatewayProxyEvent, "headers" | "body" | "isBase64Encoded">): CheckoutRequest {
+export function parseCheckoutRequest(event: Pick<APIGatewayProxyEvent, "headers" | "body" | "isBase64Encoded" | "requestContext">): CheckoutRequest {
+  const customerId = authenticatedCustomer(event);
   const key = header(event.headers, IDEMPOTENCY_HEADER)?.trim();
   if (!key) throw new HttpError(400, "IDEMPOTENCY_KEY_REQUIRED", `the ${IDEMPOTENCY_HEADER} header is required: send a unique value (e.g. a UUID) per order and reuse it when retrying`);
   if (!IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, "IDEMPOTENCY_KEY_INVALID", `the ${IDEMPOTENCY_HEADER} header must be 1-255 printable ASCII characters without spaces`);
 
-  if (event.body == null || event.body === "") throw new HttpError(400, "BODY_REQUIRED", "a JSON body { cartId, customerId, currency } is required");
+  if (event.body == null || event.body === "") throw new HttpError(400, "BODY_REQUIRED", "a JSON body { cartId, currency } is required");
   const text = event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
   let body: unknown;
   try {
@@ -52,22 +86,22 @@ export function parseCheckoutRequest(event: Pick<APIGatewayProxyEvent, "headers"
   } catch {
     throw new HttpError(400, "INVALID_JSON", "the request body is not valid JSON");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "INVALID_BODY", "the request body must be a JSON object { cartId, customerId, currency }");
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "INVALID_BODY", "the request body must be a JSON object { cartId, currency }");
   const fields = body as Record<string, unknown>;
 
   const problems: FieldProblem[] = [];
-  for (const field of ["cartId", "customerId"] as const) {
-    const value = fields[field];
-    if (typeof value !== "string" || value.trim() === "") problems.push({ field, message: `${field} is required and must be a non-empty string` });
-    else if (value.length > MAX_ID_LENGTH) problems.push({ field, message: `${field} must be at most ${MAX_ID_LENGTH} characters` });
-  }
+  const cartId = fields.cartId;
+  if (typeof cartId !== "string" || cartId.trim() === "") problems.push({ field: "cartId", message: "cartId is required and must be a non-empty string" });
+  else if (cartId.length > MAX_ID_LENGTH) problems.push({ field: "cartId", message: `cartId must be at most ${MAX_ID_LENGTH} characters` });
+  // The customer is whoever authenticated; a body that names one is a client bug or an attempt.
+  if ("customerId" in fields) problems.push({ field: "customerId", message: "customerId is not accepted: the customer is the authenticated caller" });
   const currency = fields.currency;
   if (typeof currency !== "string" || !CURRENCY.test(currency)) {
     problems.push({ field: "currency", message: `currency must be an ISO 4217 code of 3 uppercase letters (e.g. EUR), got ${JSON.stringify(currency ?? null)}` });
   }
   if (problems.length > 0) throw new HttpError(400, "INVALID_REQUEST", problems.map((p) => p.message).join("; "), problems);
 
-  return { idempotencyKey: key, cartId: fields.cartId as string, customerId: fields.customerId as string, currency: currency as string };
+  return { idempotencyKey: key, cartId: cartId as string, customerId, currency: currency as string };
 }
 
 /**
@@ -82,7 +116,7 @@ export function requestFingerprint(request: CheckoutRequest): string {
 /** Validates the cart item read from DynamoDB against the request; returns the order to write. */
 export function validateCart(cart: Record<string, unknown> | undefined, request: CheckoutRequest): OrderDraft {
   if (!cart) throw new HttpError(404, "CART_NOT_FOUND", `cart ${request.cartId} does not exist (it may have been checked out or expired)`);
-  if (cart.customerId !== request.customerId) throw new HttpError(403, "CART_NOT_OWNED", `cart ${request.cartId} does not belong to customer ${request.customerId}`);
+  if (cart.customerId !== request.customerId) throw new HttpError(403, "CART_NOT_OWNED", `cart ${request.cartId} does not belong to the signed-in customer`);
   if (cart.currency !== undefined && cart.currency !== request.currency) {
     throw new HttpError(422, "CURRENCY_MISMATCH", `cart ${request.cartId} is priced in ${String(cart.currency)}, not ${request.currency}`);
   }

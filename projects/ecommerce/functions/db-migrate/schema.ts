@@ -1,10 +1,10 @@
--- Orders schema for the checkout handler (Aurora PostgreSQL 15+; gen_random_uuid() is built in since 13).
--- Re-runnable: every statement is IF NOT EXISTS / OR REPLACE, so a migration step can apply it on each deploy.
---
--- The handler connects with IAM authentication as a role without a password, created once by the
--- migration that applies this file (not here: `rds_iam` exists only on RDS/Aurora):
---   CREATE ROLE checkout LOGIN;  GRANT rds_iam TO checkout;
---   GRANT SELECT, INSERT ON orders, order_lines TO checkout;
+/**
+ * The orders schema (Aurora PostgreSQL 15+), as the SQL the migration applies. A TypeScript module
+ * rather than a .sql file so that the migration function's bundle carries it (esbuild inlines it);
+ * the tests apply this same text.
+ */
+export const SCHEMA_SQL = `-- Re-runnable: every statement is IF NOT EXISTS / OR REPLACE. The migration (migrate.ts) applies it on
+-- each deploy, then creates the roles and grants.
 
 CREATE TABLE IF NOT EXISTS orders (
   order_id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -79,3 +79,4 @@ DROP TRIGGER IF EXISTS order_lines_totals_match_order ON order_lines;
 CREATE CONSTRAINT TRIGGER order_lines_totals_match_order
   AFTER INSERT OR UPDATE OR DELETE ON order_lines
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION orders_check_totals();
+`;
