@@ -61,7 +61,7 @@ export = async () => {
     flowLogKey: logsKey,
     // What the private subnets call besides S3 and DynamoDB (free gateway endpoints): Session
     // Manager for the servers (no SSH, no bastion), and CloudWatch Logs for their agent.
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "ec2", "logs"],
     rolePlacement,
   });
 
@@ -147,10 +147,7 @@ export = async () => {
     accessLogs: serverAccessLogs("alb-logs"),
     lifecycle: { expireAfterDays: profile.logRetentionDays },
     policyStatements: (bucket) => albAccessLogsBucketStatements({ bucketArn: bucket.arn, region }),
-    tags: {
-      "policy-exemption:confidential-data-cmk":
-        "Application Load Balancer access logs can only be delivered to buckets with SSE-S3 default encryption - ELB does not support SSE-KMS destinations",
-    },
+    // ELB delivers access logs only with SSE-S3: the pack's customer-managed-key rule knows log targets.
   });
   const boot = {
     region,

@@ -78,7 +78,7 @@ export = async () => {
   const vpc = new SecureVpc("network", {
     context,
     flowLogKey: logsKey,
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "sqs", "logs"],
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "ec2", "sqs", "logs"],
     rolePlacement,
   });
 

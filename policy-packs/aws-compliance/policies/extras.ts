@@ -428,6 +428,35 @@ const CMK_CHECKS: CmkCheck[] = [
   { types: TE.backupVault, what: "Backup vault", problem: (r) => keyProblem(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
 ];
 
+/** Services that deliver logs to S3 only with SSE-S3 (S3 server access logs, ELB access logs). */
+const SSE_S3_ONLY_LOG_DELIVERY = ["logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com"];
+
+/**
+ * Why a bucket cannot use SSE-KMS, if it is a log-delivery target AWS writes only with SSE-S3:
+ * pointed at by an aws.s3.BucketLogging `targetBucket` or a load balancer's `accessLogs`/
+ * `connectionLogs`, or granting s3:PutObject to S3's or ELB's log-delivery principal in its policy.
+ */
+function sseS3OnlyLogTarget(r: PolicyResource, resources: readonly PolicyResource[], sides: (types: readonly string[], prop: string) => PolicyResource[]): string | undefined {
+  if (sides(T.bucketLogging, "targetBucket").length > 0) return "it receives S3 server access logs";
+  const name = get(r.props, "bucket");
+  const fromLb = resources.some(
+    (lb) =>
+      ([...T.loadBalancer, ...T.classicLoadBalancer] as readonly string[]).includes(lb.type) &&
+      ["accessLogs", "connectionLogs"].some((k) => (lb.propertyDependencies?.[k] ?? []).some((d) => d.urn === r.urn) || (typeof name === "string" && !isUnknown(name) && get(lb.props, `${k}.bucket`) === name)),
+  );
+  if (fromLb) return "it receives load balancer access logs";
+  const docs = [get(r.props, "policy"), ...sides(T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))].map(parseJson).filter((d) => d && typeof d === "object");
+  for (const d of docs) {
+    for (const st of asArray<any>(raw(d).Statement)) {
+      if (st?.Effect !== "Allow") continue;
+      const services = asArray<unknown>(get(st, "Principal.Service"));
+      if (services.some((x) => typeof x === "string" && SSE_S3_ONLY_LOG_DELIVERY.includes(x)) && asArray<unknown>(st.Action).some((a) => a === "s3:PutObject" || a === "s3:*" || a === "*"))
+        return "its policy lets S3 or ELB log delivery write to it";
+    }
+  }
+  return undefined;
+}
+
 export const confidentialDataCmk = stackPolicy(
   {
     name: "confidential-data-cmk",
@@ -436,7 +465,7 @@ export const confidentialDataCmk = stackPolicy(
     controls: ["BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
-      "Create an aws.kms.Key (rotation on) for the data and reference it: S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`.",
+      "Create an aws.kms.Key (rotation on) for the data and reference it (buckets that receive S3 server access logs or ELB access logs are left out: AWS delivers those only with SSE-S3): S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`.",
     config: {
       classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
       confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
@@ -444,7 +473,7 @@ export const confidentialDataCmk = stackPolicy(
       regulatedCompliance: { type: "array", items: { type: "string" }, description: "Compliance regimes that require a customer managed key.", default: ["pci-dss", "hipaa"] },
     },
   },
-  ({ forEach, attached, fail, config }) => {
+  ({ forEach, attached, fail, config, resources }) => {
     const confidential = ((config.confidentialClassifications as string[] | undefined) ?? ["confidential", "restricted"]).map((c) => c.toLowerCase());
     const regulated = ((config.regulatedCompliance as string[] | undefined) ?? ["pci-dss", "hipaa"]).map((c) => c.toLowerCase());
     const classificationKey: string = config.classificationTagKey ?? "data-classification";
@@ -455,6 +484,8 @@ export const confidentialDataCmk = stackPolicy(
         const regimes = (tagValue(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
         const why = [...(cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : []), ...regimes.filter((x) => regulated.includes(x))];
         if (why.length === 0) return;
+        // AWS writes these logs only with SSE-S3: a customer managed key cannot apply.
+        if ((T.bucket as readonly string[]).includes(r.type) && sseS3OnlyLogTarget(r, resources, (types, prop) => attached(r, types, prop))) return;
         const problem = check.problem(r, (types, prop) => attached(r, types, prop));
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });
@@ -472,7 +503,6 @@ export const s3DeprecatedV2Tokens = resourcePolicy(
     controls: ["BP.Hygiene.1"],
     frameworks: ["Blueprints"],
     remediationSteps: "Replace aws.s3.BucketV2 (and BucketVersioningV2, BucketLoggingV2, ...) with aws.s3.Bucket (BucketVersioning, BucketLogging, ...); the v7 classes alias the old types, so the state moves without a replacement.",
-    enforcementLevel: "advisory",
     resourceTypes: Object.keys(TE.s3DeprecatedV2),
   },
   ({ type, fail }) => {
