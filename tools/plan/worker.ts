@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildPackConfig } from "../policy/pack-config";
+import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { loadStackConfig, readProject } from "./project";
@@ -118,7 +118,8 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     try {
       pack = loadPolicyPack(job.policyPack);
       if (job.policyPackConfig) {
-        packConfig = JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"));
+        // A layer file (with "$pack" shared settings) is merged as `npm run policy:config` would.
+        packConfig = mergePackConfig([JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"))], pack.policies);
         const problems = validatePolicyConfig(pack, packConfig!);
         if (problems.length > 0) return failed(`policy pack config ${job.policyPackConfig} is invalid:\n  - ${problems.join("\n  - ")}`);
       } else {
