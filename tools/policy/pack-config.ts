@@ -45,7 +45,7 @@ export function readPackConfigLayers(packDir: string, project: string, stack: st
       if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("the file must hold a JSON object");
       return v as PackConfig;
     } catch (e) {
-      throw new Error(`policy pack config ${f}: ${(e as Error).message}`);
+      throw new Error(`policy pack config ${f}: ${(e as Error).message}`, { cause: e });
     }
   });
   return { files, layers };
