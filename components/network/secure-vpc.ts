@@ -6,7 +6,7 @@
  * | piece                      | default                                                        | control      |
  * |----------------------------|----------------------------------------------------------------|--------------|
  * | subnets                    | public, private and isolated in each of the profile's AZs;     | EC2.15: see  |
- * |                            | awsx maps public IPs in the public ones (no switch: exempted)  | `PublicSubnetExemption` |
+ * |                            | awsx maps public IPs in the public ones (no switch: exempted in the pack config) |  |
  * | NAT gateways               | the profile's `natStrategy` (scenarios below)                  |              |
  * | DNS                        | hostnames and resolution on (needed by interface endpoints)    |              |
  * | flow logs                  | VPC-level, the profile's traffic type, to a KMS-encrypted      | EC2.6        |
@@ -63,18 +63,6 @@ export const DefaultInterfaceEndpoints = ["ssm", "ssmmessages", "ec2messages", "
 /** Services reached through free gateway endpoints (route-table entries, no ENIs). */
 export const GatewayEndpointServices = ["s3", "dynamodb"] as const;
 export type GatewayEndpointService = (typeof GatewayEndpointServices)[number];
-
-/**
- * The awsx plugin creates Public subnets with `mapPublicIpOnLaunch: true` and has no switch for it
- * (EC2.15); a transform could turn it off in a real deployment but not under mocks, and transforms
- * are not used here. The VPC carries this policy exemption, with its reason, as a tag (the pack's
- * tag mechanism: reported as EXEMPTED in every plan).
- */
-export const PublicSubnetExemption = {
-  tag: "policy-exemption:ec2-subnet-no-auto-public-ip",
-  reason:
-    "awsx sets mapPublicIpOnLaunch on Public subnets with no switch. They hold only NAT gateways and load balancers. Instances launch from templates that set associatePublicIpAddress false",
-} as const;
 
 /** Actions the flow-log delivery role needs on its log group. */
 const FlowLogWriteActions = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"] as const;
@@ -182,7 +170,7 @@ export class SecureVpc extends pulumi.ComponentResource {
         natGateways: { strategy: natStrategy },
         enableDnsHostnames: true,
         enableDnsSupport: true,
-        tags: tags({ [PublicSubnetExemption.tag]: PublicSubnetExemption.reason }, physical),
+        tags: tags({}, physical),
       },
       { parent: this },
     );

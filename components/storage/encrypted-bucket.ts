@@ -123,14 +123,6 @@ export interface EncryptedBucketArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * Tags a server-access-log target carries: the policy pack's exemption from its customer-managed-key
- * rule, with the reason (AWS leaves no choice). AWS tag values allow no commas or semicolons.
- */
-export const accessLogTargetExemptionTags = {
-  "policy-exemption:confidential-data-cmk": "S3 server access logs can only be delivered to buckets with SSE-S3 default encryption - AWS does not support SSE-KMS targets",
-};
-
 /** Options of a grant. */
 export interface BucketGrantOptions {
   /** Limit the grant to keys under this prefix (e.g. `config/`). Default: the whole bucket. */
@@ -183,7 +175,7 @@ export class EncryptedBucket extends pulumi.ComponentResource {
         ...(args.bucketName !== undefined ? { bucket: args.bucketName } : {}),
         forceDestroy,
         ...(args.objectLock ? { objectLockEnabled: true } : {}),
-        tags: withTags(context.tags, { ...(args.receivesAccessLogs ? accessLogTargetExemptionTags : {}), ...args.tags }),
+        tags: withTags(context.tags, { ...args.tags }),
       },
       child(),
     );

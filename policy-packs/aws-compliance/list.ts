@@ -1,10 +1,12 @@
 /**
- * `npm run policy:list [-- --json] [-- --stack <dev|prod>]`: the pack's coverage. With `--stack`,
- * enforcement levels are the ones that stack's config file gives (config/<stack>.json).
+ * `npm run policy:list [-- --json] [-- --stack <dev|prod>] [-- --project <name>]`: the pack's
+ * coverage, each policy's severity and its effective level in dev and prod (the layered config of
+ * tools/policy/pack-config.ts: config/<stack>.json plus the project's overlay). With `--stack`, the
+ * level column is that stack's only.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import { effectivePolicyConfig } from "../../tools/policy/harness";
+import { buildPackConfig } from "../../tools/policy/pack-config";
 import { policyRegistry } from "./lib/policy";
 import { allPolicies } from "./policies";
 
@@ -18,8 +20,8 @@ export interface PolicyListing {
   description: string;
 }
 
-export function listPolicies(stack?: string): PolicyListing[] {
-  const config = stack ? JSON.parse(fs.readFileSync(path.join(__dirname, "config", `${stack}.json`), "utf8")) : {};
+export function listPolicies(stack?: string, project = "*"): PolicyListing[] {
+  const config = stack ? buildPackConfig({ packDir: __dirname, project, stack, policies: allPolicies }).config as PolicyPackConfig : {};
   const effective = effectivePolicyConfig({ policies: allPolicies }, config);
   return allPolicies.map((p) => {
     const meta = policyRegistry.get(p.name);
@@ -44,12 +46,15 @@ if (require.main === module) {
   if (args.includes("--json")) {
     console.log(JSON.stringify(rows.map(({ name, enforcementLevel, severity, controls, frameworks }) => ({ name, enforcementLevel, severity, controls, frameworks })), null, 2));
   } else {
+    const project = args.includes("--project") ? args[args.indexOf("--project") + 1] : undefined;
+    const stacks = stack ? [stack] : ["dev", "prod"];
+    const levels = stacks.map((st) => new Map(listPolicies(st, project).map((r) => [r.name, r.enforcementLevel])));
     const w = Math.max(...rows.map((r) => r.name.length));
-    console.log(`${"policy".padEnd(w)}  ${"level".padEnd(9)}  ${"severity".padEnd(8)}  ${"controls".padEnd(22)}  frameworks`);
+    console.log(`${"policy".padEnd(w)}  ${"severity".padEnd(8)}  ${"default".padEnd(9)}  ${stacks.map((st) => st.padEnd(9)).join("  ")}  ${"controls".padEnd(22)}  frameworks`);
     for (const r of [...rows].sort((a, b) => a.controls[0]!.localeCompare(b.controls[0]!, "en", { numeric: true }))) {
-      console.log(`${r.name.padEnd(w)}  ${r.enforcementLevel.padEnd(9)}  ${r.severity.padEnd(8)}  ${r.controls.join(", ").padEnd(22)}  ${r.frameworks.join(", ")}`);
+      console.log(`${r.name.padEnd(w)}  ${r.severity.padEnd(8)}  ${r.enforcementLevel.padEnd(9)}  ${levels.map((l) => String(l.get(r.name)).padEnd(9)).join("  ")}  ${r.controls.join(", ").padEnd(22)}  ${r.frameworks.join(", ")}`);
     }
     const controls = new Set(rows.flatMap((r) => r.controls));
-    console.log(`\n${rows.length} policies covering ${controls.size} controls (${[...controls].filter((c) => !c.startsWith("BP.")).length} Security Hub controls)${stack ? `, levels from config/${stack}.json` : ""}`);
+    console.log(`\n${rows.length} policies covering ${controls.size} controls (${[...controls].filter((c) => !c.startsWith("BP.")).length} Security Hub controls); levels per stack from config/<stack>.json${project ? ` + config/projects/${project}/<stack>.json` : ""}`);
   }
 }

@@ -200,10 +200,7 @@ export = async () => {
     accessLogs: serverAccessLogs("alb-logs"),
     lifecycle: { expireAfterDays: profile.logRetentionDays },
     policyStatements: (bucket) => albAccessLogsBucketStatements({ bucketArn: bucket.arn, region }),
-    tags: {
-      "policy-exemption:confidential-data-cmk":
-        "Application Load Balancer access logs can only be delivered to buckets with SSE-S3 default encryption - ELB does not support SSE-KMS destinations",
-    },
+    // ELB delivers access logs only with SSE-S3: the pack's customer-managed-key rule knows log targets.
   });
   const boot = {
     region,

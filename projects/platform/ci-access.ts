@@ -89,17 +89,11 @@ export function baselineProtectionStatements(platform: PlatformResources): Polic
   ];
 }
 
-/**
- * A permissions boundary is an Allow with NotAction on purpose: it caps what a workload's roles
- * may ever do and grants nothing (each role's own policies grant, and are checked on their own).
- * The policy pack's exemption tags say so (AWS tag values allow no commas or semicolons).
+/*
+ * A permissions boundary is an Allow with NotAction on purpose: it caps what a workload's roles may
+ * ever do and grants nothing (each role's own policies grant, and are checked on their own). The
+ * policy pack's platform overlay (config/projects/platform/<stack>.json) exempts it, with the reason.
  */
-export const boundaryExemptionTags = {
-  "policy-exemption:iam-policy-no-wildcard-actions":
-    "A permissions boundary caps what workload roles may do and grants nothing - Allow with NotAction is the shape of the AWS managed PowerUserAccess",
-  "policy-exemption:kms-iam-policy-no-decrypt-all-keys":
-    "A permissions boundary grants nothing - workload roles get kms:Decrypt only from their own policies scoped to named keys",
-};
 
 /** The `sub` claims a deploy role trusts. */
 export function deploySubjects(settings: PlatformSettings): string[] {
@@ -198,7 +192,7 @@ export class CiAccess extends pulumi.ComponentResource {
             { Sid: "PassOwnRoles", Effect: "Allow", Action: ["iam:GetRole", "iam:PassRole"], Resource: iam("role") },
             ...protection,
           ]),
-          tags: withTags(settings.tags, boundaryExemptionTags),
+          tags: withTags(settings.tags),
         },
         { parent: this },
       );

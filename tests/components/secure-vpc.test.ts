@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cidrProblems, DefaultInterfaceEndpoints, PublicSubnetExemption, SecureVpc, SecureVpcArgs } from "../../components/network/secure-vpc";
+import { cidrProblems, DefaultInterfaceEndpoints, SecureVpc, SecureVpcArgs } from "../../components/network/secure-vpc";
 import { ComponentArgsError } from "../../components/security/policy-document";
 import { RequiredTagKeys } from "../../shared/tags";
 import taggable from "../../policy-packs/aws-compliance/taggable-types.json";
@@ -129,13 +129,10 @@ describe("SecureVpc", () => {
       expect(mocks.one(T.sg).inputs.ingress ?? []).to.deep.equal([]);
     });
 
-    it("carries the EC2.15 exemption for awsx's public subnets, with its reason, on the VPC", async () => {
+    it("carries no exemption tag: the EC2.15 exemption for awsx's public subnets is in the pack config", async () => {
       await build();
       const tags = mocks.one(T.vpc).inputs.tags;
-      expect(tags[PublicSubnetExemption.tag]).to.equal(PublicSubnetExemption.reason);
-      expect(PublicSubnetExemption.tag).to.equal("policy-exemption:ec2-subnet-no-auto-public-ip");
-      // A valid AWS tag value: letters, digits, spaces and _ . : / = + - @, at most 256 characters.
-      expect(PublicSubnetExemption.reason).to.match(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{10,256}$/u);
+      expect(Object.keys(tags).filter((k) => k.startsWith("policy-exemption:"))).to.deep.equal([]);
     });
 
     it("registers exactly the awsx VPC and its side resources", async () => {

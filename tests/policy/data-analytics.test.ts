@@ -382,7 +382,7 @@ describe("data-analytics notDecidable", () => {
 describe("policy glue-ml-transform-encrypted (Glue.3): the compliant path", () => {
   it("accepts a transform only through an exemption with a reason, reported as EXEMPTED", async () => {
     const t = res("aws:glue/mLTransform:MLTransform", { roleArn: "r", parameters: { transformType: "FIND_MATCHES" } }, { name: "dedupe" });
-    const vs = await evaluate(an.glueMlTransformEncrypted, [t], { exemptions: [{ resource: "dedupe", reason: "no PII in the inputs; migrate to CloudFormation by Q3 (DATA-17)" }] });
+    const vs = await evaluate(an.glueMlTransformEncrypted, [t], { exemptions: [{ resource: "urn:pulumi:test::test::aws:glue/mLTransform:MLTransform::dedupe", expires: "2099-12-31", reason: "no PII in the inputs; migrate to CloudFormation by Q3 (DATA-17)" }] });
     expect(vs).to.have.length(1);
     expect(vs[0]!.message).to.match(/^EXEMPTED \[Glue\.3\] dedupe/);
     expect(vs[0]!.enforcementLevel).to.equal("advisory");

@@ -245,7 +245,7 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
     });
 
     it("honours an exemption with a reason", async () => {
-      const vs = await evaluate(cloudfrontWaf, dist({ webAclId: undefined }), { exemptions: [{ resource: "cdn", reason: "static brochure site, no dynamic content" }] });
+      const vs = await evaluate(cloudfrontWaf, dist({ webAclId: undefined }), { exemptions: [{ resource: "urn:pulumi:test::test::aws:cloudfront/distribution:Distribution::cdn", expires: "2099-12-31", reason: "static brochure site, no dynamic content" }] });
       expect(findings(vs)).to.deep.equal([]);
       expect(vs[0]!.message).to.match(/^EXEMPTED \[CloudFront.6\] cdn/);
     });

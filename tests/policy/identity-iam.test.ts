@@ -193,7 +193,7 @@ describe("policy iam-no-user-access-keys (BP.IAM.6)", () => {
     expect(await evaluate(iam.iamNoAccessKeys, res("aws:iam/user:User", { name: "ci" }))).to.deep.equal([]);
   });
   it("can be exempted with a reason", async () => {
-    const vs = await evaluate(iam.iamNoAccessKeys, res("aws:iam/accessKey:AccessKey", { user: "legacy" }, { name: "key" }), { exemptions: [{ resource: "key", reason: "on-prem backup agent without role support, ticket SEC-12", expires: "2999-01-01" }] });
+    const vs = await evaluate(iam.iamNoAccessKeys, res("aws:iam/accessKey:AccessKey", { user: "legacy" }, { name: "key" }), { exemptions: [{ resource: "urn:pulumi:test::test::aws:iam/accessKey:AccessKey::key", reason: "on-prem backup agent without role support, ticket SEC-12", expires: "2999-01-01" }] });
     expect(findings(vs)).to.deep.equal([]);
   });
 });

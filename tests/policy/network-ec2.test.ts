@@ -227,7 +227,7 @@ const T = {
   const two = res(T.lt, { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }, { name: "ecs-hosts" });
   describePolicy(ec2.ec2ImdsHopLimit, [
     { it: "passes the default hop limit", resources: [res(T.instance, {}), res(T.lt, { metadataOptions: { httpTokens: "required" } })], expect: "pass" },
-    { it: "fails a hop limit of 2 (advisory by default)", resources: [two], expect: [[head(ec2.ec2ImdsHopLimit, two), "is 2 (max 1)", "httpPutResponseHopLimit: 1"]], level: "advisory" },
+    { it: "fails a hop limit of 2 (mandatory: medium severity)", resources: [two], expect: [[head(ec2.ec2ImdsHopLimit, two), "is 2 (max 1)", "httpPutResponseHopLimit: 1"]], level: "mandatory" },
     { it: "reads the maximum from config", resources: [two], config: { maxHopLimit: 2 }, expect: "pass" },
     { it: "is undecidable when the hop limit is unknown", resources: [res(T.instance, { metadataOptions: { httpPutResponseHopLimit: UNKNOWN } })], expect: "unknown" },
   ]);
@@ -266,7 +266,7 @@ const T = {
       resources: [awsxPublic, res(T.subnet, { vpcId: UNKNOWN, mapPublicIpOnLaunch: true }, { name: "net-public-1", parent: awsxPublic })],
       expect: [["[EC2.15] net-public-1 (aws:ec2/subnet:Subnet)"]],
     },
-    { it: "accepts an awsx VPC exempted with a reason (a transform turns the flag off)", resources: [awsxDefault], config: { exemptions: [{ resource: "net-default", reason: "public subnets patched by a transform to mapPublicIpOnLaunch=false" }] }, expect: [] },
+    { it: "accepts an awsx VPC exempted with a reason (a transform turns the flag off)", resources: [awsxDefault], config: { exemptions: [{ resource: "urn:pulumi:test::test::awsx:ec2:Vpc::net-default", reason: "public subnets patched by a transform to mapPublicIpOnLaunch=false", expires: "2099-12-31" }] }, expect: [] },
     { it: "cannot run during preview when the flag is unknown", resources: [res(T.subnet, { vpcId: "v", mapPublicIpOnLaunch: UNKNOWN })], expect: "unknown" },
   ]);
 }
@@ -284,24 +284,27 @@ const T = {
 // VPC endpoints (EC2.10, EC2.55-60)
 // ---------------------------------------------------------------------------------------------
 
-for (const [policy, service, wrong] of [
-  [ec2.ec2VpcEndpointEc2, "ec2", "ec2messages"],
-  [ec2.ec2VpcEndpointEcrApi, "ecr.api", "ecr.dkr"],
-  [ec2.ec2VpcEndpointEcrDkr, "ecr.dkr", "ecr.api"],
-  [ec2.ec2VpcEndpointSsm, "ssm", "ssmmessages"],
-  [ec2.ec2VpcEndpointSsmContacts, "ssm-contacts", "ssm"],
-  [ec2.ec2VpcEndpointSsmIncidents, "ssm-incidents", "ssm-contacts"],
+for (const [policy, service, wrong, user] of [
+  [ec2.ec2VpcEndpointEc2, "ec2", "ec2messages", undefined],
+  [ec2.ec2VpcEndpointEcrApi, "ecr.api", "ecr.dkr", "aws:ecs/taskDefinition:TaskDefinition"],
+  [ec2.ec2VpcEndpointEcrDkr, "ecr.dkr", "ecr.api", "aws:ecr/repository:Repository"],
+  [ec2.ec2VpcEndpointSsm, "ssm", "ssmmessages", undefined],
+  [ec2.ec2VpcEndpointSsmContacts, "ssm-contacts", "ssm", "aws:ssmcontacts/contact:Contact"],
+  [ec2.ec2VpcEndpointSsmIncidents, "ssm-incidents", "ssm-contacts", "aws:ssmincidents/responsePlan:ResponsePlan"],
 ] as const) {
   const vpc = res(T.vpc, {}, { name: "main" });
+  // The resource that makes the stack a user of the service (ECR, Incident Manager), if the rule needs one.
+  const users = user ? [res(user, {})] : [];
   const endpoint = (svc: unknown) => res(T.vpce, { vpcId: UNKNOWN, serviceName: svc, vpcEndpointType: "Interface" }, { deps: { vpcId: [vpc] } });
   const awsx = res(T.awsxVpc, { vpcEndpointSpecs: [{ serviceName: `com.amazonaws.eu-west-1.${service}` }] }, { name: "net" });
   describePolicy(policy, [
-    { it: `passes a VPC with a ${service} endpoint`, resources: [vpc, endpoint(`com.amazonaws.us-east-1.${service}`)], expect: "pass" },
-    { it: "passes an awsx VPC with a vpcEndpointSpecs entry", resources: [awsx], expect: "pass" },
-    { it: "fails a VPC without it (advisory by default)", resources: [vpc], expect: [[head(policy, vpc), `.${service}`, "aws.ec2.VpcEndpoint"]], level: "advisory" },
-    { it: `does not count an endpoint for ${wrong}`, resources: [vpc, endpoint(`com.amazonaws.us-east-1.${wrong}`)], expect: [[head(policy, vpc)]] },
-    { it: "takes the level from config (mandatory in prod)", resources: [vpc], config: { enforcementLevel: "mandatory" }, expect: [[head(policy, vpc)]], level: "mandatory" },
-    { it: "is undecidable when the endpoint's service name is unknown", resources: [vpc, endpoint(UNKNOWN)], expect: "unknown" },
+    { it: `passes a VPC with a ${service} endpoint`, resources: [vpc, ...users, endpoint(`com.amazonaws.us-east-1.${service}`)], expect: "pass" },
+    { it: "passes an awsx VPC with a vpcEndpointSpecs entry", resources: [awsx, ...users], expect: "pass" },
+    { it: "fails a VPC without it (mandatory: medium severity)", resources: [vpc, ...users], expect: [[head(policy, vpc), `.${service}`, "aws.ec2.VpcEndpoint"]], level: "mandatory" },
+    { it: `does not count an endpoint for ${wrong}`, resources: [vpc, ...users, endpoint(`com.amazonaws.us-east-1.${wrong}`)], expect: [[head(policy, vpc)]] },
+    { it: "takes the level from config (advisory when a stack lowers it)", resources: [vpc, ...users], config: { enforcementLevel: "advisory" }, expect: [[head(policy, vpc)]], level: "advisory" },
+    { it: "is undecidable when the endpoint's service name is unknown", resources: [vpc, ...users, endpoint(UNKNOWN)], expect: "unknown" },
+    ...(user ? [{ it: "does not apply when the stack does not use the service", resources: [vpc], expect: "pass" as const }] : []),
   ]);
 }
 
@@ -491,7 +494,7 @@ const world = (port: number, protocol = "tcp", toPort = port) => ({ protocol, fr
   describePolicy(p, [
     { it: "passes the default", resources: [res(T.instance, {}), res(T.eni, { subnetId: "s" })], expect: "pass" },
     { it: "fails sourceDestCheck: false on an instance and an interface", resources: [nat, eni], expect: [[head(p, nat), "remove `sourceDestCheck: false`"], [head(p, eni)]] },
-    { it: "honours an exemption with a reason (a NAT instance)", resources: [nat], config: { exemptions: [{ resource: "nat", reason: "NAT instance for the dev VPC, by design" }] }, expect: [] },
+    { it: "honours an exemption with a reason (a NAT instance)", resources: [nat], config: { exemptions: [{ resource: "urn:pulumi:test::test::aws:ec2/instance:Instance::nat", reason: "NAT instance for the dev VPC, by design", permanentBecause: "a NAT instance forwards traffic it did not originate" }] }, expect: [] },
     { it: "cannot run during preview when it is unknown", resources: [res(T.eni, { subnetId: "s", sourceDestCheck: UNKNOWN })], expect: "unknown" },
   ]);
 }

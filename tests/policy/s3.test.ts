@@ -41,7 +41,7 @@ describe("policy s3-bucket-require-tls (S3.5)", () => {
 
   it("honours an exemption with a reason from config, and reports it", async () => {
     const bucket = res("aws:s3/bucket:Bucket", {}, { name: "legacy" });
-    const vs = await evaluate(s3RequireTls, [bucket], { exemptions: [{ resource: "legacy", reason: "legacy SDK clients, migration ticket OPS-42" }] });
+    const vs = await evaluate(s3RequireTls, [bucket], { exemptions: [{ resource: "urn:pulumi:test::test::aws:s3/bucket:Bucket::legacy", expires: "2099-12-31", reason: "legacy SDK clients, migration ticket OPS-42" }] });
     expect(findings(vs)).to.deep.equal([]);
     expect(vs[0]!.message).to.match(/^EXEMPTED \[S3.5\] legacy/);
   });

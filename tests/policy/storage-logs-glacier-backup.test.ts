@@ -74,9 +74,9 @@ describe("policy backup-vault-lock (BP.Backup.4)", () => {
     await expectPass(lgb.backupVaultLock, [res(BV, { name: "x", tags: { environment: "prod" } }), res(LOCK, { backupVaultName: "x", minRetentionDays: 35 })]);
     await expectPass(lgb.backupVaultLock, [res(BV, { tags: { environment: "dev" } })]);
   });
-  it("fails (advisory by default) an unlocked prod vault", async () => {
+  it("fails (mandatory: medium severity) an unlocked prod vault", async () => {
     const v = await expectFail(lgb.backupVaultLock, [res(BV, { tags: { environment: "prod" } }, { name: "vault" })], [`[BP.Backup.4] vault (${BV}): the vault has no vault lock`, "aws.backup.VaultLockConfiguration"]);
-    expect(v.enforcementLevel).to.equal("advisory");
+    expect(v.enforcementLevel).to.equal("mandatory");
   });
   it("follows protectedEnvironments", () => expectFail(lgb.backupVaultLock, [res(BV, { tags: { environment: "dev" } })], ["[BP.Backup.4]"], { protectedEnvironments: ["dev"] }));
   it("cannot decide when the environment is unknown at preview", () => expectUnknown(lgb.backupVaultLock, [res(BV, { tags: { environment: UNKNOWN } })]));

@@ -337,9 +337,9 @@ describe("policy s3-bucket-object-lock (S3.15)", () => {
       await expectPass(s3.s3ObjectLock, [b, side(t, {}, b)]);
     }
   });
-  it("fails (advisory) a restricted bucket without Object Lock", async () => {
+  it("fails (mandatory: medium severity) a restricted bucket without Object Lock", async () => {
     const v = await expectFail(s3.s3ObjectLock, [res(BV2, restricted, { name: "audit" })], [`[S3.15] audit (${BV2}): Object Lock is not enabled`, "`objectLockEnabled: true`"]);
-    expect(v.enforcementLevel).to.equal("advisory");
+    expect(v.enforcementLevel).to.equal("mandatory");
   });
   it("requires a default retention when configured", async () => {
     const b = res(B, { ...restricted, objectLockEnabled: true }, { name: "audit" });
@@ -457,7 +457,7 @@ describe("policy s3-bucket-no-force-destroy-in-prod (BP.Bucket.2)", () => {
 
 describe("storage-s3 exemptions", () => {
   it("exempts a bucket with a reason, through the framework", async () => {
-    const vs = await evaluate(s3.s3Versioning, [res(B, {}, { name: "scratch" })], { exemptions: [{ resource: "scratch", reason: "ephemeral scratch space, recreated daily" }] });
+    const vs = await evaluate(s3.s3Versioning, [res(B, {}, { name: "scratch" })], { exemptions: [{ resource: "urn:pulumi:test::test::aws:s3/bucket:Bucket::scratch", expires: "2099-12-31", reason: "ephemeral scratch space, recreated daily" }] });
     expect(findings(vs)).to.deep.equal([]);
     expect(vs[0]!.message).to.match(/^EXEMPTED \[S3.14\] scratch/);
   });

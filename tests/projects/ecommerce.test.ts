@@ -27,17 +27,12 @@ const taggable = new Set<string>(JSON.parse(fs.readFileSync(path.join(repoRoot, 
  *   the same failure events to that topic instead.
  * - cloudfront-origin-failover: one S3 origin; a failover origin needs a replicated bucket in a
  *   second region, which this workload does not have.
- * - ec2-vpc-endpoint-*: the workload calls none of the EC2, ECR or Incident Manager APIs from its
- *   subnets; each unused interface endpoint would cost about USD 7 a month per AZ.
+ * (The ECR and Incident Manager endpoint rules do not apply: the workload uses neither. EC2.10 is
+ * medium, so mandatory in prod: the VPC has an EC2 API endpoint.)
  */
 const structural = [
   "autoscaling-group-notifications",
   "cloudfront-origin-failover",
-  "ec2-vpc-endpoint-ec2",
-  "ec2-vpc-endpoint-ecr-api",
-  "ec2-vpc-endpoint-ecr-dkr",
-  "ec2-vpc-endpoint-ssm-contacts",
-  "ec2-vpc-endpoint-ssm-incidents",
 ];
 /** Dev's own advisories: its profile (cost, easy teardown) and its lack of a certificate. */
 const devByDesign = [
@@ -123,9 +118,9 @@ describe("ecommerce project (workload 1)", function () {
 
       it("exempts only what AWS leaves no choice about, each with its reason", () => {
         const exemptions = plans[stack].exemptions.map((e) => `${e.policy} ${e.message}`);
-        expect(exemptions).to.have.length(2);
-        expect(exemptions.find((e) => e.startsWith("confidential-data-cmk"))).to.match(/alb-logs .*SSE-S3 .*ELB does not support SSE-KMS/);
-        expect(exemptions.find((e) => e.startsWith("ec2-subnet-no-auto-public-ip"))).to.match(/awsx sets mapPublicIpOnLaunch/);
+        // The ALB log bucket needs none: the pack's CMK rule knows ELB delivers logs only with SSE-S3.
+        expect(exemptions).to.have.length(1);
+        expect(exemptions.find((e) => e.startsWith("ec2-subnet-no-auto-public-ip"))).to.match(/pack config, permanent\): awsx creates its Public subnets with mapPublicIpOnLaunch/);
       });
 
       it("tags every taggable resource with the five required tags", () => {
@@ -216,7 +211,7 @@ describe("ecommerce project (workload 1)", function () {
       expect(endpoints).to.have.members([
         "Gateway com.amazonaws.us-east-1.s3",
         "Gateway com.amazonaws.us-east-1.dynamodb",
-        ...["ssm", "ssmmessages", "ec2messages", "logs"].map((s) => `Interface com.amazonaws.us-east-1.${s}`),
+        ...["ssm", "ssmmessages", "ec2messages", "ec2", "logs"].map((s) => `Interface com.amazonaws.us-east-1.${s}`),
       ]);
       expect(one(stack, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs.ingress).to.equal(undefined);
     });

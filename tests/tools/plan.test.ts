@@ -145,7 +145,7 @@ describe("offline plan: policy evaluation", () => {
     expect(rotation[0]!.message).to.include("expired on 2021-06-30");
     expect(rotation[0]!.enforcementLevel).to.equal("mandatory");
     expect(r.json!.exemptions).to.have.length(1);
-    expect(r.json!.exemptions[0]!.message).to.include("imported key material, rotated by hand quarterly");
+    expect(r.json!.exemptions[0]!.message).to.include("imported key material rotated by hand quarterly");
     expect(r.stdout).to.include("Exemptions (1):");
     expect(r.exitCode).to.equal(1);
   });

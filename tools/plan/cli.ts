@@ -99,11 +99,10 @@ export class Planner {
     if (next) next();
   }
 
-  private packConfigFor(stack: string): string | undefined {
-    if (this.options.policyPackConfig) return path.resolve(this.options.policyPackConfig);
-    if (!this.options.policyPack) return undefined;
-    const f = path.join(this.options.policyPack, "config", `${stack}.json`);
-    return fs.existsSync(f) ? f : undefined;
+  private packConfigFor(): string | undefined {
+    // Without an explicit file, the worker layers <pack>/config/<stack>.json and the project's
+    // overlay (tools/policy/pack-config.ts).
+    return this.options.policyPackConfig ? path.resolve(this.options.policyPackConfig) : undefined;
   }
 
   private async resolveStackReference(name: string, chain: string[]): Promise<{ outputs: Record<string, unknown>; secretOutputNames: string[] }> {
@@ -132,7 +131,7 @@ export class Planner {
   private runWorker(projectDir: string, stack: string, chain: string[], preview: boolean): Promise<StackPlan> {
     const key = `${path.basename(projectDir)}/${stack}`;
     this.options.onStart?.(key);
-    const packConfig = this.packConfigFor(stack);
+    const packConfig = this.packConfigFor();
     const job: PlanJob = {
       projectDir: path.resolve(projectDir),
       stack,

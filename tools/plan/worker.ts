@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { skipStackCapture } from "./fast-runtime";
@@ -114,13 +115,23 @@ async function plan(job: PlanJob): Promise<StackPlan> {
 
   let pack: LoadedPolicyPack | undefined;
   let packConfig: Record<string, any> | undefined;
+  let packConfigFiles: string[] = job.policyPackConfig ? [job.policyPackConfig] : [];
   if (job.policyPack) {
     try {
       pack = loadPolicyPack(job.policyPack);
       if (job.policyPackConfig) {
-        packConfig = JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"));
+        // A layer file (with "$pack" shared settings) is merged as `npm run policy:config` would.
+        packConfig = mergePackConfig([JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"))], pack.policies);
         const problems = validatePolicyConfig(pack, packConfig!);
         if (problems.length > 0) return failed(`policy pack config ${job.policyPackConfig} is invalid:\n  - ${problems.join("\n  - ")}`);
+      } else {
+        // The layered config (stack defaults + project overlay), as `npm run policy:config` builds it for CI.
+        const built = buildPackConfig({ packDir: job.policyPack, project: project.name, stack: job.stack, policies: pack.policies });
+        if (built.problems.length > 0) return failed(`policy pack config for ${project.name}/${job.stack} is invalid:\n  - ${built.problems.join("\n  - ")}`);
+        if (built.files.length > 0) {
+          packConfig = built.config;
+          packConfigFiles = built.files;
+        }
       }
     } catch (e) {
       return failed(`policy pack ${job.policyPack} failed to load: ${errorText(e)}`);
@@ -295,7 +306,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
             name: pack.name,
             version: pack.version,
             policies: pack.policies.length,
-            ...(job.policyPackConfig ? { config: path.relative(job.repoRoot, job.policyPackConfig) } : {}),
+            ...(packConfigFiles.length > 0 ? { config: packConfigFiles.map((f) => path.relative(job.repoRoot, f)).join(" + ") } : {}),
           },
         }
       : {}),

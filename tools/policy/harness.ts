@@ -147,6 +147,12 @@ export function validatePolicyConfig(pack: LoadedPolicyPack, config: PolicyPackC
     if (key !== "all" && !names.has(key)) problems.push(`'${key}' is not a policy of ${pack.name}`);
     const level = typeof value === "string" ? value : (value as { enforcementLevel?: string })?.enforcementLevel;
     if (level !== undefined && !levels.includes(level)) problems.push(`${key}: enforcement level '${level}' is not one of ${levels.join(", ")}`);
+    // The CLI copies only `properties` and `required` from a schema, so it would let a misspelt setting pass.
+    const policy = pack.policies.find((p) => p.name === key);
+    if (policy && value !== null && typeof value === "object") {
+      const settings = Object.keys(policy.configSchema?.properties ?? {});
+      for (const k of Object.keys(value)) if (k !== "enforcementLevel" && !settings.includes(k)) problems.push(`${key}: '${k}' is not a setting of this policy (settings: ${settings.join(", ") || "none"})`);
+    }
   }
   const effective = effectivePolicyConfig(pack, config);
   for (const p of pack.policies) {

@@ -6,11 +6,18 @@
  *   resourcePolicy({ name, ..., resourceTypes: T.bucket }, ({ props, fail }) => { ... fail(problem, fix) })
  *   stackPolicy({ name, ... }, ({ forEach, attached, fail }) => { ... })
  *
- * Exemptions: a resource is exempted from a named policy only with a reason, either in the pack
- * config (`"<policy>": { "exemptions": [{ "resource": "<urn, name or glob>", "reason": "...",
- * "expires": "2027-03-31" }] }`) or by a tag `policy-exemption:<policy>` = `<reason>[; expires=<date>]`.
- * An exemption is reported as an advisory diagnostic starting with `EXEMPTED` (so it shows in every
- * preview); an expired one is a violation at the policy's level.
+ * Exemptions (a reason each, reported as an advisory `EXEMPTED` diagnostic so every preview shows them):
+ * - in the pack config, reviewed with the code: `"<policy>": { "exemptions": [{ "resource":
+ *   "urn:pulumi:*::<project>::<type>::<name>", "reason": "...", "expires": "2027-03-31" }] }` (a URN
+ *   glob naming project, type and name); permanent only with `permanentBecause` (why the control
+ *   cannot apply);
+ * - by a tag `policy-exemption:<policy>` = `<reason> expires=YYYY-MM-DD` (legal on every taggable
+ *   service), only for policies up to `tagExemptions.maxSeverity` (default medium: a tag cannot waive
+ *   a critical or high policy) and expiring within `tagExemptions.maxDays` (default 180).
+ * An exemption that does not hold (expired, too far, not allowed by tag) is ignored: the resource is
+ * evaluated, a finding says why the exemption did not hold, and a resource that passes gets an
+ * advisory note to remove it. The pack checks its own config when a policy reads it: an unknown
+ * setting or a malformed exemption is an error naming it.
  */
 import type {
   EnforcementLevel,
@@ -50,28 +57,63 @@ export interface PolicyMeta {
 export const policyRegistry = new Map<string, PolicyMeta & { kind: "resource" | "stack"; resourceTypes?: readonly string[] }>();
 
 export interface Exemption {
+  /** A URN glob naming project, type and name: `urn:pulumi:*::ecommerce::aws:s3/bucket:Bucket::media`. */
   resource: string;
   reason: string;
+  /** YYYY-MM-DD; required unless `permanentBecause` says why the control cannot apply. */
   expires?: string;
+  /** Why the control cannot apply to this resource, for an exemption without an expiry. */
+  permanentBecause?: string;
 }
+
+/** Pack-wide rules for tag exemptions (`npm run policy:config` copies `$pack` into every policy). */
+export interface TagExemptionRules {
+  /** The most severe policy a tag may waive: "critical" (any), "high", "medium", "low", or "none". */
+  maxSeverity: "critical" | "high" | "medium" | "low" | "none";
+  /** How far away a tag's expiry may be, in days. */
+  maxDays: number;
+}
+
+export const DEFAULT_TAG_EXEMPTION_RULES: TagExemptionRules = { maxSeverity: "medium", maxDays: 180 };
+const SEVERITY_RANK = ["none", "low", "medium", "high", "critical"];
 
 const exemptionsSchema = {
   type: "array",
-  description: "Resources exempted from this policy, each with a reason (and an optional expiry date, YYYY-MM-DD).",
+  description:
+    "Resources exempted from this policy: a URN glob naming project, type and name, a reason, and an expiry (YYYY-MM-DD) or `permanentBecause` (why the control cannot apply).",
   items: {
     type: "object",
     properties: {
-      resource: { type: "string", description: "URN, logical name, or a glob (*) over either" },
+      resource: { type: "string", description: "URN glob: urn:pulumi:<stack>::<project>::<type>::<name>, * matches any run of characters" },
       reason: { type: "string", minLength: 10 },
       expires: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+      permanentBecause: { type: "string", minLength: 20 },
     },
     required: ["resource", "reason"],
   },
   default: [],
 };
 
+const tagExemptionsSchema = {
+  type: "object",
+  description: "Rules for exemptions given as resource tags (policy-exemption:<policy>): the most severe policy a tag may waive, and the farthest expiry in days.",
+  properties: {
+    maxSeverity: { type: "string", enum: ["critical", "high", "medium", "low", "none"] },
+    maxDays: { type: "integer", minimum: 1 },
+  },
+  default: DEFAULT_TAG_EXEMPTION_RULES,
+};
+
+/** Settings every policy has besides its own (`configSchema.properties`). */
+export const COMMON_SETTINGS = ["exemptions", "tagExemptions"] as const;
+
 function configSchemaFor(meta: PolicyMeta): PolicyConfigSchema {
-  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema } as any };
+  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema } as any };
+}
+
+/** A policy's default level: its own, else by severity (low is advisory; medium and above mandatory). */
+export function defaultLevel(meta: Pick<PolicyMeta, "enforcementLevel" | "severity">): EnforcementLevel {
+  return meta.enforcementLevel ?? (meta.severity === "low" ? "advisory" : "mandatory");
 }
 
 function fsbpUrl(control: string): string | undefined {
@@ -85,7 +127,7 @@ function baseFields(meta: PolicyMeta) {
   return {
     name: meta.name,
     description: meta.description,
-    enforcementLevel: meta.enforcementLevel ?? ("mandatory" as EnforcementLevel),
+    enforcementLevel: defaultLevel(meta),
     severity: meta.severity,
     remediationSteps: meta.remediationSteps,
     tags: [...meta.controls, ...meta.frameworks],
@@ -114,46 +156,140 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** The exemption that applies to a resource, from config or its tags. */
-export function findExemption(policyName: string, r: { urn: string; name: string; type: string; props: unknown }, config: { exemptions?: Exemption[] }): (Exemption & { source: string }) | undefined {
-  for (const e of config.exemptions ?? []) {
-    const re = globToRegExp(e.resource);
-    if (re.test(r.urn) || re.test(r.name) || re.test(`${r.type}::${r.name}`)) return { ...e, source: "pack config" };
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Problems with one config exemption (shape, URN glob, expiry or permanence), each naming it.
+ * `npm run policy:config`, the harness's config check and the pack at run time share this.
+ */
+export function exemptionProblems(policy: string, e: unknown, i: number): string[] {
+  const where = `${policy}.exemptions[${i}]`;
+  if (e === null || typeof e !== "object" || Array.isArray(e)) return [`${where}: must be an object { resource, reason, expires | permanentBecause }`];
+  const x = e as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const k of Object.keys(x)) if (!["resource", "reason", "expires", "permanentBecause"].includes(k)) problems.push(`${where}: '${k}' is not a setting of an exemption (allowed: resource, reason, expires, permanentBecause)`);
+  const r = x.resource;
+  if (typeof r !== "string") problems.push(`${where}.resource: required, a URN glob (urn:pulumi:<stack>::<project>::<type>::<name>)`);
+  else {
+    const parts = r.startsWith("urn:pulumi:") ? r.slice("urn:pulumi:".length).split("::") : [];
+    if (parts.length !== 4 || parts.some((p) => p.length === 0) || /^\**$/.test(parts[2] ?? ""))
+      problems.push(
+        `${where}.resource '${r}': must be a URN glob naming project, type and name (urn:pulumi:<stack>::<project>::<type>::<name>, e.g. urn:pulumi:*::ecommerce::aws:s3/bucket:Bucket::media), not a bare name another project can reuse`,
+      );
   }
-  const tags = get(r.props, "tags");
-  const key = `policy-exemption:${policyName}`;
+  if (typeof x.reason !== "string" || x.reason.trim().length < 10) problems.push(`${where}.reason: required, 10 characters or more saying why (given ${JSON.stringify(x.reason)})`);
+  if (x.expires !== undefined && (typeof x.expires !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(x.expires) || Number.isNaN(Date.parse(x.expires))))
+    problems.push(`${where}.expires '${String(x.expires)}': must be a date YYYY-MM-DD`);
+  if (x.permanentBecause !== undefined && (typeof x.permanentBecause !== "string" || x.permanentBecause.trim().length < 20))
+    problems.push(`${where}.permanentBecause: must say in 20 characters or more why the control cannot apply (given ${JSON.stringify(x.permanentBecause)})`);
+  if (x.expires === undefined && x.permanentBecause === undefined) problems.push(`${where}: needs 'expires' (YYYY-MM-DD), or 'permanentBecause' stating why the control cannot apply to this resource`);
+  if (x.expires !== undefined && x.permanentBecause !== undefined) problems.push(`${where}: give 'expires' or 'permanentBecause', not both`);
+  return problems;
+}
+
+/** Problems with a policy's config (after defaults): unknown keys, bad exemptions, bad tag rules. */
+export function policyConfigProblems(policyName: string, settings: readonly string[], config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const k of Object.keys(config)) {
+    if (k === "enforcementLevel") continue;
+    if (!settings.includes(k)) problems.push(`${policyName}: '${k}' is not a setting of this policy (settings: ${settings.join(", ")})`);
+  }
+  const ex = config.exemptions;
+  if (ex !== undefined) {
+    if (!Array.isArray(ex)) problems.push(`${policyName}.exemptions: must be a list`);
+    else ex.forEach((e, i) => problems.push(...exemptionProblems(policyName, e, i)));
+  }
+  const t = config.tagExemptions as Record<string, unknown> | undefined;
+  if (t !== undefined) {
+    if (t === null || typeof t !== "object") problems.push(`${policyName}.tagExemptions: must be an object { maxSeverity, maxDays }`);
+    else {
+      for (const k of Object.keys(t)) if (k !== "maxSeverity" && k !== "maxDays") problems.push(`${policyName}.tagExemptions: '${k}' is not a setting (allowed: maxSeverity, maxDays)`);
+      if (t.maxSeverity !== undefined && !SEVERITY_RANK.includes(String(t.maxSeverity))) problems.push(`${policyName}.tagExemptions.maxSeverity '${String(t.maxSeverity)}': must be one of ${[...SEVERITY_RANK].reverse().join(", ")}`);
+      if (t.maxDays !== undefined && !(Number.isInteger(t.maxDays) && (t.maxDays as number) > 0)) problems.push(`${policyName}.tagExemptions.maxDays '${String(t.maxDays)}': must be a whole number of days above 0`);
+    }
+  }
+  return problems;
+}
+
+/** The tag syntax: `<reason> expires=YYYY-MM-DD`, legal on every taggable service (no `;` or `,`). */
+export const TAG_EXEMPTION_SYNTAX = "<reason> expires=YYYY-MM-DD";
+/** Characters every taggable service accepts in a tag value (IAM and EFS are the strictest). */
+const LEGAL_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** What a resource's exemption from a policy amounts to. */
+export type ExemptionState =
+  | { kind: "none" }
+  | { kind: "valid"; e: Exemption & { source: string } }
+  /** Present but not honoured (expired, too long, not allowed by tag here): the resource is evaluated. */
+  | { kind: "ignored"; e: Exemption & { source: string }; why: string };
+
+function tagOf(props: unknown, key: string): unknown {
+  const tags = get(props, "tags");
   // Tags are a map on most resources, a list of { key, value } on a few (Auto Scaling groups).
-  const tag = Array.isArray(tags)
-    ? tags.map(raw).find((t: any) => t?.key === key)?.value
-    : tags && typeof tags === "object"
-      ? raw(tags)[key]
-      : undefined;
-  if (typeof tag === "string" && !isUnknown(tag)) {
-    const m = /^(.*?)(?:;\s*expires=(\d{4}-\d{2}-\d{2}))?\s*$/.exec(tag);
-    return { resource: r.urn, reason: (m?.[1] ?? tag).trim(), ...(m?.[2] ? { expires: m[2] } : {}), source: `tag policy-exemption:${policyName}` };
+  return Array.isArray(tags) ? tags.map(raw).find((t: any) => t?.key === key)?.value : tags && typeof tags === "object" ? raw(tags)[key] : undefined;
+}
+
+/** The exemption that applies to a resource, from config (URN glob) or its tag, and whether it holds. */
+export function exemptionState(meta: Pick<PolicyMeta, "name" | "severity">, r: { urn: string; name: string; type: string; props: unknown }, config: { exemptions?: Exemption[]; tagExemptions?: Partial<TagExemptionRules> }): ExemptionState {
+  const now = today();
+  for (const e of Array.isArray(config.exemptions) ? config.exemptions : []) {
+    if (typeof e?.resource !== "string" || !globToRegExp(e.resource).test(r.urn)) continue;
+    const found = { ...e, source: "pack config" };
+    if (e.expires && e.expires < now) return { kind: "ignored", e: found, why: `its exemption (pack config) expired on ${e.expires}` };
+    if (!e.expires && !(typeof e.permanentBecause === "string" && e.permanentBecause.trim().length >= 20))
+      return { kind: "ignored", e: found, why: "its exemption (pack config) has neither `expires` nor `permanentBecause`" };
+    if (typeof e.reason !== "string" || e.reason.trim().length < 10) return { kind: "ignored", e: found, why: `its exemption (pack config) has no real reason ("${e.reason ?? ""}")` };
+    return { kind: "valid", e: found };
   }
-  return undefined;
+  const key = `policy-exemption:${meta.name}`;
+  const tag = tagOf(r.props, key);
+  if (typeof tag !== "string" || isUnknown(tag)) return { kind: "none" };
+  const rules = { ...DEFAULT_TAG_EXEMPTION_RULES, ...(config.tagExemptions ?? {}) };
+  const m = /^(.*?)[\s;]*expires=(\d{4}-\d{2}-\d{2})\s*$/.exec(tag);
+  const e = { resource: r.urn, reason: (m?.[1] ?? tag).trim(), ...(m?.[2] ? { expires: m[2] } : {}), source: `tag ${key}` };
+  if (SEVERITY_RANK.indexOf(meta.severity ?? "low") > SEVERITY_RANK.indexOf(rules.maxSeverity))
+    return { kind: "ignored", e, why: `a tag cannot waive a ${meta.severity}-severity policy in this stack (tags may waive up to ${rules.maxSeverity}): that takes a reviewed pack-config exemption` };
+  if (!e.expires) return { kind: "ignored", e, why: `its exemption tag ${key} has no expiry (syntax: "${TAG_EXEMPTION_SYNTAX}", at most ${rules.maxDays} days away)` };
+  if (e.expires < now) return { kind: "ignored", e, why: `its exemption tag ${key} expired on ${e.expires}` };
+  if (e.expires > addDays(now, rules.maxDays)) return { kind: "ignored", e, why: `its exemption tag ${key} expires on ${e.expires}, more than ${rules.maxDays} days away` };
+  if (!LEGAL_TAG_VALUE.test(tag)) return { kind: "ignored", e, why: `its exemption tag ${key} uses characters IAM and EFS reject (only letters, digits, spaces and _ . : / = + - @; syntax "${TAG_EXEMPTION_SYNTAX}")` };
+  if (e.reason.length < 10) return { kind: "ignored", e, why: `its exemption tag ${key} has no real reason ("${e.reason}")` };
+  return { kind: "valid", e };
 }
 
 type Report = ReportViolation & ((info: { message: string; urn?: string; enforcementLevel?: EnforcementLevel }) => void);
 
+/** Report a valid exemption as the advisory EXEMPTED diagnostic. */
+function reportExempted(meta: PolicyMeta, r: { urn: string; name: string; type: string }, e: Exemption & { source: string }, report: Report): void {
+  report({
+    message: `EXEMPTED [${meta.controls.join(", ")}] ${label(r)} from ${meta.name} (${e.source}${e.expires ? `, until ${e.expires}` : ", permanent"}): ${e.reason}${e.permanentBecause ? ` (the control cannot apply: ${e.permanentBecause})` : ""}`,
+    urn: r.urn,
+    enforcementLevel: "advisory",
+  });
+}
+
 /**
- * Handle an exemption: returns true if the resource is exempt (reported as EXEMPTED) or its
- * exemption expired (reported as a violation); false if the policy should run.
+ * Evaluate one resource under its exemption state: a valid exemption skips the check (EXEMPTED);
+ * an ignored one (expired, too long, not allowed by tag) lets the check run, and a failure says why
+ * the exemption did not hold, while a pass gets an advisory note to remove the stale exemption.
  */
-function applyExemption(meta: PolicyMeta, r: { urn: string; name: string; type: string; props: unknown }, config: any, report: Report): boolean {
-  const e = findExemption(meta.name, r, config);
-  if (!e) return false;
-  if (e.reason.trim().length < 10) {
-    report({ message: `[${meta.controls.join(", ")}] ${label(r)}: the exemption (${e.source}) has no real reason ("${e.reason}"); an exemption must say why, in 10 characters or more.`, urn: r.urn });
-    return true;
+function withExemption(meta: PolicyMeta, r: { urn: string; name: string; type: string; props: unknown }, state: ExemptionState, report: Report, run: (suffix: string) => boolean): void {
+  if (state.kind === "valid") return reportExempted(meta, r, state.e, report);
+  const suffix = state.kind === "ignored" ? ` (${state.why})` : "";
+  const failed = run(suffix);
+  if (!failed && state.kind === "ignored") {
+    report({ message: `[${meta.controls.join(", ")}] ${label(r)}: passes ${meta.name}; ${state.why.replace(/^its /, "its ")}, and is not needed: remove it.`, urn: r.urn, enforcementLevel: "advisory" });
   }
-  if (e.expires && e.expires < today()) {
-    report({ message: `[${meta.controls.join(", ")}] ${label(r)}: the exemption (${e.source}) expired on ${e.expires} (reason: ${e.reason}). Fix the resource (${meta.remediationSteps}) or renew the exemption with a new expiry.`, urn: r.urn });
-    return true;
-  }
-  report({ message: `EXEMPTED [${meta.controls.join(", ")}] ${label(r)} from ${meta.name} (${e.source}${e.expires ? `, until ${e.expires}` : ""}): ${e.reason}`, urn: r.urn, enforcementLevel: "advisory" });
-  return true;
+}
+
+/** Validate a policy's config once per distinct config object (the pack's own check at run time). */
+function checkedConfig(meta: PolicyMeta, raw: unknown): any {
+  const config = (raw ?? {}) as Record<string, unknown>;
+  const problems = policyConfigProblems(meta.name, [...Object.keys(meta.config ?? {}), ...COMMON_SETTINGS], config);
+  if (problems.length > 0) throw new Error(`invalid policy pack config: ${problems.join("; ")}`);
+  return config;
 }
 
 export interface ResourceCheck {
@@ -176,20 +312,32 @@ export interface ResourceCheck {
 export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly string[] }, check: (c: ResourceCheck) => void): ResourceValidationPolicy {
   policyRegistry.set(meta.name, { ...meta, kind: "resource" });
   const types = new Set(meta.resourceTypes);
+  let lastConfig: string | undefined;
   const validateResource: ResourceValidationPolicy["validateResource"] = (args, reportViolation) => {
     if (!types.has(args.type)) return;
     const report = reportViolation as Report;
     const config = args.getConfig<any>();
+    const json = JSON.stringify(config);
+    if (json !== lastConfig) {
+      checkedConfig(meta, config);
+      lastConfig = json;
+    }
     const r = { urn: args.urn, name: args.name, type: args.type, props: args.props };
-    if (applyExemption(meta, r, config, report)) return;
-    check({
-      props: args.props,
-      type: args.type,
-      name: args.name,
-      urn: args.urn,
-      args,
-      config,
-      fail: (problem, fix, controls) => report(message(meta, r, problem, fix, controls)),
+    withExemption(meta, r, exemptionState(meta, r, config), report, (suffix) => {
+      let failed = false;
+      check({
+        props: args.props,
+        type: args.type,
+        name: args.name,
+        urn: args.urn,
+        args,
+        config,
+        fail: (problem, fix, controls) => {
+          failed = true;
+          report(message(meta, r, problem + suffix, fix, controls));
+        },
+      });
+      return failed;
     });
   };
   // The types this policy applies to, for evaluators that can skip the others without a call.
@@ -204,7 +352,7 @@ export interface StackCheck {
   /** Resources of a token group. */
   ofType(types: readonly string[]): PolicyResource[];
   /**
-   * Run `fn` for each resource of the group, skipping exempt ones; a value unknown at preview in
+   * Run `fn` for each resource of the group, skipping validly exempt ones; a value unknown at preview in
    * one resource is reported (advisory, for that resource) instead of stopping the whole policy.
    */
   forEach(types: readonly string[], fn: (r: PolicyResource) => void): void;
@@ -233,9 +381,26 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
     ...baseFields(meta),
     validateStack: (args, reportViolation) => {
       const report = reportViolation as Report;
-      const config = args.getConfig<any>();
+      const config = checkedConfig(meta, args.getConfig<any>());
       const ofType = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
-      const fail = (r: PolicyResource, problem: string, fix: string) => report(message(meta, r, problem, fix), r.urn);
+      // Exemptions per resource, decided once: a valid one reports EXEMPTED once and swallows the
+      // resource's findings; an ignored one adds why to each finding, or a note if none came.
+      const states = new Map<string, { state: ExemptionState; failed: boolean; reported: boolean }>();
+      const stateOf = (r: PolicyResource) => {
+        let s = states.get(r.urn);
+        if (!s) states.set(r.urn, (s = { state: exemptionState(meta, r, config), failed: false, reported: false }));
+        return s;
+      };
+      const fail = (r: PolicyResource, problem: string, fix: string) => {
+        const s = stateOf(r);
+        if (s.state.kind === "valid") {
+          if (!s.reported) reportExempted(meta, r, s.state.e, report);
+          s.reported = true;
+          return;
+        }
+        s.failed = true;
+        report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
+      };
       const stack = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem: string, fix: string) =>
         report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
@@ -249,7 +414,12 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
         note: (r, text) => report({ message: `[${meta.controls.join(", ")}] ${label(r)}: ${text}`, urn: r.urn, enforcementLevel: "advisory" }),
         forEach: (types, fn) => {
           for (const r of ofType(types)) {
-            if (applyExemption(meta, r, config, report)) continue;
+            const s = stateOf(r);
+            if (s.state.kind === "valid") {
+              if (!s.reported) reportExempted(meta, r, s.state.e, report);
+              s.reported = true;
+              continue;
+            }
             try {
               fn(r);
             } catch (e) {
@@ -267,6 +437,11 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
           });
         },
       });
+      for (const [urn, s] of states) {
+        if (s.state.kind !== "ignored" || s.failed) continue;
+        const r = args.resources.find((x) => x.urn === urn)!;
+        report({ message: `[${meta.controls.join(", ")}] ${label(r)}: passes ${meta.name}; ${s.state.why}, and is not needed: remove it.`, urn, enforcementLevel: "advisory" });
+      }
     },
   };
 }

@@ -77,7 +77,6 @@ export const lambdaInVpc = resourcePolicy(
     controls: ["Lambda.3"],
     frameworks: ["PCI DSS"],
     // Advisory by default: functions that only call AWS APIs gain little from a VPC; PCI stacks raise it.
-    enforcementLevel: "advisory",
     remediationSteps: "Set `vpcConfig: { subnetIds: <private subnets>, securityGroupIds: [...] }` on the aws.lambda.Function.",
     resourceTypes: N.lambdaFunction,
   },
@@ -184,7 +183,6 @@ export const lambdaReservedConcurrency = resourcePolicy(
     severity: "low",
     controls: ["BP.Lambda.3"],
     frameworks: ["Blueprints"],
-    enforcementLevel: "advisory",
     remediationSteps: "Set `reservedConcurrentExecutions` on the aws.lambda.Function to the most concurrent executions it (and what it calls) should take.",
     resourceTypes: N.lambdaFunction,
   },

@@ -168,7 +168,6 @@ export const emrClusterKerberos = resourcePolicy(
     severity: "medium",
     controls: ["BP.EMR.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
-    enforcementLevel: "advisory",
     remediationSteps: "Set `kerberosAttributes` (realm, KDC admin password from a secret) on the aws.emr.Cluster, and a KerberosConfiguration in its security configuration's AuthenticationConfiguration.",
     resourceTypes: TD.emrCluster,
   },

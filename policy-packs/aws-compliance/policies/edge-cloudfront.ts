@@ -132,7 +132,6 @@ export const cloudfrontOriginFailover = resourcePolicy(
     controls: ["CloudFront.4"],
     frameworks: ["FSBP"],
     remediationSteps: "Add an `originGroups` entry with two `members` (a primary and a secondary origin) and `failoverCriteria.statusCodes` (e.g. [500, 502, 503, 504]), and target it from the cache behaviors.",
-    enforcementLevel: "advisory",
     resourceTypes: distribution,
   },
   ({ props, fail }) => {

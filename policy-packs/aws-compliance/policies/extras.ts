@@ -514,6 +514,35 @@ const CMK_CHECKS: CmkCheck[] = [
   },
 ];
 
+/** Services that deliver logs to S3 only with SSE-S3 (S3 server access logs, ELB access logs). */
+const SSE_S3_ONLY_LOG_DELIVERY = ["logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com"];
+
+/**
+ * Why a bucket cannot use SSE-KMS, if it is a log-delivery target AWS writes only with SSE-S3:
+ * pointed at by an aws.s3.BucketLogging `targetBucket` or a load balancer's `accessLogs`/
+ * `connectionLogs`, or granting s3:PutObject to S3's or ELB's log-delivery principal in its policy.
+ */
+function sseS3OnlyLogTarget(r: PolicyResource, resources: readonly PolicyResource[], sides: (types: readonly string[], prop: string) => PolicyResource[]): string | undefined {
+  if (sides(T.bucketLogging, "targetBucket").length > 0) return "it receives S3 server access logs";
+  const name = get(r.props, "bucket");
+  const fromLb = resources.some(
+    (lb) =>
+      ([...T.loadBalancer, ...T.classicLoadBalancer] as readonly string[]).includes(lb.type) &&
+      ["accessLogs", "connectionLogs"].some((k) => (lb.propertyDependencies?.[k] ?? []).some((d) => d.urn === r.urn) || (typeof name === "string" && !isUnknown(name) && get(lb.props, `${k}.bucket`) === name)),
+  );
+  if (fromLb) return "it receives load balancer access logs";
+  const docs = [get(r.props, "policy"), ...sides(T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))].map(parseJson).filter((d) => d && typeof d === "object");
+  for (const d of docs) {
+    for (const st of asArray<any>(raw(d).Statement)) {
+      if (st?.Effect !== "Allow") continue;
+      const services = asArray<unknown>(get(st, "Principal.Service"));
+      if (services.some((x) => typeof x === "string" && SSE_S3_ONLY_LOG_DELIVERY.includes(x)) && asArray<unknown>(st.Action).some((a) => a === "s3:PutObject" || a === "s3:*" || a === "*"))
+        return "its policy lets S3 or ELB log delivery write to it";
+    }
+  }
+  return undefined;
+}
+
 export const confidentialDataCmk = stackPolicy(
   {
     name: "confidential-data-cmk",
@@ -522,7 +551,7 @@ export const confidentialDataCmk = stackPolicy(
     controls: ["BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
-      "Create an aws.kms.Key (rotation on) for the data and reference it: S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), SageMaker notebook/domain `kmsKeyId` and endpoint configuration `kmsKeyArn`, Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId` (Redshift Serverless: redshift-customer-managed-key; ECR: ecr-repository-cmk).",
+      "Create an aws.kms.Key (rotation on) for the data and reference it (buckets that receive S3 server access logs or ELB access logs are left out: AWS delivers those only with SSE-S3): S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), SageMaker notebook/domain `kmsKeyId` and endpoint configuration `kmsKeyArn`, Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId` (Redshift Serverless: redshift-customer-managed-key; ECR: ecr-repository-cmk).",
     config: {
       classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
       confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
@@ -561,6 +590,8 @@ export const confidentialDataCmk = stackPolicy(
       forEach(check.types, (r) => {
         const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : reasons(r);
         if (why.length === 0) return;
+        // AWS writes these logs only with SSE-S3: a customer managed key cannot apply.
+        if ((T.bucket as readonly string[]).includes(r.type) && sseS3OnlyLogTarget(r, resources, (types, prop) => attached(r, types, prop))) return;
         const problem = check.problem(r, (types, prop) => attached(r, types, prop));
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });
@@ -578,7 +609,6 @@ export const s3DeprecatedV2Tokens = resourcePolicy(
     controls: ["BP.Hygiene.1"],
     frameworks: ["Blueprints"],
     remediationSteps: "Replace aws.s3.BucketV2 (and BucketVersioningV2, BucketLoggingV2, ...) with aws.s3.Bucket (BucketVersioning, BucketLogging, ...); the v7 classes alias the old types, so the state moves without a replacement.",
-    enforcementLevel: "advisory",
     resourceTypes: Object.keys(TE.s3DeprecatedV2),
   },
   ({ type, fail }) => {

@@ -129,7 +129,6 @@ export const autoscalingGroupNotifications = stackPolicy(
     severity: "low",
     controls: ["BP.AutoScaling.1"],
     frameworks: ["Blueprints"],
-    enforcementLevel: "advisory",
     remediationSteps: "Add an aws.autoscaling.Notification with the group in `groupNames`, a `topicArn`, and the configured notification types.",
     config: {
       notificationTypes: {

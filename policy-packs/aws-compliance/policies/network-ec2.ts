@@ -424,7 +424,6 @@ export const ec2ImdsHopLimit = resourcePolicy(
     controls: ["BP.Compute.1"],
     frameworks: ["Blueprints"],
     // Advisory by default: container hosts (ECS/EKS on EC2) need a hop limit of 2 for task IMDS access.
-    enforcementLevel: "advisory",
     remediationSteps: "Set `metadataOptions.httpPutResponseHopLimit` to 1 (2 for container hosts that need IMDS from tasks, with `maxHopLimit: 2` in this policy's config).",
     resourceTypes: [...N.instance, ...N.launchTemplate],
     config: {
@@ -526,22 +525,28 @@ export const ec2LaunchTemplateNoPublicIp = resourcePolicy(
 // EC2.10 / EC2.55-60 VPC endpoints
 // ---------------------------------------------------------------------------------------------
 
-function vpcEndpointPolicy(control: string, service: string, label: string, severity: "medium") {
+/** Resource type prefixes whose presence in a stack means its VPCs call a service (ECR, Incident Manager). */
+type UsedBy = { prefixes: readonly string[]; what: string };
+const ECR_USERS: UsedBy = { prefixes: ["aws:ecr/", "aws:ecs/taskDefinition:", "aws:ecs/service:", "aws:batch/jobDefinition:", "aws:apprunner/", "aws:sagemaker/model:"], what: "container images (ECR, ECS, Batch, App Runner, SageMaker models)" };
+
+function vpcEndpointPolicy(control: string, service: string, label: string, severity: "medium", usedBy?: UsedBy) {
   const suffix = `.${service}`;
   const matches = (name: unknown) => typeof name === "string" && !isUnknown(name) && name.includes("amazonaws") && name.endsWith(suffix);
   return stackPolicy(
     {
       name: `ec2-vpc-endpoint-${service.replace(/\./g, "-")}`,
-      description: `Every VPC must have a VPC endpoint for ${label} (com.amazonaws.<region>${suffix}).`,
+      description: `Every VPC must have a VPC endpoint for ${label} (com.amazonaws.<region>${suffix})${usedBy ? ` when the stack uses ${usedBy.what}` : ""}.`,
       severity,
       controls: [control],
       frameworks: ["FSBP"],
-      // Advisory unless the stack's config raises it: an endpoint only matters where the VPC's
-      // workloads call the service, and each interface endpoint costs per AZ-hour.
-      enforcementLevel: "advisory",
+
       remediationSteps: `Add an aws.ec2.VpcEndpoint with \`vpcId: vpc.id\`, \`serviceName: \\\`com.amazonaws.\${region}${suffix}\\\`\`, \`vpcEndpointType: "Interface"\` and \`privateDnsEnabled: true\` (awsx: a \`vpcEndpointSpecs\` entry).`,
     },
-    ({ forEach, ofType, attached, fail }) => {
+    ({ forEach, ofType, attached, fail, resources, args }) => {
+      // A VPC whose stack does not use the service has no traffic to keep inside (ECR images,
+      // Incident Manager): the control is met by having nothing to reach.
+      if (usedBy && !resources.some((r) => usedBy.prefixes.some((p) => r.type.startsWith(p)) || (r.type === "aws:lambda/function:Function" && get(r.props, "packageType") === "Image")))
+        args.notApplicable(`the stack uses no ${usedBy.what}`);
       const endpoints = ofType(N.vpcEndpoint);
       forEach(N.vpc, (vpc) => {
         if (insideAwsx(vpc)) return; // the awsx component stands for it
@@ -561,11 +566,11 @@ function vpcEndpointPolicy(control: string, service: string, label: string, seve
 }
 
 export const ec2VpcEndpointEc2 = vpcEndpointPolicy("EC2.10", "ec2", "Amazon EC2", "medium");
-export const ec2VpcEndpointEcrApi = vpcEndpointPolicy("EC2.55", "ecr.api", "the ECR API", "medium");
-export const ec2VpcEndpointEcrDkr = vpcEndpointPolicy("EC2.56", "ecr.dkr", "the ECR Docker registry", "medium");
+export const ec2VpcEndpointEcrApi = vpcEndpointPolicy("EC2.55", "ecr.api", "the ECR API", "medium", ECR_USERS);
+export const ec2VpcEndpointEcrDkr = vpcEndpointPolicy("EC2.56", "ecr.dkr", "the ECR Docker registry", "medium", ECR_USERS);
 export const ec2VpcEndpointSsm = vpcEndpointPolicy("EC2.57", "ssm", "Systems Manager", "medium");
-export const ec2VpcEndpointSsmContacts = vpcEndpointPolicy("EC2.58", "ssm-contacts", "Systems Manager Incident Manager Contacts", "medium");
-export const ec2VpcEndpointSsmIncidents = vpcEndpointPolicy("EC2.60", "ssm-incidents", "Systems Manager Incident Manager", "medium");
+export const ec2VpcEndpointSsmContacts = vpcEndpointPolicy("EC2.58", "ssm-contacts", "Systems Manager Incident Manager Contacts", "medium", { prefixes: ["aws:ssmcontacts/", "aws:ssmincidents/"], what: "Incident Manager (ssmcontacts, ssmincidents)" });
+export const ec2VpcEndpointSsmIncidents = vpcEndpointPolicy("EC2.60", "ssm-incidents", "Systems Manager Incident Manager", "medium", { prefixes: ["aws:ssmcontacts/", "aws:ssmincidents/"], what: "Incident Manager (ssmcontacts, ssmincidents)" });
 
 // ---------------------------------------------------------------------------------------------
 // EC2.16 unused NACLs, EC2.17 multiple ENIs, EC2.12 unused EIPs
@@ -747,7 +752,6 @@ export const ec2SecurityGroupDescriptions = resourcePolicy(
     severity: "low",
     controls: ["BP.Network.1"],
     frameworks: ["Blueprints"],
-    enforcementLevel: "advisory",
     remediationSteps: "Set `description` on the aws.ec2.SecurityGroup and on every inline `ingress`/`egress` rule or rule resource.",
     resourceTypes: [...N.securityGroup, ...N.securityGroupIngress, ...N.securityGroupEgressRule],
   },
@@ -973,7 +977,6 @@ export const ec2DetailedMonitoring = resourcePolicy(
     severity: "low",
     controls: ["BP.Compute.2"],
     frameworks: ["Blueprints"],
-    enforcementLevel: "advisory",
     remediationSteps: "Set `monitoring: true` on the aws.ec2.Instance, or `monitoring: { enabled: true }` on the aws.ec2.LaunchTemplate.",
     resourceTypes: [...N.instance, ...N.launchTemplate],
   },

@@ -169,7 +169,6 @@ export const backupVaultLock = stackPolicy(
     severity: "medium",
     controls: ["BP.Backup.4"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
-    enforcementLevel: "advisory",
     remediationSteps:
       "Add an aws.backup.VaultLockConfiguration with `backupVaultName` the vault's name and `minRetentionDays` (add `changeableForDays` for compliance mode, which cannot be undone).",
     config: protectedEnvironments,

@@ -403,7 +403,6 @@ export const s3Replication = stackPolicy(
     severity: "low",
     controls: ["S3.7"],
     frameworks: ["PCI DSS", "NIST 800-53", "HIPAA"],
-    enforcementLevel: "advisory",
     remediationSteps:
       "Add an aws.s3.BucketReplicationConfig for the bucket (versioning enabled on both sides) with at least one rule `status: \"Enabled\"` whose destination is a bucket in another Region.",
     config: classificationScope(["restricted"], "replicate"),
@@ -609,7 +608,6 @@ export const s3MfaDelete = stackPolicy(
     severity: "low",
     controls: ["S3.20"],
     frameworks: ["NIST 800-53", "PCI DSS"],
-    enforcementLevel: "advisory",
     remediationSteps:
       "Set `versioningConfiguration.mfaDelete: \"Enabled\"` (with the root user's `mfa` serial and code) on the aws.s3.BucketVersioning, or inline `versioning.mfaDelete: true`.",
     config: classificationScope(["restricted"], "require MFA delete"),
@@ -636,7 +634,6 @@ export const s3ObjectLock = stackPolicy(
     severity: "medium",
     controls: ["S3.15"],
     frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
-    enforcementLevel: "advisory",
     remediationSteps:
       "Set `objectLockEnabled: true` on the aws.s3.Bucket (or add an aws.s3.BucketObjectLockConfiguration on a versioned bucket) with a default retention `rule.defaultRetention` (mode GOVERNANCE or COMPLIANCE, days or years).",
     config: {
