@@ -120,10 +120,6 @@ export = async () => {
     accessLogs: serverAccessLogs("alb-logs"),
     lifecycle: { expireAfterDays: profile.logRetentionDays },
     policyStatements: (bucket) => albAccessLogsBucketStatements({ bucketArn: bucket.arn, region }),
-    tags: {
-      "policy-exemption:confidential-data-cmk":
-        "Application Load Balancer access logs can only be delivered to buckets with SSE-S3 default encryption - ELB does not support SSE-KMS destinations",
-    },
   });
   const boot = {
     region,
@@ -488,7 +484,7 @@ export = async () => {
     tags: {
       ...tags("reporting-db-credentials"),
       "policy-exemption:secretsmanager-secret-rotation":
-        "A rotation function for the read-only reporting user is not built yet - rotate by hand with ALTER ROLE and put-secret-value (README); expires=2027-03-31",
+        "A rotation function for the read-only reporting user is not built yet - rotate by hand with ALTER ROLE and put-secret-value (README) expires=2027-03-31",
     },
   });
   new aws.secretsmanager.SecretVersion(
