@@ -120,7 +120,7 @@ export const environmentDefaults: Readonly<Record<Environment, BankingEnvironmen
   prod: {
     apiThrottle: { rateLimit: 500, burstLimit: 1000 },
     partnerPlan: { throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 1_000_000, period: "DAY" } },
-    interfaceEndpoints: ["states", "sns", "ssm", "ssmmessages", "ec2messages", "logs", "sts", "secretsmanager"],
+    interfaceEndpoints: ["states", "sns", "ssm", "ssmmessages", "ec2messages", "ec2", "logs", "sts", "secretsmanager"],
     startTransfer: { memorySize: 1024, timeout: 10, reservedConcurrency: 100 },
     steps: { memorySize: 512, timeout: 25, reservedConcurrency: 50 },
     documentLock: true,

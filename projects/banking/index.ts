@@ -331,7 +331,7 @@ export = async () => {
     passwordPolicy: { minimumLength: 14, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 1, passwordHistorySize: 24 },
     // Threat protection (adaptive authentication, compromised credentials) needs the Plus tier.
     userPoolTier: "PLUS",
-    userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
+    userPoolAddOns: { advancedSecurityMode: "ENFORCED", advancedSecurityAdditionalFlows: { customAuthMode: "ENFORCED" } },
     accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
     adminCreateUserConfig: { allowAdminCreateUserOnly: false },
     deletionProtection: profile.deletionProtection ? "ACTIVE" : "INACTIVE",
@@ -484,7 +484,7 @@ export = async () => {
     tags: {
       ...tags("reporting-db-credentials"),
       "policy-exemption:secretsmanager-secret-rotation":
-        "A rotation function for the read-only reporting user is not built yet - rotate by hand with ALTER ROLE and put-secret-value (README) expires=2027-03-31",
+        "A rotation function for the read-only reporting user is not built yet - rotate by hand with ALTER ROLE and put-secret-value as the README says expires=2027-03-31",
     },
   });
   new aws.secretsmanager.SecretVersion(

@@ -160,7 +160,7 @@ describe("banking project (workload 3)", function () {
     it("VPC: 3 AZs, flow logs, gateway endpoints and an interface endpoint for every AWS API the workload calls", () => {
       expect(one(stack, "awsx:ec2:Vpc").inputs).to.deep.include({ cidrBlock: "10.40.0.0/16", numberOfAvailabilityZones: 3 });
       const endpoints = all(stack, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.inputs.serviceName.replace("com.amazonaws.us-east-1.", ""));
-      expect(endpoints).to.have.members(["s3", "dynamodb", "states", "sns", "ssm", "ssmmessages", "ec2messages", "logs", "sts", "secretsmanager"]);
+      expect(endpoints).to.have.members(["s3", "dynamodb", "states", "sns", "ssm", "ssmmessages", "ec2messages", "ec2", "logs", "sts", "secretsmanager"]);
     });
 
     it("Direct Connect: a gateway, a private VIF per configured connection, MACsec on every connection, the VPC's gateway advertising only the VPC", () => {
@@ -264,7 +264,7 @@ describe("banking project (workload 3)", function () {
 
     it("Cognito: MFA required (TOTP or passkeys, no SMS), threat protection enforced, a strong password policy", () => {
       const pool = one(stack, "aws:cognito/userPool:UserPool").inputs;
-      expect(pool).to.deep.include({ mfaConfiguration: "ON", softwareTokenMfaConfiguration: { enabled: true }, userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED" } });
+      expect(pool).to.deep.include({ mfaConfiguration: "ON", softwareTokenMfaConfiguration: { enabled: true }, userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED", advancedSecurityAdditionalFlows: { customAuthMode: "ENFORCED" } } });
       expect(pool.smsConfiguration ?? undefined).to.equal(undefined);
       expect(pool.webAuthnConfiguration.userVerification).to.equal("required");
       expect(pool.passwordPolicy).to.deep.include({ minimumLength: 14, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true });
