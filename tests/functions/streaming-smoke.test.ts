@@ -42,14 +42,22 @@ describe("streaming smoke checks (local pipeline)", function () {
   let dynamo: DynamoDbLocal;
   let kinesis: Kinesalite;
   let documents: DynamoDBDocumentClient;
-  const s3 = mockClient(S3Client);
-  const sqs = mockClient(SQSClient);
-  const sns = mockClient(SNSClient);
+  // Installed when this suite starts and removed when it ends, so other suites' clients stay real
+  // (mocha loads every file, running each describe body, before any test).
+  let s3 = mockClient(S3Client);
+  let sqs = mockClient(SQSClient);
+  let sns = mockClient(SNSClient);
+  s3.restore();
+  sqs.restore();
+  sns.restore();
   /** Buckets: "bucket/key" -> bytes. */
   const objects = new Map<string, Buffer>();
   const cliCalls: string[][] = [];
 
   before(async () => {
+    s3 = mockClient(S3Client);
+    sqs = mockClient(SQSClient);
+    sns = mockClient(SNSClient);
     [dynamo, kinesis] = await Promise.all([startDynamoDbLocal(), startKinesalite()]);
     documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     await Promise.all([createVideosTable(dynamo.client, "videos"), createCountedEventsTable(dynamo.client, "counted"), createStream(kinesis.client, "view-events", 2)]);

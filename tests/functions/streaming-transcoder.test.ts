@@ -46,15 +46,23 @@ describe("streaming transcoder (real ffmpeg)", function () {
   let scratch: string;
   let clip: string;
   let notVideo: string;
-  const sqs = mockClient(SQSClient);
-  const s3 = mockClient(S3Client);
-  const autoscaling = mockClient(AutoScalingClient);
+  // Installed when this suite starts and removed when it ends, so other suites' clients stay real
+  // (mocha loads every file, running each describe body, before any test).
+  let sqs = mockClient(SQSClient);
+  let s3 = mockClient(S3Client);
+  let autoscaling = mockClient(AutoScalingClient);
+  sqs.restore();
+  s3.restore();
+  autoscaling.restore();
   /** The renditions bucket: key -> bytes, in upload order. */
   let uploaded: Map<string, Buffer>;
   /** The uploads bucket: key -> local file. */
   let originals: Map<string, string>;
 
   before(() => {
+    sqs = mockClient(SQSClient);
+    s3 = mockClient(S3Client);
+    autoscaling = mockClient(AutoScalingClient);
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "transcoder-test-"));
     clip = path.join(scratch, "clip.mp4");
     // 5 s, 640x360 at 25 fps, with a stereo tone: short to transcode, long enough for three 2-s segments.
@@ -62,7 +70,12 @@ describe("streaming transcoder (real ffmpeg)", function () {
     notVideo = path.join(scratch, "notes.txt");
     fs.writeFileSync(notVideo, "these are not the frames you are looking for\n".repeat(100));
   });
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  after(() => {
+    sqs.restore();
+    s3.restore();
+    autoscaling.restore();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
 
   beforeEach(() => {
     sqs.reset();
