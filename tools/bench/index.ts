@@ -7,6 +7,9 @@
  * 3. Program start the two ways the Pulumi CLI could run our `.ts` programs: transpile-only (esbuild-register,
  *    what our Pulumi.yaml files choose) and ts-node with type-checking (the CLI's default).
  * 4. Policy evaluation time of the largest stack next to the time to run its program.
+ * 5. The policy pack's start under Pulumi's own runner, as the CLI starts it on every preview: from
+ *    the pack's directory, `node <root>/node_modules/@pulumi/pulumi/cmd/run-policy-pack <engine> .`,
+ *    timed until it prints its port (goal: within 2.5x the floor).
  *
  * Each measurement is the median of N runs (default 3; `--runs N`).
  */
@@ -40,87 +43,108 @@ function measure(label: string, fn: () => number): number {
   return m;
 }
 
-const benchProject = fs.existsSync(path.join(root, "Pulumi.yaml")) ? root : path.join(root, "tests/fixtures/projects/base");
-const rel = path.relative(root, benchProject) || ".";
-console.log(`bench on ${os.cpus().length} cores, node ${process.version}, median of ${runs}\n`);
+async function main(): Promise<void> {
+  const benchProject = fs.existsSync(path.join(root, "Pulumi.yaml")) ? root : path.join(root, "tests/fixtures/projects/base");
+  const rel = path.relative(root, benchProject) || ".";
+  console.log(`bench on ${os.cpus().length} cores, node ${process.version}, median of ${runs}\n`);
 
-console.log("Offline plan");
-const floor = measure(`floor: node -e "require('@pulumi/aws')"`, () => time(process.execPath, ["-e", "require('@pulumi/aws')"]).ms);
-const one = measure(`one stack, fresh process (${rel} dev)`, () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--project", rel, "--stack", "dev", "--no-tree"], { okCodes: [0, 1] }).ms);
-const all = measure("all stacks in parallel (npm run plan)", () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree"], { okCodes: [0, 1] }).ms);
-console.log(`  one stack / floor = ${(one / floor).toFixed(2)}x (goal <= 2x); all stacks = ${(all / 1000).toFixed(1)} s (goal <= 15 s)\n`);
+  console.log("Offline plan");
+  const floor = measure(`floor: node -e "require('@pulumi/aws')"`, () => time(process.execPath, ["-e", "require('@pulumi/aws')"]).ms);
+  const one = measure(`one stack, fresh process (${rel} dev)`, () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--project", rel, "--stack", "dev", "--no-tree"], { okCodes: [0, 1] }).ms);
+  const all = measure("all stacks in parallel (npm run plan)", () => time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree"], { okCodes: [0, 1] }).ms);
+  console.log(`  one stack / floor = ${(one / floor).toFixed(2)}x (goal <= 2x); all stacks = ${(all / 1000).toFixed(1)} s (goal <= 15 s)\n`);
 
-console.log(`Program start under the Pulumi CLI's loaders (${rel} dev, mock engine)`);
-const startArgs = ["tools/bench/start-program.ts", rel, "dev"];
-let rssEsbuild = 0;
-let rssTsNode = 0;
-const viaEsbuild = measure("transpile-only: --require esbuild-register (our choice)", () => {
-  const r = time(process.execPath, [...loader, ...startArgs]);
-  rssEsbuild = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
-  return r.ms;
-});
-const tsNodeCache = fs.mkdtempSync(path.join(os.tmpdir(), "ts-node-"));
-const viaTsNode = measure("type-checking: ts-node (the CLI default), cold cache", () => {
-  const r = time(process.execPath, ["--require", require.resolve("ts-node/register"), ...startArgs], {
-    env: { TS_NODE_TRANSPILE_ONLY: "false", TS_NODE_FILES: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ skipLibCheck: false }), TMPDIR: tsNodeCache },
+  console.log(`Program start under the Pulumi CLI's loaders (${rel} dev, mock engine)`);
+  const startArgs = ["tools/bench/start-program.ts", rel, "dev"];
+  let rssEsbuild = 0;
+  let rssTsNode = 0;
+  const viaEsbuild = measure("transpile-only: --require esbuild-register (our choice)", () => {
+    const r = time(process.execPath, [...loader, ...startArgs]);
+    rssEsbuild = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
+    return r.ms;
   });
-  rssTsNode = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
-  return r.ms;
-});
-console.log(`  type-checking / transpile-only = ${(viaTsNode / viaEsbuild).toFixed(1)}x wall; peak RSS ${rssTsNode} MB vs ${rssEsbuild} MB\n`);
-
-console.log("Policy pack evaluation vs program run (largest stack)");
-const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree", "--json", path.join(out, "all.json")], { okCodes: [0, 1] });
-const plans = JSON.parse(fs.readFileSync(path.join(out, "all.json"), "utf8")) as { project: string; stack: string; resources: unknown[]; timings?: { programMs: number; policiesMs: number } }[];
-const largest = [...plans].sort((a, b) => b.resources.length - a.resources.length)[0];
-if (largest?.timings) {
-  console.log(`  ${largest.project}/${largest.stack}: ${largest.resources.length} resources; program ${largest.timings.programMs} ms, policies ${largest.timings.policiesMs} ms (${((largest.timings.policiesMs / Math.max(1, largest.timings.programMs)) * 100).toFixed(0)}% of the program)`);
-}
-
-console.log("\nLambda handler bundles (esbuild, minified, SDK bundled) and module-load time in a fresh node");
-const { bundleHandler } = require("../../components/compute/bundle") as typeof import("../../components/compute/bundle");
-const handlers = fs
-  .readdirSync(path.join(root, "projects"))
-  .flatMap((p) => {
-    const dir = path.join(root, "projects", p, "functions");
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f, "handler.ts")).filter((f) => fs.existsSync(f)) : [];
+  const tsNodeCache = fs.mkdtempSync(path.join(os.tmpdir(), "ts-node-"));
+  const viaTsNode = measure("type-checking: ts-node (the CLI default), cold cache", () => {
+    const r = time(process.execPath, ["--require", require.resolve("ts-node/register"), ...startArgs], {
+      env: { TS_NODE_TRANSPILE_ONLY: "false", TS_NODE_FILES: "true", TS_NODE_COMPILER_OPTIONS: JSON.stringify({ skipLibCheck: false }), TMPDIR: tsNodeCache },
+    });
+    rssTsNode = JSON.parse(r.stdout.trim().split("\n").pop()!).maxRssMb;
+    return r.ms;
   });
-// Enough configuration for every handler's cold-start validation (module load, no AWS calls).
-const handlerEnv = {
-  AWS_REGION: "us-east-1",
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  DB_HOST: "db.example.internal",
-  DB_PORT: "5432",
-  DB_USER: "app",
-  DB_NAME: "app",
-  CARTS_TABLE_NAME: "carts",
-  IDEMPOTENCY_TABLE_NAME: "idempotency",
-  CART_MAX_AGE_DAYS: "7",
-  VIDEOS_TABLE_NAME: "videos",
-  JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
-  NEW_CONTENT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:new-content",
-  VIEW_EVENTS_STREAM_ARN: "arn:aws:kinesis:us-east-1:123456789012:stream/views",
-  VIEW_EVENTS_STREAM_NAME: "views",
-  VIEWS_TABLE_NAME: "views",
-};
-for (const file of handlers) {
-  const label = path.relative(root, file);
-  const b = bundleHandler(file, { sourcemap: "none", external: ["pg-native"] });
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-")), "index.js");
-  fs.writeFileSync(out, b.code);
-  let load: string;
-  try {
-    const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(out)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv }).stdout);
-    load = `${ms.toFixed(0)} ms`;
-  } catch (e) {
-    load = `load failed: ${(e as Error).message.split("\n")[0]}`;
+  console.log(`  type-checking / transpile-only = ${(viaTsNode / viaEsbuild).toFixed(1)}x wall; peak RSS ${rssTsNode} MB vs ${rssEsbuild} MB\n`);
+
+  console.log("Policy pack start under Pulumi's runner (cmd/run-policy-pack from the pack's directory, until it prints its port)");
+  const { startPack } = require("../policy/run-pack") as typeof import("../policy/run-pack");
+  const packDir = path.join(root, "policy-packs", "aws-compliance");
+  const packStarts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const running = await startPack(packDir);
+    packStarts.push(running.ms);
+    running.stop();
   }
-  const kb = (b.sizeBytes / 1024).toFixed(0);
-  console.log(`  ${label.padEnd(58)} ${kb.padStart(5)} KiB ${b.sizeBytes <= 500 * 1024 ? "(<= 500 KiB)" : "(OVER 500 KiB)"}  module load ${load}`);
+  const packStart = median(packStarts);
+  console.log(`  ${"aws-compliance (built JavaScript)".padEnd(58)} ${(packStart / 1000).toFixed(2).padStart(6)} s   (runs: ${packStarts.map((x) => (x / 1000).toFixed(2)).join(", ")})`);
+  console.log(`  pack start / floor = ${(packStart / floor).toFixed(2)}x (goal <= 2.5x)\n`);
+
+  console.log("Policy pack evaluation vs program run (largest stack)");
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  time(process.execPath, [...loader, "tools/plan/cli.ts", "--no-tree", "--json", path.join(out, "all.json")], { okCodes: [0, 1] });
+  const plans = JSON.parse(fs.readFileSync(path.join(out, "all.json"), "utf8")) as { project: string; stack: string; resources: unknown[]; timings?: { programMs: number; policiesMs: number } }[];
+  const largest = [...plans].sort((a, b) => b.resources.length - a.resources.length)[0];
+  if (largest?.timings) {
+    console.log(`  ${largest.project}/${largest.stack}: ${largest.resources.length} resources; program ${largest.timings.programMs} ms, policies ${largest.timings.policiesMs} ms (${((largest.timings.policiesMs / Math.max(1, largest.timings.programMs)) * 100).toFixed(0)}% of the program)`);
+  }
+
+  console.log("\nLambda handler bundles (esbuild, minified, SDK bundled) and module-load time in a fresh node");
+  const { bundleHandler } = require("../../components/compute/bundle") as typeof import("../../components/compute/bundle");
+  const handlers = fs
+    .readdirSync(path.join(root, "projects"))
+    .flatMap((p) => {
+      const dir = path.join(root, "projects", p, "functions");
+      return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f, "handler.ts")).filter((f) => fs.existsSync(f)) : [];
+    });
+  // Enough configuration for every handler's cold-start validation (module load, no AWS calls).
+  const handlerEnv = {
+    AWS_REGION: "us-east-1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    DB_HOST: "db.example.internal",
+    DB_PORT: "5432",
+    DB_USER: "app",
+    DB_NAME: "app",
+    CARTS_TABLE_NAME: "carts",
+    IDEMPOTENCY_TABLE_NAME: "idempotency",
+    CART_MAX_AGE_DAYS: "7",
+    VIDEOS_TABLE_NAME: "videos",
+    JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
+    NEW_CONTENT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:new-content",
+    VIEW_EVENTS_STREAM_ARN: "arn:aws:kinesis:us-east-1:123456789012:stream/views",
+    VIEW_EVENTS_STREAM_NAME: "views",
+    VIEWS_TABLE_NAME: "views",
+  };
+  for (const file of handlers) {
+    const label = path.relative(root, file);
+    const b = bundleHandler(file, { sourcemap: "none", external: ["pg-native"] });
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-")), "index.js");
+    fs.writeFileSync(out, b.code);
+    let load: string;
+    try {
+      const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(out)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv }).stdout);
+      load = `${ms.toFixed(0)} ms`;
+    } catch (e) {
+      load = `load failed: ${(e as Error).message.split("\n")[0]}`;
+    }
+    const kb = (b.sizeBytes / 1024).toFixed(0);
+    console.log(`  ${label.padEnd(58)} ${kb.padStart(5)} KiB ${b.sizeBytes <= 500 * 1024 ? "(<= 500 KiB)" : "(OVER 500 KiB)"}  module load ${load}`);
+  }
+
 }
 
 function measureQuiet(fn: () => string): number {
   const xs = Array.from({ length: runs }, () => Number(fn().trim().split("\n").pop()));
   return median(xs);
 }
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
