@@ -1,6 +1,6 @@
-// Entry point of the policy pack, in plain JavaScript so that the Pulumi CLI's policy analyzer can
-// load it whatever runtime options it honours: it registers a transpile-only TypeScript loader
-// (esbuild, the same as the programs use) unless one is present, then loads the pack (pack.ts).
+// Entry point of the policy pack (package.json `main`): the JavaScript built from the TypeScript
+// sources (`npm run build:pack`; `npm run check:generated` fails when it is stale). Pulumi's
+// policy-pack runner loads it without compiling anything, here and when installed from the
+// published tarball.
 "use strict";
-if (!require.extensions[".ts"]) require("esbuild-register/dist/node").register({ target: "node20" });
-module.exports = require("./pack.ts");
+module.exports = require("./build/index.js");
