@@ -68,6 +68,12 @@ export interface EcommerceEnvironmentDefaults {
    * sharing a carrier-grade NAT address.
    */
   readonly apiWafRateLimit: number;
+  /**
+   * A web ACL of its own on the API stage: prod. Dev leaves it off (USD 10 a month of the USD 100
+   * idle budget; the edge and origin ACLs stay): dev's API takes only test traffic, throttled by
+   * the stage and the usage plan.
+   */
+  readonly apiFirewall: boolean;
   /** The partners usage plan: per-key throttling and quota. */
   readonly partnerPlan: { throttle: { rateLimit: number; burstLimit: number }; quota: { limit: number; period: "DAY" | "WEEK" | "MONTH" } };
   /**
@@ -111,6 +117,7 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
   dev: {
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
     apiWafRateLimit: 2000,
+    apiFirewall: false,
     partnerPlan: { throttle: { rateLimit: 5, burstLimit: 10 }, quota: { limit: 10_000, period: "DAY" } },
     checkout: { memorySize: 512, timeout: 28 },
     expireCarts: { memorySize: 256, timeout: 300 },
@@ -121,6 +128,7 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
   prod: {
     apiThrottle: { rateLimit: 1000, burstLimit: 2000 },
     apiWafRateLimit: 20_000,
+    apiFirewall: true,
     partnerPlan: { throttle: { rateLimit: 50, burstLimit: 100 }, quota: { limit: 1_000_000, period: "DAY" } },
     checkout: { memorySize: 1024, timeout: 28, reservedConcurrency: 100 },
     expireCarts: { memorySize: 512, timeout: 900, reservedConcurrency: 1 },

@@ -594,7 +594,7 @@ export = async () => {
   };
   // Mobile and partner clients are HTTP libraries by design: Bot Control would block them. The
   // rate rule leaves room for a partner's plan (see config.ts).
-  const apiFirewall = new WebFirewall("api-firewall", { context, scope: "REGIONAL", kmsKey: logsKey, botControl: "off", rateLimit: defaults.apiWafRateLimit });
+  const apiFirewall = defaults.apiFirewall ? new WebFirewall("api-firewall", { context, scope: "REGIONAL", kmsKey: logsKey, botControl: "off", rateLimit: defaults.apiWafRateLimit }) : undefined;
   const api = new RestApi("orders-api", {
     context,
     logsKmsKey: logsKey,
@@ -606,7 +606,7 @@ export = async () => {
     ],
     throttle: defaults.apiThrottle,
     usagePlans: [{ name: "partners", partners: config.partners, ...defaults.partnerPlan }],
-    webAclArn: apiFirewall.webAclArn,
+    ...(apiFirewall ? { webAclArn: apiFirewall.webAclArn } : {}),
   });
 
   // The storefront's settings, read at start from CONFIG_PARAMETER_PATH (plain values, no secrets:

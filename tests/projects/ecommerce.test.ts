@@ -658,6 +658,11 @@ describe("ecommerce project (workload 1)", function () {
       expect(all(stack, "aws:efs/mountTarget:MountTarget")).to.have.length(2);
     });
 
+    it("no web ACL of the API's own (the edge and origin ACLs stay): USD 10 a month of the idle budget", () => {
+      expect(all(stack, "aws:wafv2/webAcl:WebAcl").map((a) => a.name).sort()).to.deep.equal(["edge-firewall", "origin-firewall"]);
+      expect(all(stack, "aws:wafv2/webAclAssociation:WebAclAssociation").map((a) => a.name)).to.deep.equal(["origin-firewall-alb"]);
+    });
+
     it("no table replicas and no replica-region key (single region: no second region to pay for)", () => {
       for (const t of all(stack, "aws:dynamodb/table:Table")) expect(t.inputs.replicas, t.name).to.equal(undefined);
       expect(all(stack, "aws:kms/key:Key").map((k) => k.name)).to.have.members(["data", "edge"]);
