@@ -264,7 +264,8 @@ export = async () => {
     description: "Private half of this stack's CloudFront signing key (PEM); its public half is streaming:signingPublicKeyPem",
     kmsKeyId: streamingKey.keyArn,
     recoveryWindowInDays: prod ? 30 : 7,
-    tags: { ...tags("signing-private-key"), "policy-exemption:secretsmanager-secret-rotation": "A CloudFront key pair rotates by adding a new public key to the key group, then replacing this value; no Lambda rotation applies" },
+    // No rotation function: an exemption in the streaming pack-config overlay says why.
+    tags: tags("signing-private-key"),
   }, { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources });
   const entitlement = new Function("entitlement", {
     ...dataFunctionDefaults,
@@ -338,10 +339,7 @@ export = async () => {
     kmsKey: streamingKey,
     partitionKey: { name: COUNTED_EVENTS_TABLE.partitionKey, type: "S" },
     ttlAttribute: COUNTED_EVENTS_TABLE.ttlAttribute,
-    tags: {
-      "policy-exemption:dynamodb-table-in-backup-plan":
-        "Idempotency markers that expire within days of being written; a lost marker only lets a replayed event count again, and point-in-time recovery covers the table",
-    },
+    // Not in the backup plan: an exemption in the streaming pack-config overlay says why.
   });
   const viewsConsumer = new Function("views-consumer", {
     ...dataFunctionDefaults,
