@@ -128,8 +128,36 @@ export interface ProjectDefinition<S extends z.ZodRawShape> {
   readonly compliance: readonly ComplianceRegime[];
   /** The project's own config keys, beside the common ones. */
   readonly schema?: S;
+  /**
+   * Adopter-specific keys (convention 1): values only the adopter can give, never committed in a
+   * `Pulumi.<stack>.yaml` (GitHub repository, e-mails, domain names, certificate ARNs, hosted zones,
+   * signing keys, cost acknowledgements). Declare them optional in `schema`; a stack that lacks one
+   * (when `requiredWhen` says it is needed, always by default) fails validation with what the key is
+   * for and the `pulumi config set` command. The offline plan overlays examples for them from
+   * tools/plan/adopter-examples.yaml.
+   */
+  readonly adopterKeys?: { readonly [K in keyof S & string]?: AdopterKey<z.infer<z.ZodObject<S>>> };
   /** Cross-key rules over the parsed keys (a key that failed to parse is `undefined`); return problems (key without namespace). */
   readonly refine?: (config: z.infer<z.ZodObject<S>>, env: Environment) => { key: string; value: unknown; allowed: string }[];
+}
+
+/** How an adopter-specific key is explained when it is missing. */
+export interface AdopterKey<C> {
+  /** What the key is for, e.g. "the GitHub repository whose Actions may assume the CI roles". */
+  readonly purpose: string;
+  /** What follows `pulumi config set` to set it, e.g. `platform:githubRepository <owner>/<repository>`. */
+  readonly set: string;
+  /** Needed only when this holds over the parsed keys (default: always). */
+  readonly requiredWhen?: (config: C, env: Environment) => boolean;
+}
+
+/** The problem reported for a missing adopter-specific key. */
+export function adopterKeyProblem(fullKey: string, key: AdopterKey<never>, stack: string): ConfigProblem {
+  return {
+    key: fullKey,
+    value: undefined,
+    allowed: `required, and yours to give (no value is committed for it): ${key.purpose}. Set it with \`pulumi config set ${key.set} --stack ${stack}\``,
+  };
 }
 
 /** The validated settings a program builds its stack from. */
@@ -310,6 +338,12 @@ export function parseStackConfig<S extends z.ZodRawShape>(
         value: profile.databaseMinCapacity,
         allowed: `must be <= databaseMaxCapacity (${profile.databaseMaxCapacity})`,
       });
+    }
+    for (const [key, adopterKey] of Object.entries(definition.adopterKeys ?? {}) as [string, AdopterKey<any>][]) {
+      const fullKey = `${ns}${key}`;
+      if (ctx.raw[fullKey] !== undefined || problems.some((p) => p.key === fullKey)) continue;
+      if (adopterKey.requiredWhen && !adopterKey.requiredWhen(values, environment)) continue;
+      problems.push(adopterKeyProblem(fullKey, adopterKey as AdopterKey<never>, ctx.stack));
     }
     // Cross-key rules run over the keys that parsed (a key that failed is undefined), so that one
     // run reports every problem, not the key errors first and the cross-key ones next time.

@@ -77,7 +77,7 @@ export = async () => {
     flowLogKey: logsKey,
     availabilityZones: Math.max(3, profile.availabilityZones),
     // Prod reaches AWS APIs without the internet; dev goes through its one NAT gateway (endpoints cost per AZ).
-    interfaceEndpoints: defaults.mlEndpointsOnly ? [...MlInterfaceEndpoints, "elasticmapreduce", "glue", "secretsmanager"] : [],
+    interfaceEndpoints: defaults.mlEndpointsOnly ? [...MlInterfaceEndpoints, "elasticmapreduce", "glue", "secretsmanager", "ec2", "ssm"] : [],
     rolePlacement,
   });
 

@@ -133,7 +133,7 @@ export const environmentDefaults: Readonly<Record<Environment, EcommerceEnvironm
     checkout: { memorySize: 1024, timeout: 28, reservedConcurrency: 100 },
     expireCarts: { memorySize: 512, timeout: 900, reservedConcurrency: 1 },
     promoArchive: { archiveAfterDays: 30, deepArchiveAfterDays: 180 },
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "logs"],
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "ec2", "logs"],
   },
 };
 

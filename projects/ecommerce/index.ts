@@ -528,6 +528,8 @@ export = async () => {
       name: `${project}-${stack}-customers`,
       usernameAttributes: ["email"],
       autoVerifiedAttributes: ["email"],
+      // Shoppers choose MFA (TOTP) themselves; adaptive authentication (threat protection) asks for
+      // it when a sign-in looks risky. Staff never sign in here: they use IAM with MFA.
       mfaConfiguration: "OPTIONAL",
       softwareTokenMfaConfiguration: { enabled: true },
       passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 },
@@ -535,7 +537,7 @@ export = async () => {
       // Threat protection (compromised credentials, adaptive authentication): enforced in prod,
       // audit-only in dev; priced per active user, so an idle dev pool costs nothing.
       userPoolTier: "PLUS",
-      userPoolAddOns: { advancedSecurityMode: prod ? "ENFORCED" : "AUDIT" },
+      userPoolAddOns: { advancedSecurityMode: prod ? "ENFORCED" : "AUDIT", advancedSecurityAdditionalFlows: { customAuthMode: prod ? "ENFORCED" : "AUDIT" } },
       deletionProtection: prod ? "ACTIVE" : "INACTIVE",
       tags: tags("customers"),
     },

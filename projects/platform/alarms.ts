@@ -55,7 +55,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
     );
 
     // E-mail subscriptions stay pending until each address confirms.
-    for (const email of settings.config.alarmEmails) {
+    for (const email of settings.config.alarmEmails ?? []) {
       const slug = email.toLowerCase().replace(/[^a-z0-9]+/g, "-");
       new aws.sns.TopicSubscription(`${name}-email-${slug}`, { topic: this.topic.arn, protocol: "email", endpoint: email }, { parent: this });
     }

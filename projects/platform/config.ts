@@ -10,10 +10,11 @@ const days = z.number().int().min(1).max(36500);
 
 /** The platform's own keys (`platform:<key>`), beside the common ones (owner, compliance...). */
 export const platformSchema = {
-  /** The GitHub repository whose Actions may assume the CI roles, `<owner>/<repository>`. */
+  /** The GitHub repository whose Actions may assume the CI roles, `<owner>/<repository>`. Required (adopter-specific: no committed value). */
   githubRepository: z
     .string()
-    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "must be <owner>/<repository> as on GitHub, such as acme/aws-blueprints"),
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "must be <owner>/<repository> as on GitHub, such as acme/aws-blueprints")
+    .optional(),
   /** The branch deploys come from. Default: main. */
   githubDeployBranch: z
     .string()
@@ -28,21 +29,21 @@ export const platformSchema = {
   githubDeployFromBranch: z.boolean().optional(),
   /** Subscribe to Shield Advanced (USD 3,000 a month, one-year commitment). Default: false. */
   shieldAdvanced: z.boolean().default(false),
-  /** Must be true to subscribe to Shield Advanced: an explicit acknowledgement of its cost. Default: false. */
-  shieldAdvancedAcknowledgeCost: z.boolean().default(false),
+  /** Must be true to subscribe to Shield Advanced: the adopter's own acknowledgement of its cost. Required when shieldAdvanced is true; never committed. */
+  shieldAdvancedAcknowledgeCost: z.boolean().optional(),
   /** Subscribe to QuickSight Enterprise. Default: false. */
   quicksight: z.boolean().default(false),
-  /** QuickSight account name (unique across AWS). Required when quicksight is true. */
+  /** QuickSight account name (unique across AWS). Required when quicksight is true (adopter-specific). */
   quicksightAccountName: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,61}$/, "must be letters, digits and hyphens (a QuickSight account name)")
     .optional(),
-  /** Where QuickSight sends account notifications. Required when quicksight is true. */
+  /** Where QuickSight sends account notifications. Required when quicksight is true (adopter-specific). */
   quicksightNotificationEmail: z.email("must be an e-mail address").optional(),
   /** How QuickSight users sign in. Default: IAM_AND_QUICKSIGHT. */
   quicksightAuthenticationMethod: z.enum(["IAM_AND_QUICKSIGHT", "IAM_ONLY"]).default("IAM_AND_QUICKSIGHT"),
-  /** E-mail addresses subscribed to the alarm topic (each must confirm). Default: none. */
-  alarmEmails: z.array(z.email("must be an e-mail address")).default([]),
+  /** E-mail addresses subscribed to the alarm topic (each must confirm). Required (adopter-specific); `[]` for none. */
+  alarmEmails: z.array(z.email("must be an e-mail address")).optional(),
   /** Log-archive lifecycle and object lock; unset keys take the environment's defaults (see `environmentDefaults`). */
   logArchive: z
     .object({
@@ -118,19 +119,41 @@ export const platformDefinition: ProjectDefinition<typeof platformSchema> = {
   dataClassification: "confidential",
   compliance: ["fsbp"],
   schema: platformSchema,
+  adopterKeys: {
+    githubRepository: {
+      purpose: "the GitHub repository (<owner>/<repository>) whose Actions may assume this account's CI roles (the platform deploy role is an administrator)",
+      set: "platform:githubRepository <owner>/<repository>",
+    },
+    alarmEmails: {
+      purpose: "the e-mail addresses subscribed to the account's alarm topic (set [] for none)",
+      set: "--path 'platform:alarmEmails[0]' <you@your-domain>",
+    },
+    shieldAdvancedAcknowledgeCost: {
+      purpose:
+        "your acknowledgement that Shield Advanced costs USD 3,000 a month with a one-year commitment (shieldAdvanced is true); destroying it only stops auto-renewal",
+      set: "platform:shieldAdvancedAcknowledgeCost true",
+      requiredWhen: (config) => config.shieldAdvanced,
+    },
+    quicksightAccountName: {
+      purpose: "the QuickSight account name (unique across AWS; quicksight is true)",
+      set: "platform:quicksightAccountName <your-org>-analytics",
+      requiredWhen: (config) => config.quicksight,
+    },
+    quicksightNotificationEmail: {
+      purpose: "where QuickSight sends account notifications (quicksight is true)",
+      set: "platform:quicksightNotificationEmail <you@your-domain>",
+      requiredWhen: (config) => config.quicksight,
+    },
+  },
   refine: (config, environment) => {
     const problems: { key: string; value: unknown; allowed: string }[] = [];
-    if (config.shieldAdvanced && !config.shieldAdvancedAcknowledgeCost) {
+    if (config.shieldAdvanced && config.shieldAdvancedAcknowledgeCost === false) {
       problems.push({
         key: "shieldAdvancedAcknowledgeCost",
         value: config.shieldAdvancedAcknowledgeCost,
         allowed:
           "must be true when shieldAdvanced is true (an explicit acknowledgement): Shield Advanced costs USD 3,000 a month with a one-year commitment, and destroying it only stops auto-renewal",
       });
-    }
-    if (config.quicksight) {
-      if (!config.quicksightAccountName) problems.push({ key: "quicksightAccountName", value: undefined, allowed: "required when quicksight is true: the QuickSight account name (unique across AWS)" });
-      if (!config.quicksightNotificationEmail) problems.push({ key: "quicksightNotificationEmail", value: undefined, allowed: "required when quicksight is true: where QuickSight sends account notifications" });
     }
     const l = logArchiveSettings(config, environment);
     if (l.deepArchiveAfterDays !== undefined && l.deepArchiveAfterDays <= l.archiveAfterDays) {

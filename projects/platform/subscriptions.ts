@@ -33,7 +33,7 @@ export class AccountSubscriptions extends pulumi.ComponentResource {
     super("blueprints:platform:AccountSubscriptions", name, {}, opts);
     const { config } = args.settings;
 
-    this.shieldAdvancedActive = config.shieldAdvanced && config.shieldAdvancedAcknowledgeCost;
+    this.shieldAdvancedActive = config.shieldAdvanced && config.shieldAdvancedAcknowledgeCost === true;
     if (this.shieldAdvancedActive) {
       new aws.shield.Subscription("shield-advanced", { autoRenew: "ENABLED" }, { parent: this, protect: true });
     }

@@ -126,7 +126,7 @@ export const environmentDefaults: Readonly<Record<Environment, StreamingEnvironm
     cache: { segmentTtlSeconds: 1_209_600, manifestTtlSeconds: 5 },
     transcodeJobs: { visibilityTimeoutSeconds: 7200, maxReceiveCount: 3 },
     transcoders: { minInstances: 1, onDemandBaseCapacity: 1 },
-    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "sqs", "logs"],
+    interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages", "ec2", "sqs", "logs"],
     functions: {
       onUpload: { memorySize: 256, timeout: 30 },
       onRenditionComplete: { memorySize: 256, timeout: 30 },

@@ -9,9 +9,10 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { PlatformOutputNames, WorkloadProjects } from "../../components/platform/platform-reference";
 import { isWildcardAction } from "../../components/security/policy-document";
-import { parseStackConfig, RawConfig } from "../../shared/config";
+import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { platformDefinition } from "../../projects/platform/config";
+import { defaultAdopterExamplesFile, overlayAdopterExamples, readAdopterExamples } from "../../tools/plan/adopter-examples";
 import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
 
 type Resource = PlanJson["resources"][number];
@@ -25,6 +26,7 @@ function one(plan: PlanJson, type: string, name?: string): Resource {
   if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` ${name}` : ""} in ${plan.stack}, found ${found.length}`);
   return found[0]!;
 }
+const platformKeyOrder = (k: string) => Object.keys(platformDefinition.schema!).indexOf(k.slice("platform:".length));
 const statements = (doc: string): any[] => JSON.parse(doc).Statement;
 const sid = (doc: string, id: string) => {
   const s = statements(doc).find((x) => x.Sid === id);
@@ -32,15 +34,20 @@ const sid = (doc: string, id: string) => {
   return s;
 };
 
-/** The stack file's config as the Pulumi CLI hands it to a program: strings, structured values as JSON. */
-function rawConfig(stack: string, edit: (c: Record<string, unknown>) => void = () => {}): RawConfig {
+/**
+ * The stack file's config as the Pulumi CLI hands it to a program (strings, structured values as
+ * JSON), with the adopter-specific keys the offline plan overlays (unless `committedOnly`).
+ */
+function rawConfig(stack: string, edit: (c: Record<string, unknown>) => void = () => {}, committedOnly = false): RawConfig {
   const file = YAML.parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config = { ...file.config };
+  const examples = committedOnly ? {} : readAdopterExamples(defaultAdopterExamplesFile);
+  const overlaid = overlayAdopterExamples({}, examples, "platform", stack).config;
+  const config: Record<string, unknown> = { ...Object.fromEntries(Object.entries(overlaid).map(([k, v]) => [k, JSON.parse(v.startsWith("[") || v === "true" || v === "false" ? v : JSON.stringify(v))])), ...file.config };
   edit(config);
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
-const parse = (stack: string, edit?: (c: Record<string, unknown>) => void) =>
-  parseStackConfig(platformDefinition, { project: "platform", stack, organization: "organization", raw: rawConfig(stack, edit) });
+const parse = (stack: string, edit?: (c: Record<string, unknown>) => void, committedOnly = false) =>
+  parseStackConfig(platformDefinition, { project: "platform", stack, organization: "organization", raw: rawConfig(stack, edit, committedOnly) });
 
 describe("platform project (root Pulumi.yaml)", function () {
   this.timeout(120_000);
@@ -443,9 +450,42 @@ describe("platform project (root Pulumi.yaml)", function () {
       expect(prod.settings!.compliance).to.include("pci-dss");
     });
 
-    it("Shield Advanced without the acknowledgement is an error naming both keys", () => {
+    it("commits no adopter-specific value: a fresh stack fails on exactly those keys, each with its purpose and the pulumi config set command", () => {
+      const dev = parse("dev", undefined, true).problems;
+      expect(dev.map((p) => p.key)).to.deep.equal(["platform:githubRepository", "platform:alarmEmails"].sort((a, b) => platformKeyOrder(a) - platformKeyOrder(b)));
+      const prod = parse("prod", undefined, true).problems;
+      expect(prod.map((p) => p.key).sort()).to.deep.equal(
+        ["platform:alarmEmails", "platform:githubRepository", "platform:quicksightAccountName", "platform:quicksightNotificationEmail", "platform:shieldAdvancedAcknowledgeCost"].sort(),
+      );
+      for (const p of [...dev, ...prod]) {
+        expect(p.value, p.key).to.equal(undefined);
+        expect(p.allowed, p.key).to.match(/^required, and yours to give \(no value is committed for it\): .{20,}\. Set it with `pulumi config set .*platform:\w+.* --stack (dev|prod)`$/);
+      }
+      expect(prod.find((p) => p.key === "platform:githubRepository")!.allowed).to.include("CI roles").and.include("`pulumi config set platform:githubRepository <owner>/<repository> --stack prod`");
+      expect(prod.find((p) => p.key === "platform:shieldAdvancedAcknowledgeCost")!.allowed).to.include("USD 3,000 a month").and.include("pulumi config set platform:shieldAdvancedAcknowledgeCost true --stack prod");
+      // The whole message, as `pulumi up` prints it.
+      expect(new ConfigError("platform/prod", prod).message).to.match(/^Stack config for platform\/prod is invalid \(5 problems\):\n  - platform:\w+ missing: required, and yours to give/);
+    });
+
+    it("the switches off need none of their adopter keys; an explicit [] is enough for alarm e-mails", () => {
+      const r = parse(
+        "prod",
+        (c) => {
+          c["platform:shieldAdvanced"] = false;
+          c["platform:quicksight"] = false;
+          c["platform:githubRepository"] = "my-org/infra";
+          c["platform:alarmEmails"] = [];
+        },
+        true,
+      );
+      expect(r.problems).to.deep.equal([]);
+      expect(r.settings!.config.githubRepository).to.equal("my-org/infra");
+    });
+
+    it("Shield Advanced with the acknowledgement set to false is an error naming both keys", () => {
       const r = parse("dev", (c) => {
         c["platform:shieldAdvanced"] = true;
+        c["platform:shieldAdvancedAcknowledgeCost"] = false;
       });
       expect(r.problems).to.have.length(1);
       expect(r.problems[0]!.key).to.equal("platform:shieldAdvancedAcknowledgeCost");

@@ -6,6 +6,7 @@
  *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
  *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
  *                   [--base <git-ref>] [--report <dir>]
+ *                   [--adopter-examples <file> | --no-adopter-examples]
  *
  * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
  * StackReferences are answered from the referenced stack's own plan, planned on demand.
@@ -15,6 +16,7 @@ import { ChildProcess, fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { defaultAdopterExamplesFile } from "./adopter-examples";
 import { discoverProjects, ProjectInfo, readProject } from "./project";
 import { counts, dim, renderStack, renderSummaryLine } from "./report";
 import { resolveRef } from "./base";
@@ -39,6 +41,8 @@ export interface PlanOptions {
   concurrency: number;
   /** Projects a StackReference may name (by project name). */
   knownProjects: ProjectInfo[];
+  /** Example values for adopter-specific keys (tools/plan/adopter-examples.yaml); `null` for none. */
+  adopterExamples?: string | null;
   onStart?: (key: string) => void;
   onDone?: (plan: StackPlan) => void;
 }
@@ -139,6 +143,7 @@ export class Planner {
       preview,
       ...(this.options.policyPack ? { policyPack: this.options.policyPack } : {}),
       ...(packConfig ? { policyPackConfig: packConfig } : {}),
+      ...(this.options.adopterExamples ? { adopterExamples: this.options.adopterExamples } : {}),
       repoRoot,
     };
     return new Promise<StackPlan>((resolve) => {
@@ -217,6 +222,7 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
     })),
     exemptions: plan.exemptions.map((v) => ({ policy: v.policy, urn: v.urn ?? null, message: v.message })),
     ...(plan.policyPack ? { policyPack: plan.policyPack } : {}),
+    ...(plan.adopterExamples ? { adopterExamples: plan.adopterExamples } : {}),
     notes: plan.notes,
     timings: plan.timings,
   };
@@ -243,12 +249,15 @@ interface Args {
   base?: string;
   /** Directory for the Markdown/HTML reports. */
   report?: string;
+  /** Adopter-examples file; `null` with --no-adopter-examples. */
+  adopterExamples?: string | null;
 }
 
 const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
                      [--policy-pack-config <file>] [--json <file>] [--preview] [--org <name>]
                      [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
-                     [--base <git-ref>] [--report <dir>]`;
+                     [--base <git-ref>] [--report <dir>]
+                     [--adopter-examples <file> | --no-adopter-examples]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length) };
@@ -271,6 +280,8 @@ function parseArgs(argv: string[]): Args {
       case "--no-tree": args.tree = false; break;
       case "--base": args.base = value(); break;
       case "--report": args.report = path.resolve(value()); break;
+      case "--adopter-examples": args.adopterExamples = path.resolve(value()); break;
+      case "--no-adopter-examples": args.adopterExamples = null; break;
       case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case "--stack-outputs": {
         const v = value();
@@ -301,6 +312,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = Date.now();
+  const adopterExamples = args.adopterExamples === null ? null : (args.adopterExamples ?? (fs.existsSync(defaultAdopterExamplesFile) ? defaultAdopterExamplesFile : null));
   const policyPack = args.policyPack === null ? null : (args.policyPack ?? (fs.existsSync(defaultPack) ? defaultPack : null));
   let known: ProjectInfo[];
   let targets: { dir: string; stack: string }[];
@@ -360,6 +372,7 @@ export async function main(argv: string[]): Promise<number> {
     stackOutputs: args.stackOutputs,
     concurrency: args.concurrency,
     knownProjects: known,
+    adopterExamples,
     onStart: (k) => {
       running.add(k);
       progress();
@@ -381,6 +394,14 @@ export async function main(argv: string[]): Promise<number> {
   const shown = plans;
   const reviewed = await review(repoRoot, shown, { ...(base ? { base, baseRef: args.base } : {}), ...(args.report ? { report: args.report } : {}) });
 
+  const withExamples = shown.filter((p) => p.adopterExamples?.length);
+  if (withExamples.length > 0) {
+    console.log(
+      `Adopter-specific config: ${withExamples.length} of ${shown.length} stack${shown.length === 1 ? "" : "s"} planned with example values from ${path.relative(process.cwd(), adopterExamples!) || adopterExamples} for keys no Pulumi.<stack>.yaml commits (a real deploy needs yours; \`pulumi config set\`):`,
+    );
+    for (const p of withExamples) console.log(`  ${p.project}/${p.stack}: ${p.adopterExamples!.join(", ")}`);
+    console.log("");
+  }
   for (const p of shown) console.log(`${renderStack(p, { tree: args.tree })}\n`);
   const width = Math.max(20, ...shown.map((p) => `${p.project}/${p.stack}`.length));
   console.log(`Summary (${shown.length} stack${shown.length === 1 ? "" : "s"}, policy pack: ${policyPack ? path.relative(repoRoot, policyPack) || policyPack : "none"}${args.preview ? ", preview mode" : ""}):`);

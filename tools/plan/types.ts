@@ -16,6 +16,8 @@ export interface PlanJob {
   policyPackConfig?: string;
   /** Root of the repository: where `@pulumi/*` resolve from when the project has none. */
   repoRoot: string;
+  /** Absolute path of the adopter-examples file to overlay (tools/plan/adopter-examples.yaml), if any. */
+  adopterExamples?: string;
 }
 
 export interface StackPlan {
@@ -36,6 +38,8 @@ export interface StackPlan {
   /** Things worth knowing that are not violations (secrets stood in, unmocked invokes...). */
   notes: string[];
   policyPack?: { name: string; version: string; policies: number; config?: string };
+  /** Adopter-specific keys the stack does not set, planned with example values (tools/plan/adopter-examples.yaml). */
+  adopterExamples?: string[];
   timings: { programMs: number; policiesMs: number; totalMs: number };
 }
 

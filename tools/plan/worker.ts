@@ -12,6 +12,7 @@ import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { skipStackCapture } from "./fast-runtime";
+import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
 import { loadStackConfig, readProject } from "./project";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
@@ -78,8 +79,10 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     stack: job.stack,
     dir: path.relative(job.repoRoot, job.projectDir) || ".",
   };
+  let adopterExamples: string[] = [];
   const failed = (error: string, extra: Partial<StackPlan> = {}): StackPlan => ({
     ...base,
+    ...(adopterExamples.length > 0 ? { adopterExamples } : {}),
     status: "error",
     error,
     resources: [],
@@ -101,6 +104,21 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     return failed((e as Error).message);
   }
   notes.push(...stackConfig.notes);
+  // Adopter-specific keys (GitHub repository, e-mails, domains, cost acknowledgements...) are never
+  // committed; the plan stands in example values for the ones the stack does not set, and says so.
+  let config = stackConfig.config;
+  if (job.adopterExamples) {
+    try {
+      const overlay = overlayAdopterExamples(config, readAdopterExamples(job.adopterExamples), project.name, job.stack);
+      config = overlay.config;
+      adopterExamples = overlay.overlaid;
+    } catch (e) {
+      return failed((e as Error).message);
+    }
+    if (adopterExamples.length > 0) {
+      notes.push(`adopter-specific keys planned with example values from ${path.relative(job.repoRoot, job.adopterExamples)} (a real stack must set them): ${adopterExamples.join(", ")}`);
+    }
+  }
   if (stackConfig.stoodIn.length > 0) {
     notes.push(`secure config stood in, not decrypted: ${stackConfig.stoodIn.join(", ")}`);
   }
@@ -175,7 +193,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   };
 
   await pulumi.runtime.setMocks(mocks, project.name, job.stack, job.preview, job.organization);
-  pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+  pulumi.runtime.setAllConfig(config, stackConfig.secretKeys);
 
   // Record every registration with what the engine would see.
   type Rec = PlannedResource & { read?: boolean; order: number };
@@ -300,6 +318,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     exemptions,
     ...(checks ? { checks } : {}),
     notes,
+    ...(adopterExamples.length > 0 ? { adopterExamples } : {}),
     ...(pack
       ? {
           policyPack: {
