@@ -464,7 +464,7 @@ describe("platform project (root Pulumi.yaml)", function () {
       expect(prod.find((p) => p.key === "platform:githubRepository")!.allowed).to.include("CI roles").and.include("`pulumi config set platform:githubRepository <owner>/<repository> --stack prod`");
       expect(prod.find((p) => p.key === "platform:shieldAdvancedAcknowledgeCost")!.allowed).to.include("USD 3,000 a month").and.include("pulumi config set platform:shieldAdvancedAcknowledgeCost true --stack prod");
       // The whole message, as `pulumi up` prints it.
-      expect(new ConfigError("platform/prod", prod).message).to.match(/^Stack config for platform\/prod is invalid \(5 problems\):\n  - platform:\w+ missing: required, and yours to give/);
+      expect(new ConfigError("platform/prod", prod).message).to.match(/^Stack config for platform\/prod is invalid \(5 problems\):\n {2}- platform:\w+ missing: required, and yours to give/);
     });
 
     it("the switches off need none of their adopter keys; an explicit [] is enough for alarm e-mails", () => {

@@ -29,7 +29,7 @@ export function readAdopterExamples(file: string): AdopterExamples {
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
   if (!isObject(doc)) throw new Error(`${file}: must map project names to stacks ("*" or a stack name) to { "<project>:<key>": value }`);
