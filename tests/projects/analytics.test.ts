@@ -67,8 +67,8 @@ describe("analytics project", function () {
       const env = fn.inputs.environment.variables;
       expect(Object.keys(env).sort()).to.deep.equal(["ACTIVITY_RETENTION_DAYS", "ACTIVITY_TABLE_NAME", "NODE_OPTIONS", "RAW_BUCKET_NAME", "SESSIONS_RETENTION_DAYS", "SESSIONS_TABLE_NAME"]);
       // It may read the stream, and write only the two raw prefixes.
-      expect(statements(policyOf(plan(), "stream-ingest-read-ingest")).find((s) => s.Sid === "UseStream").Action).to.include("kinesis:GetRecords");
-      const writes = ofType(plan(), "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("stream-ingest-raw-write"));
+      expect(statements(policyOf(plan(), "stream-ingest-role-stream-ingest-read-ingest")).find((s) => s.Sid === "UseStream").Action).to.include("kinesis:GetRecords");
+      const writes = ofType(plan(), "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("stream-ingest-role-raw-write"));
       expect(writes.map((p) => statements(p.inputs.policy).find((s) => s.Sid === "WriteObjects").Resource).map((r: string) => r.split("/").slice(1).join("/")).sort()).to.deep.equal(["dead-letter/*", "events/*"]);
     });
 

@@ -44,10 +44,17 @@ const devByDesign = [
   "rds-cluster-deletion-protection",
   "elb-deletion-protection",
   "rds-cluster-multi-az",
+  "cognito-user-pool-deletion-protection",
+  // Cognito threat protection audits in dev (priced per active user; nothing to block in tests)
+  "cognito-user-pool-threat-protection",
+  // no web ACL of the API's own in dev (USD 10 a month of the USD 100 idle budget)
+  "apigateway-stage-waf-association",
+  "waf-in-front-of-internet-facing",
   // new accounts' Lambda concurrency quota (10) leaves nothing to reserve
   "lambda-reserved-concurrency",
   // no interface endpoints (cost: the NAT gateway carries Session Manager and CloudWatch Logs calls)
   "ec2-vpc-endpoint-ssm",
+  "ec2-vpc-endpoint-ec2",
   // no domain, so no certificate: HTTP on the ALB and to the origin, the *.cloudfront.net certificate for viewers
   "elb-alb-http-to-https-redirect",
   "elb-listener-secure-protocol",
@@ -119,7 +126,9 @@ describe("ecommerce project (workload 1)", function () {
       it("exempts only what AWS leaves no choice about, each with its reason", () => {
         const exemptions = plans[stack].exemptions.map((e) => `${e.policy} ${e.message}`);
         // The ALB log bucket needs none: the pack's CMK rule knows ELB delivers logs only with SSE-S3.
-        expect(exemptions).to.have.length(1);
+        // Shoppers choose MFA (the e-commerce overlay says why the control cannot apply to a customer pool).
+        expect(exemptions).to.have.length(2);
+        expect(exemptions.find((e) => e.startsWith("cognito-user-pool-mfa"))).to.match(/pack config, permanent\): Shoppers' pool/);
         expect(exemptions.find((e) => e.startsWith("ec2-subnet-no-auto-public-ip"))).to.match(/pack config, permanent\): awsx creates its Public subnets with mapPublicIpOnLaunch/);
       });
 
@@ -497,7 +506,7 @@ describe("ecommerce project (workload 1)", function () {
       const authorizer = one(stack, "aws:apigateway/authorizer:Authorizer");
       expect(authorizer.inputs.providerArns).to.deep.equal([`arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/${out(stack).customerUserPoolId}`]);
       for (const m of all(stack, "aws:apigateway/method:Method")) expect(m.dependencies).to.include(authorizer.urn);
-      expect(pool.inputs).to.deep.include({ mfaConfiguration: "OPTIONAL", userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED" }, deletionProtection: "ACTIVE" });
+      expect(pool.inputs).to.deep.include({ mfaConfiguration: "OPTIONAL", userPoolTier: "PLUS", userPoolAddOns: { advancedSecurityMode: "ENFORCED", advancedSecurityAdditionalFlows: { customAuthMode: "ENFORCED" } }, deletionProtection: "ACTIVE" });
       expect(pool.protect).to.equal(true);
       // One client-credentials app client per partner, allowed only the checkout scope of the order API's resource server.
       const server = one(stack, "aws:cognito/resourceServer:ResourceServer").inputs;
@@ -674,9 +683,9 @@ describe("ecommerce project (workload 1)", function () {
         for (const r of acl.inputs.rules) expect(r.action ?? r.overrideAction, `${acl.name} ${r.name}`).to.deep.equal({ count: {} });
         expect(acl.inputs.rules.map((r: any) => r.name)).to.not.include("AWSManagedRulesBotControlRuleSet");
       }
-      // Still in front of everything: the distribution, the ALB and the API stage.
+      // In front of the distribution and the ALB (the API's own web ACL is prod only).
       expect(one(stack, "aws:cloudfront/distribution:Distribution").inputs.webAclId).to.match(/global\/webacl\/edge-firewall-/);
-      expect(all(stack, "aws:wafv2/webAclAssociation:WebAclAssociation")).to.have.length(2);
+      expect(all(stack, "aws:wafv2/webAclAssociation:WebAclAssociation")).to.have.length(1);
     });
 
     it("alarms that cost nothing in practice: the functions' dead-letter queues only", () => {

@@ -336,7 +336,7 @@ describe("platform project (root Pulumi.yaml)", function () {
           expect(trust.Principal).to.deep.equal({ Federated: out().githubOidcProviderArn });
           expect(trust.Condition).to.deep.equal({
             StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
-            StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/aws-blueprints:*"] },
+            StringLike: { "token.actions.githubusercontent.com:sub": ["repo:example-org/aws-blueprints:*"] },
           });
           expect(one(plan(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ci-banking-preview-readonlyaccess").inputs.policyArn).to.equal("arn:aws:iam::aws:policy/ReadOnlyAccess");
         });
@@ -352,8 +352,8 @@ describe("platform project (root Pulumi.yaml)", function () {
                 "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
                 "token.actions.githubusercontent.com:sub":
                   stack === "prod"
-                    ? ["repo:acme/aws-blueprints:environment:production"]
-                    : ["repo:acme/aws-blueprints:environment:development", "repo:acme/aws-blueprints:ref:refs/heads/main"],
+                    ? ["repo:example-org/aws-blueprints:environment:production"]
+                    : ["repo:example-org/aws-blueprints:environment:development", "repo:example-org/aws-blueprints:ref:refs/heads/main"],
               },
             });
           },
@@ -409,7 +409,7 @@ describe("platform project (root Pulumi.yaml)", function () {
           expect(shield[0]!.inputs.autoRenew).to.equal("ENABLED");
           expect(shield[0]!.protect).to.equal(true);
           expect(quicksight).to.have.length(1);
-          expect(quicksight[0]!.inputs).to.deep.include({ edition: "ENTERPRISE", accountName: "acme-aws-blueprints", authenticationMethod: "IAM_AND_QUICKSIGHT" });
+          expect(quicksight[0]!.inputs).to.deep.include({ edition: "ENTERPRISE", accountName: "example-org-aws-blueprints", authenticationMethod: "IAM_AND_QUICKSIGHT" });
           expect(quicksight[0]!.protect).to.equal(true);
           expect(quicksight[0]!.retainOnDelete).to.equal(true);
           const settings = one(plan(), "aws:quicksight/accountSettings:AccountSettings");
@@ -493,7 +493,7 @@ describe("platform project (root Pulumi.yaml)", function () {
     });
 
     it("a GitHub repository that is not <owner>/<repository> is an error", () => {
-      for (const bad of ["acme", "https://github.com/acme/aws-blueprints", "acme/aws blueprints", "-acme/x"]) {
+      for (const bad of ["acme", "https://github.com/example-org/aws-blueprints", "acme/aws blueprints", "-acme/x"]) {
         const r = parse("dev", (c) => {
           c["platform:githubRepository"] = bad;
         });

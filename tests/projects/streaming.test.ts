@@ -373,7 +373,7 @@ describe("streaming project", function () {
 
     it("dev idles cheaply: no interface endpoints (the NAT gateway reaches the APIs), workers scale to zero from an alarm, DLQ alarms only", () => {
       expect(ofType(plans.dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")).to.deep.equal([]);
-      expect(ofType(plans.prod, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")).to.have.length(5);
+      expect(ofType(plans.prod, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")).to.have.length(6);
       expect(one(plans.dev, "aws:autoscaling/policy:Policy", "transcoders-from-zero").inputs.adjustmentType).to.equal("ExactCapacity");
       expect(one(plans.dev, "aws:cloudwatch/metricAlarm:MetricAlarm", "transcoders-jobs-waiting-no-workers").inputs.metricQueries.at(-1).expression).to.equal("IF(desired == 0 AND visible > 0, 1, 0)");
       expect(ofType(plans.prod, "aws:autoscaling/policy:Policy").map((p) => p.name)).to.deep.equal(["transcoders-backlog"]);
