@@ -29,3 +29,4 @@ export * from "./analytics/data-lake";
 export * from "./analytics/ml-workspace";
 export * from "./analytics/spark-cluster";
 export * from "./analytics/warehouse";
+export * from "./security/human-role";

@@ -20,6 +20,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import {
+  mfaRole,
   BackupPlan,
   Dashboard,
   DataLake,
@@ -244,17 +245,7 @@ export = async () => {
   });
 
   // --- IAM: analysts query, data engineers run the pipeline; both from this account with MFA ---
-  const humanRole = (name: string, description: string) =>
-    new aws.iam.Role(name, {
-      description,
-      path: rolePlacement.path,
-      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
-      maxSessionDuration: 3600,
-      assumeRolePolicy: policyDocument([
-        { Sid: "AccountPrincipalsWithMfa", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole", Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } } },
-      ]),
-      tags: tags(name),
-    });
+  const humanRole = (name: string, description: string) => mfaRole(name, { description, accountId: account, placement: rolePlacement, tags: tags(name) });
   const analysts = humanRole("analysts", "Analysts: run Athena queries over the lake (read only)");
   lake.grantQuery(analysts);
   const engineers = humanRole("data-engineers", "Data engineers: query the lake, start the ETL job and crawlers, put test events on the ingest stream");

@@ -21,6 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import {
+  mfaRole,
   BackupPlan,
   CdnSite,
   cloudFrontLogDeliveryBucketStatement,
@@ -528,23 +529,7 @@ export = async () => {
   countedViewEvents.grantReadWriteData(viewsConsumer.role);
 
   // Developers and administrators of this project's resources: assumed from this account with MFA.
-  const humanRole = (name: string, description: string) =>
-    new aws.iam.Role(name, {
-      description,
-      path: rolePlacement.path,
-      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
-      maxSessionDuration: 3600,
-      assumeRolePolicy: policyDocument([
-        {
-          Sid: "AccountPrincipalsWithMfa",
-          Effect: "Allow",
-          Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-          Action: "sts:AssumeRole",
-          Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-        },
-      ]),
-      tags: tags(name),
-    });
+  const humanRole = (name: string, description: string) => mfaRole(name, { description, accountId: account, placement: rolePlacement, tags: tags(name) });
   const developers = humanRole("developers", "Streaming developers: read videos, metadata and view events");
   uploads.grantRead(developers);
   renditions.grantRead(developers);
