@@ -10,6 +10,7 @@ import { repoRoot } from "../helpers/plan";
 const workflowDir = path.join(repoRoot, ".github/workflows");
 const workflows = fs.readdirSync(workflowDir).filter((f) => f.endsWith(".yml"));
 const read = (f: string) => fs.readFileSync(path.join(workflowDir, f), "utf8");
+const actionFiles = fs.readdirSync(path.join(repoRoot, ".github/actions")).map((a) => path.join(repoRoot, ".github/actions", a, "action.yml"));
 type Lint = (input: string, path: string) => { line: number; column: number; message: string; kind: string }[];
 
 describe("GitHub workflows", () => {
@@ -29,6 +30,22 @@ describe("GitHub workflows", () => {
     });
   }
 
+  for (const file of actionFiles) {
+    it(`${path.relative(repoRoot, file)} runs only scripts that exist, from the repository root`, () => {
+      const action = parse(fs.readFileSync(file, "utf8"));
+      const scripts = require(path.join(repoRoot, "package.json")).scripts as Record<string, string>;
+      for (const step of action.runs.steps) {
+        if (typeof step.run !== "string") continue;
+        expect(step.shell, "composite run steps need a shell").to.equal("bash");
+        for (const m of step.run.matchAll(/npm run(?: -s)? ([\w:-]+)/g)) {
+          expect(scripts, `npm run ${m[1]}`).to.have.property(m[1]!);
+          expect(step["working-directory"], "npm scripts run from the repository root").to.equal("${{ github.workspace }}");
+        }
+        for (const m of step.run.matchAll(/\$GITHUB_WORKSPACE\/(\S+?)"/g)) expect(fs.existsSync(path.join(repoRoot, m[1]!)), m[1]).to.equal(true);
+      }
+    });
+  }
+
   it("the linter does catch a script injection (so the check above can fail)", () => {
     const bad = "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n";
     expect(lint(bad, "bad.yml").map((r) => r.message).join("\n")).to.include("potentially untrusted");
@@ -39,9 +56,10 @@ describe("GitHub workflows", () => {
       const doc = parse(read(f));
       expect(doc.permissions, "top-level permissions").to.deep.equal({ contents: "read" });
       for (const [name, job] of Object.entries<any>(doc.jobs)) {
-        const assumes = JSON.stringify(job.steps ?? []).includes("configure-aws-credentials") || typeof job.uses === "string";
+        // A role is assumed directly, through the local pulumi-stack action, or in a called workflow.
+        const assumes = /configure-aws-credentials|\.\/\.github\/actions\/pulumi-stack/.test(JSON.stringify(job.steps ?? [])) || typeof job.uses === "string";
         if (job.permissions?.["id-token"] === "write") expect(assumes, `${f} ${name} asks for id-token without assuming a role`).to.equal(true);
-        if (JSON.stringify(job.steps ?? []).includes("configure-aws-credentials")) expect(job.permissions?.["id-token"], `${f} ${name}`).to.equal("write");
+        if (/configure-aws-credentials|\.\/\.github\/actions\/pulumi-stack/.test(JSON.stringify(job.steps ?? []))) expect(job.permissions?.["id-token"], `${f} ${name}`).to.equal("write");
       }
     });
 
@@ -51,13 +69,7 @@ describe("GitHub workflows", () => {
       for (const m of text.matchAll(/npm run(?: -s)? ([\w:-]+)/g)) expect(scripts, `npm run ${m[1]}`).to.have.property(m[1]!);
       if (/npm test/.test(text)) expect(scripts).to.have.property("test");
       for (const m of text.matchAll(/uses: \.\/(\S+)/g)) expect(fs.existsSync(path.join(repoRoot, m[1]!)), m[1]).to.equal(true);
-      for (const m of text.matchAll(/policyPacks: (\S+)/g)) expect(fs.existsSync(path.join(repoRoot, m[1]!, "PulumiPolicy.yaml")), m[1]).to.equal(true);
-      for (const m of text.matchAll(/policyPackConfigs: (.+)$/gm)) {
-        for (const stack of ["dev", "prod"]) {
-          const file = m[1]!.replace(/\$\{\{ (matrix|inputs)\.stack \}\}/, stack);
-          expect(fs.existsSync(path.join(repoRoot, file)), file).to.equal(true);
-        }
-      }
+      // Paths handed to pulumi/actions are checked per job and work-dir in workflow-jobs.test.ts.
     });
   }
 });
