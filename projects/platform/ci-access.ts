@@ -165,6 +165,18 @@ export class CiAccess extends pulumi.ComponentResource {
       );
       const policyName = managedPolicy.toLowerCase();
       new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: `arn:aws:iam::aws:policy/${managedPolicy}` }, { parent: this });
+      // A self-managed backend: previews read the state (ReadOnlyAccess covers the bucket) and
+      // decrypt its secrets and objects, which ReadOnlyAccess does not allow. Deploy roles hold kms:*.
+      if (kind === "preview" && settings.config.stateKeyArns.length > 0) {
+        new aws.iam.RolePolicy(
+          `${name}-state-decrypt`,
+          {
+            role: role.name,
+            policy: policyDocument([{ Sid: "DecryptPulumiStateAndSecrets", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: settings.config.stateKeyArns }]),
+          },
+          { parent: this },
+        );
+      }
       return role;
     };
 

@@ -27,6 +27,14 @@ export const platformSchema = {
     .optional(),
   /** Also trust deploy jobs on the deploy branch that run without the GitHub environment. Default: true in dev, false in prod. */
   githubDeployFromBranch: z.boolean().optional(),
+  /**
+   * KMS keys the CI preview roles must decrypt with when the stacks live in a self-managed backend:
+   * the `awskms://` secrets provider's key and, if the state bucket uses SSE-KMS, its key. Key ARNs
+   * (IAM does not match a key by its alias). Default: none (Pulumi Cloud holds state and secrets).
+   */
+  stateKeyArns: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>), not an alias: IAM matches keys by key ARN"))
+    .default([]),
   /** Subscribe to Shield Advanced (USD 3,000 a month, one-year commitment). Default: false. */
   shieldAdvanced: z.boolean().default(false),
   /** Must be true to subscribe to Shield Advanced: the adopter's own acknowledgement of its cost. Required when shieldAdvanced is true; never committed. */

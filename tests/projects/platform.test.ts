@@ -13,6 +13,7 @@ import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { platformDefinition } from "../../projects/platform/config";
 import { defaultAdopterExamplesFile, overlayAdopterExamples, readAdopterExamples } from "../../tools/plan/adopter-examples";
+import { planWithAdopterExamples } from "../helpers/adopter-plan";
 import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
 
 type Resource = PlanJson["resources"][number];
@@ -467,6 +468,17 @@ describe("platform project (root Pulumi.yaml)", function () {
       expect(new ConfigError("platform/prod", prod).message).to.match(/^Stack config for platform\/prod is invalid \(5 problems\):\n {2}- platform:\w+ missing: required, and yours to give/);
     });
 
+    it("stateKeyArns takes KMS key ARNs only, and names the key, the value and why an alias will not do", () => {
+      const alias = "arn:aws:kms:us-east-1:123456789012:alias/pulumi-state";
+      const bad = parse("dev", (c) => (c["platform:stateKeyArns"] = [alias])).problems;
+      expect(bad.map((p) => p.key)).to.deep.equal(["platform:stateKeyArns[0]"]);
+      expect(bad[0]!.value).to.equal(alias);
+      expect(bad[0]!.allowed).to.include("must be a KMS key ARN").and.include("not an alias");
+      const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      expect(parse("dev", (c) => (c["platform:stateKeyArns"] = [key])).settings!.config.stateKeyArns).to.deep.equal([key]);
+      expect(parse("dev").settings!.config.stateKeyArns).to.deep.equal([]);
+    });
+
     it("the switches off need none of their adopter keys; an explicit [] is enough for alarm e-mails", () => {
       const r = parse(
         "prod",
@@ -531,6 +543,23 @@ describe("platform project (root Pulumi.yaml)", function () {
       const prod = runPlan("tests/fixtures/projects/platform-badconfig", "prod");
       expect(prod.exitCode).to.equal(2);
       expect(prod.json!.error).to.include("platform-badconfig:shieldAdvancedAcknowledgeCost").and.include("shieldAdvanced is true");
+    });
+  });
+
+  describe("a self-managed backend (stateKeyArns)", () => {
+    it("lets every preview role, and only the preview roles, decrypt the state and its secrets with the keys given", () => {
+      const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const r = planWithAdopterExamples(".", "dev", (c) => (c["platform:stateKeyArns"] = [key]));
+      expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
+      const previewRoles = ofType(r.json!, "aws:iam/role:Role").filter((x) => /^ci-[a-z-]+-preview$/.test(x.name)).map((x) => x.name).sort();
+      expect(previewRoles).to.include.members(["ci-platform-preview", "ci-banking-preview"]);
+      const decrypt = ofType(r.json!, "aws:iam/rolePolicy:RolePolicy").filter((x) => x.name.endsWith("-state-decrypt"));
+      expect(decrypt.map((x) => x.name.replace(/-state-decrypt$/, "")).sort()).to.deep.equal(previewRoles);
+      for (const p of decrypt) {
+        const [s] = statements(p.inputs.policy);
+        expect(s).to.deep.equal({ Sid: "DecryptPulumiStateAndSecrets", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey"], Resource: [key] });
+      }
+      expect(ofType(plans.dev, "aws:iam/rolePolicy:RolePolicy").filter((x) => x.name.endsWith("-state-decrypt"))).to.deep.equal([]);
     });
   });
 
