@@ -119,7 +119,8 @@ export interface ProjectCiRoles {
 export const ciRoleName = (project: string, kind: "preview" | "deploy") => `ci-${project}-${kind}`;
 
 export class CiAccess extends pulumi.ComponentResource {
-  readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+  /** The GitHub Actions OIDC provider's ARN: created here, or the account's own (baseline.githubOidcProvider "existing"). */
+  readonly oidcProviderArn: pulumi.Output<string>;
   readonly roles = {} as Record<WorkloadProject, ProjectCiRoles>;
   /** The platform project's own CI roles (its deploy role administers the account). */
   readonly platformRoles: { previewRoleArn: pulumi.Output<string>; deployRoleArn: pulumi.Output<string> };
@@ -133,14 +134,31 @@ export class CiAccess extends pulumi.ComponentResource {
     const repo = settings.config.githubRepository;
 
     // One per account and URL. GitHub's certificate chain is trusted by IAM: no thumbprint needed.
-    this.oidcProvider = new aws.iam.OpenIdConnectProvider("github", { url: `https://${githubOidcHost}`, clientIdLists: ["sts.amazonaws.com"], tags }, { parent: this });
+    // "existing": the account's provider (one per URL) is used, read by its ARN or URL; the
+    // preview fails if there is none, or if it does not accept the STS audience the roles trust.
+    if (settings.config.baseline.githubOidcProvider === "create") {
+      this.oidcProviderArn = new aws.iam.OpenIdConnectProvider("github", { url: `https://${githubOidcHost}`, clientIdLists: ["sts.amazonaws.com"], tags }, { parent: this }).arn;
+    } else {
+      const existing = aws.iam.getOpenIdConnectProviderOutput(
+        settings.config.githubOidcProviderArn ? { arn: settings.config.githubOidcProviderArn } : { url: `https://${githubOidcHost}` },
+        { parent: this },
+      );
+      this.oidcProviderArn = pulumi.all([existing.arn, existing.clientIdLists]).apply(([arn, audiences]) => {
+        if (!audiences.includes("sts.amazonaws.com")) {
+          throw new Error(
+            `platform:baseline.githubOidcProvider is "existing", but the provider ${arn} does not accept the audience sts.amazonaws.com (it accepts: ${audiences.join(", ") || "none"}); add it with \`aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${arn} --client-id sts.amazonaws.com\``,
+          );
+        }
+        return arn;
+      });
+    }
 
     const trust = (subjects: { StringEquals?: string[]; StringLike?: string[] }) =>
       policyDocument([
         {
           Sid: "GitHubActionsOfThisRepository",
           Effect: "Allow",
-          Principal: { Federated: this.oidcProvider.arn },
+          Principal: { Federated: this.oidcProviderArn },
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: { [`${githubOidcHost}:aud`]: "sts.amazonaws.com", ...(subjects.StringEquals ? { [`${githubOidcHost}:sub`]: subjects.StringEquals } : {}) },
@@ -281,6 +299,6 @@ export class CiAccess extends pulumi.ComponentResource {
 
       this.roles[project] = { previewRoleArn: preview.arn, deployRoleArn: deploy.arn, permissionsBoundaryArn: boundary.arn, iamPath };
     }
-    this.registerOutputs({ oidcProviderArn: this.oidcProvider.arn, platformRoles: this.platformRoles });
+    this.registerOutputs({ oidcProviderArn: this.oidcProviderArn, platformRoles: this.platformRoles });
   }
 }

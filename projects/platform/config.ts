@@ -35,6 +35,27 @@ export const platformSchema = {
   stateKeyArns: z
     .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/, "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>), not an alias: IAM matches keys by key ARN"))
     .default([]),
+  /**
+   * Per account-baseline service: "create" it here (default), or "existing" when the account
+   * already has it (AWS Organizations / Control Tower usually enable GuardDuty, Security Hub and
+   * AWS Config for every account, and an account has at most one GitHub OIDC provider, one Config
+   * recorder and delivery channel, one detector and one Security Hub per region: creating them
+   * again fails). See README "Accounts that already have the baseline".
+   */
+  baseline: z
+    .object({
+      guardDuty: z.enum(["create", "existing"]).default("create"),
+      securityHub: z.enum(["create", "existing"]).default("create"),
+      config: z.enum(["create", "existing"]).default("create"),
+      githubOidcProvider: z.enum(["create", "existing"]).default("create"),
+    })
+    .strict()
+    .default({ guardDuty: "create", securityHub: "create", config: "create", githubOidcProvider: "create" }),
+  /** The existing GitHub OIDC provider's ARN (baseline.githubOidcProvider "existing"). Default: looked up by its URL. */
+  githubOidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "must be the ARN of the GitHub Actions OIDC provider: arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com")
+    .optional(),
   /** Subscribe to Shield Advanced (USD 3,000 a month, one-year commitment). Default: false. */
   shieldAdvanced: z.boolean().default(false),
   /** Must be true to subscribe to Shield Advanced: the adopter's own acknowledgement of its cost. Required when shieldAdvanced is true; never committed. */
@@ -161,6 +182,13 @@ export const platformDefinition: ProjectDefinition<typeof platformSchema> = {
         value: config.shieldAdvancedAcknowledgeCost,
         allowed:
           "must be true when shieldAdvanced is true (an explicit acknowledgement): Shield Advanced costs USD 3,000 a month with a one-year commitment, and destroying it only stops auto-renewal",
+      });
+    }
+    if (config.githubOidcProviderArn !== undefined && config.baseline.githubOidcProvider !== "existing") {
+      problems.push({
+        key: "githubOidcProviderArn",
+        value: config.githubOidcProviderArn,
+        allowed: 'only with baseline.githubOidcProvider "existing" (with "create" the platform creates the provider; set `pulumi config set --path platform:baseline.githubOidcProvider existing`)',
       });
     }
     const l = logArchiveSettings(config, environment);

@@ -36,9 +36,12 @@ export interface DetectionArgs {
 }
 
 export class Detection extends pulumi.ComponentResource {
-  readonly detector: aws.guardduty.Detector;
-  readonly securityHub: aws.securityhub.Account;
-  readonly recorder: aws.cfg.Recorder;
+  /** Undefined when the account already has its detector (baseline.guardDuty "existing"). */
+  readonly detector?: aws.guardduty.Detector;
+  /** Undefined when Security Hub is already enabled (baseline.securityHub "existing"). */
+  readonly securityHub?: aws.securityhub.Account;
+  /** Undefined when the account already records (baseline.config "existing"). */
+  readonly recorder?: aws.cfg.Recorder;
   readonly analyzer: aws.accessanalyzer.Analyzer;
 
   constructor(name: string, args: DetectionArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -48,68 +51,85 @@ export class Detection extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const tags = withTags(settings.tags);
+    const baseline = settings.config.baseline;
 
     // --- GuardDuty (its findings are history: kept in prod) ---
-    this.detector = new aws.guardduty.Detector(
-      "guardduty",
-      { enable: true, findingPublishingFrequency: defaults.guardDutyFindingFrequency, tags },
-      statefulOptions(settings, { parent: this }),
-    );
-    for (const feature of guardDutyFeatures) {
-      new aws.guardduty.DetectorFeature(`guardduty-${feature.toLowerCase().replace(/_/g, "-")}`, { detectorId: this.detector.id, name: feature, status: "ENABLED" }, { parent: this });
+    // "existing": the organization's delegated administrator owns the detector and its protection
+    // plans (a member account cannot change them); its findings still reach this account's
+    // EventBridge, so the routing below works in both modes.
+    if (baseline.guardDuty === "create") {
+      const detector = new aws.guardduty.Detector(
+        "guardduty",
+        { enable: true, findingPublishingFrequency: defaults.guardDutyFindingFrequency, tags },
+        statefulOptions(settings, { parent: this }),
+      );
+      for (const feature of guardDutyFeatures) {
+        new aws.guardduty.DetectorFeature(`guardduty-${feature.toLowerCase().replace(/_/g, "-")}`, { detectorId: detector.id, name: feature, status: "ENABLED" }, { parent: this });
+      }
+      this.detector = detector;
     }
 
     // --- Security Hub: standards chosen explicitly, consolidated control findings ---
-    this.securityHub = new aws.securityhub.Account(
-      "security-hub",
-      { enableDefaultStandards: false, controlFindingGenerator: "SECURITY_CONTROL", autoEnableControls: true },
-      statefulOptions(settings, { parent: this }),
-    );
-    for (const standard of standardsFor(settings)) {
-      new aws.securityhub.StandardsSubscription(
-        `security-hub-${securityHubStandards[standard].name}`,
-        { standardsArn: pulumi.interpolate`arn:${partition}:securityhub:${settings.region}::${securityHubStandards[standard].path}` },
-        { parent: this, dependsOn: [this.securityHub] },
+    // "existing": Security Hub (and, under central configuration, its standards) is the
+    // organization's; findings are still imported into this account's EventBridge.
+    if (baseline.securityHub === "create") {
+      const securityHub = new aws.securityhub.Account(
+        "security-hub",
+        { enableDefaultStandards: false, controlFindingGenerator: "SECURITY_CONTROL", autoEnableControls: true },
+        statefulOptions(settings, { parent: this }),
       );
+      for (const standard of standardsFor(settings)) {
+        new aws.securityhub.StandardsSubscription(
+          `security-hub-${securityHubStandards[standard].name}`,
+          { standardsArn: pulumi.interpolate`arn:${partition}:securityhub:${settings.region}::${securityHubStandards[standard].path}` },
+          { parent: this, dependsOn: [securityHub] },
+        );
+      }
+      this.securityHub = securityHub;
     }
 
     // --- AWS Config: record everything, deliver into the log archive ---
-    const configRole = new ServiceRole(
-      "config-recorder",
-      {
-        context: settings,
-        service: "config.amazonaws.com",
-        description: "AWS Config records resource configuration and delivers it to the log archive",
-        trustConditions: { StringEquals: { "aws:SourceAccount": account } },
-        managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"],
-      },
-      { parent: this },
-    );
-    const configWrite = logArchive.grantWrite(configRole.role, { prefix: `${args.configKeyPrefix}/`, aclCheck: true });
-    this.recorder = new aws.cfg.Recorder(
-      "config-recorder",
-      {
-        name: "default",
-        roleArn: configRole.arn,
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-        recordingMode: { recordingFrequency: defaults.configRecordingFrequency },
-      },
-      { parent: this, dependsOn: [configRole] },
-    );
-    // The delivery channel needs the recorder; AWS Config checks the bucket and key on creation.
-    const deliveryChannel = new aws.cfg.DeliveryChannel(
-      "config-delivery",
-      {
-        name: "default",
-        s3BucketName: logArchive.bucketName,
-        s3KeyPrefix: args.configKeyPrefix,
-        ...(logArchive.kmsKeyArn ? { s3KmsKeyArn: logArchive.kmsKeyArn } : {}),
-        snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-      },
-      { parent: this, dependsOn: [this.recorder, logArchive.policy, configWrite] },
-    );
-    // Recording starts only once there is somewhere to deliver to.
-    new aws.cfg.RecorderStatus("config-recorder-status", { name: this.recorder.name, isEnabled: true }, { parent: this, dependsOn: [deliveryChannel] });
+    // "existing": Control Tower (or the organization) runs the account's recorder and delivery
+    // channel into its own log archive; there can be only one of each per region.
+    if (baseline.config === "create") {
+      const configRole = new ServiceRole(
+        "config-recorder",
+        {
+          context: settings,
+          service: "config.amazonaws.com",
+          description: "AWS Config records resource configuration and delivers it to the log archive",
+          trustConditions: { StringEquals: { "aws:SourceAccount": account } },
+          managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"],
+        },
+        { parent: this },
+      );
+      const configWrite = logArchive.grantWrite(configRole.role, { prefix: `${args.configKeyPrefix}/`, aclCheck: true });
+      const recorder = new aws.cfg.Recorder(
+        "config-recorder",
+        {
+          name: "default",
+          roleArn: configRole.arn,
+          recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+          recordingMode: { recordingFrequency: defaults.configRecordingFrequency },
+        },
+        { parent: this, dependsOn: [configRole] },
+      );
+      // The delivery channel needs the recorder; AWS Config checks the bucket and key on creation.
+      const deliveryChannel = new aws.cfg.DeliveryChannel(
+        "config-delivery",
+        {
+          name: "default",
+          s3BucketName: logArchive.bucketName,
+          s3KeyPrefix: args.configKeyPrefix,
+          ...(logArchive.kmsKeyArn ? { s3KmsKeyArn: logArchive.kmsKeyArn } : {}),
+          snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+        },
+        { parent: this, dependsOn: [recorder, logArchive.policy, configWrite] },
+      );
+      // Recording starts only once there is somewhere to deliver to.
+      new aws.cfg.RecorderStatus("config-recorder-status", { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [deliveryChannel] });
+      this.recorder = recorder;
+    }
 
     // --- IAM Access Analyzer: resources shared outside the account ---
     this.analyzer = new aws.accessanalyzer.Analyzer("access-analyzer", { analyzerName: physicalName(settings, "access-analyzer"), type: "ACCOUNT", tags }, { parent: this });
@@ -134,6 +154,6 @@ export class Detection extends pulumi.ComponentResource {
       new aws.cloudwatch.EventTarget(ruleName, { rule: eventRule.name, arn: args.alarmTopicArn }, { parent: this });
     }
 
-    this.registerOutputs({ detectorId: this.detector.id, analyzerArn: this.analyzer.arn });
+    this.registerOutputs({ detectorId: this.detector?.id ?? "existing", analyzerArn: this.analyzer.arn });
   }
 }

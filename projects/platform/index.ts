@@ -73,6 +73,6 @@ export const shieldAdvancedActive = subscriptions.shieldAdvancedActive;
 export const quicksightActive = subscriptions.quicksightActive;
 export const quicksightNamespace = subscriptions.quicksightNamespace;
 export const quicksightAdminGroupArn = subscriptions.quicksightAdminGroupArn;
-export const githubOidcProviderArn = ci.oidcProvider.arn;
+export const githubOidcProviderArn = ci.oidcProviderArn;
 export const ciRoles = ci.roles;
 export const platformCiRoles = ci.platformRoles;

@@ -30,7 +30,12 @@ export function layeredPackConfig(project: string, stack: string): Record<string
   return merged;
 }
 
-export function planWithAdopterExamples(projectDir: string, stack: string, edit: (config: Record<string, unknown>) => void = () => {}): PlanRun {
+export function planWithAdopterExamples(
+  projectDir: string,
+  stack: string,
+  edit: (config: Record<string, unknown>) => void = () => {},
+  editPack: (packConfig: Record<string, any>) => void = () => {},
+): PlanRun {
   const src = path.resolve(repoRoot, projectDir);
   const project = YAML.parse(fs.readFileSync(path.join(src, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
   const stackFile = YAML.parse(fs.readFileSync(path.join(src, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
@@ -40,6 +45,8 @@ export function planWithAdopterExamples(projectDir: string, stack: string, edit:
   edit(config);
   fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
   const packConfig = path.join(dir, "pack-config.json");
-  fs.writeFileSync(packConfig, JSON.stringify(layeredPackConfig(String(project.name), stack), null, 2));
+  const pack = layeredPackConfig(String(project.name), stack);
+  editPack(pack);
+  fs.writeFileSync(packConfig, JSON.stringify(pack, null, 2));
   return runPlan(dir, stack, ["--policy-pack-config", packConfig]);
 }

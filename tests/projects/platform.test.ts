@@ -546,6 +546,80 @@ describe("platform project (root Pulumi.yaml)", function () {
     });
   });
 
+  describe("accounts that already have the baseline (baseline.* \"existing\")", () => {
+    const existing = { guardDuty: "existing", securityHub: "existing", config: "existing", githubOidcProvider: "existing" };
+    const oidcArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
+    let run: ReturnType<typeof planWithAdopterExamples>;
+    before(() => {
+      run = planWithAdopterExamples(".", "prod", (c) => (c["platform:baseline"] = existing), (pack) => (pack["guardduty-detector-enabled"] = { ...pack["guardduty-detector-enabled"], requireDetector: false }));
+    });
+
+    it("creates none of the four, and keeps everything that does not collide", () => {
+      expect(run.exitCode, run.stdout + run.stderr).to.equal(0);
+      const types = new Set(run.json!.resources.map((r) => r.type));
+      for (const t of [
+        "aws:guardduty/detector:Detector",
+        "aws:guardduty/detectorFeature:DetectorFeature",
+        "aws:securityhub/account:Account",
+        "aws:securityhub/standardsSubscription:StandardsSubscription",
+        "aws:cfg/recorder:Recorder",
+        "aws:cfg/deliveryChannel:DeliveryChannel",
+        "aws:cfg/recorderStatus:RecorderStatus",
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+      ]) {
+        expect(types.has(t), t).to.equal(false);
+        expect(ofType(plans.prod, t).length, `created in "create" mode: ${t}`).to.be.greaterThan(0);
+      }
+      // Findings of the organization's detector and Security Hub still reach this account's EventBridge.
+      expect(ofType(run.json!, "aws:cloudwatch/eventRule:EventRule").map((r) => r.name)).to.include.members(["guardduty-findings", "security-hub-findings"]);
+      expect(ofType(run.json!, "aws:accessanalyzer/analyzer:Analyzer")).to.have.length(1);
+      expect(ofType(run.json!, "aws:cloudtrail/trail:Trail").length).to.be.greaterThan(0);
+    });
+
+    it("keeps the outputs the workloads read, the OIDC provider's ARN from the account's own, trusted by every CI role", () => {
+      expect(Object.keys(run.json!.outputs).sort()).to.deep.equal([...PlatformOutputNames].sort());
+      expect(run.json!.outputs.githubOidcProviderArn).to.equal(oidcArn);
+      expect(plans.prod.outputs.githubOidcProviderArn).to.match(/^arn:aws:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/);
+      const roles = ofType(run.json!, "aws:iam/role:Role").filter((r) => r.name.startsWith("ci-"));
+      expect(roles.length).to.be.greaterThan(2);
+      for (const r of roles) expect(sid(r.inputs.assumeRolePolicy, "GitHubActionsOfThisRepository").Principal, r.name).to.deep.equal({ Federated: oidcArn });
+    });
+
+    it("with the pack's requireDetector still on, says so instead of passing silently", () => {
+      const strict = planWithAdopterExamples(".", "prod", (c) => (c["platform:baseline"] = existing));
+      expect(strict.exitCode).to.equal(1);
+      const v = strict.json!.violations.filter((x) => x.enforcementLevel === "mandatory");
+      expect(v.map((x) => x.policy)).to.deep.equal(["guardduty-detector-enabled"]);
+      expect(v[0]!.message).to.include("requireDetector");
+    });
+
+    it("mixes modes per service", () => {
+      const r = planWithAdopterExamples(".", "dev", (c) => (c["platform:baseline"] = { config: "existing" }));
+      expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
+      expect(ofType(r.json!, "aws:cfg/recorder:Recorder")).to.deep.equal([]);
+      expect(ofType(r.json!, "aws:guardduty/detector:Detector")).to.have.length(1);
+      expect(ofType(r.json!, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")).to.have.length(1);
+    });
+
+    it("rejects a mode that is neither create nor existing, an unknown service, and an ARN without \"existing\"", () => {
+      const bad = parse("dev", (c) => (c["platform:baseline"] = { guardDuty: "import" })).problems;
+      expect(bad.map((p) => p.key)).to.deep.equal(["platform:baseline.guardDuty"]);
+      expect(bad[0]!.value).to.equal("import");
+      expect(bad[0]!.allowed).to.include('"create"').and.include('"existing"');
+      const unknown = parse("dev", (c) => (c["platform:baseline"] = { inspector: "existing" })).problems;
+      expect(unknown.map((p) => `${p.key} ${p.allowed}`).join("\n")).to.include("inspector");
+      const arn = parse("dev", (c) => (c["platform:githubOidcProviderArn"] = oidcArn)).problems;
+      expect(arn.map((p) => p.key)).to.deep.equal(["platform:githubOidcProviderArn"]);
+      expect(arn[0]!.allowed).to.include('baseline.githubOidcProvider "existing"');
+      const shape = parse("dev", (c) => {
+        c["platform:baseline"] = { githubOidcProvider: "existing" };
+        c["platform:githubOidcProviderArn"] = "arn:aws:iam::123456789012:oidc-provider/example.com";
+      }).problems;
+      expect(shape.map((p) => p.key)).to.deep.equal(["platform:githubOidcProviderArn"]);
+      expect(shape[0]!.allowed).to.include("token.actions.githubusercontent.com");
+    });
+  });
+
   describe("a self-managed backend (stateKeyArns)", () => {
     it("lets every preview role, and only the preview roles, decrypt the state and its secrets with the keys given", () => {
       const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -725,6 +725,12 @@ export function mockAwsInvoke(token: string, inputs: Record<string, any>, ctx: M
       return { id: inputs.name, name: inputs.name, arn: `arn:${partition}:iam::${account}:role/${inputs.name}`, uniqueId: `AROA${upperAlnum(seed, 17)}` };
     case "aws:iam/getSessionContext:getSessionContext":
       return { id: inputs.arn, arn: inputs.arn, issuerArn: inputs.arn, issuerId: "", issuerName: "", sessionName: "" };
+    case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+      // IAM returns the URL without its scheme; the ARN names the host.
+      const host = String(inputs.url ?? "").replace(/^https:\/\//, "") || String(inputs.arn ?? "").split("oidc-provider/")[1] || "";
+      const arn = inputs.arn ?? `arn:${partition}:iam::${account}:oidc-provider/${host}`;
+      return { id: arn, arn, url: host, clientIdLists: ["sts.amazonaws.com"], thumbprintLists: [], tags: {} };
+    }
     case "aws:s3/getBucket:getBucket":
       return { id: inputs.bucket, bucket: inputs.bucket, arn: `arn:${partition}:s3:::${inputs.bucket}`, bucketDomainName: `${inputs.bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${inputs.bucket}.s3.${r}.amazonaws.com`, region: r };
     default:

@@ -278,7 +278,11 @@ export const guarddutyEnabled = stackPolicy(
   ({ args, resources, ofType, forEach, fail, config }) => {
     if (ofType(TE.guardDutyDetector).length === 0) {
       if (!truthy(config.requireDetector)) args.notApplicable("no GuardDuty detector in the stack");
-      fail(stackResource(resources), "declares no GuardDuty detector although it is the account baseline (config requireDetector)", "add an aws.guardduty.Detector with `enable: true`");
+      fail(
+        stackResource(resources),
+        "declares no GuardDuty detector although it is the account baseline (config requireDetector)",
+        "add an aws.guardduty.Detector with `enable: true`; if the organization's delegated administrator manages this account's detector, set requireDetector to false for this stack in the pack config",
+      );
       return;
     }
     forEach(TE.guardDutyDetector, (d) => {
