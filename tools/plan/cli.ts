@@ -6,7 +6,7 @@
  *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
  *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
  *                   [--base <git-ref>] [--report <dir>]
- *                   [--adopter-examples <file> | --no-adopter-examples]
+ *                   [--adopter-examples <file> | --no-adopter-examples] [--timeout <seconds>]
  *
  * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
  * StackReferences are answered from the referenced stack's own plan, planned on demand.
@@ -28,6 +28,8 @@ import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 export const repoRoot = process.env.PLAN_REPO_ROOT ? path.resolve(process.env.PLAN_REPO_ROOT) : path.resolve(__dirname, "..", "..");
 const workerPath = path.join(__dirname, "worker.ts");
 const defaultPack = path.join(repoRoot, "policy-packs", "aws-compliance");
+/** A stack's time limit unless `--timeout` says otherwise. */
+export const defaultTimeoutMs = 120_000;
 
 export interface PlanOptions {
   organization: string;
@@ -39,6 +41,8 @@ export interface PlanOptions {
   /** Outputs to answer StackReferences with, by fully qualified name, instead of planning. */
   stackOutputs: Map<string, Record<string, unknown>>;
   concurrency: number;
+  /** Per-stack time limit in ms (default 120 s): the stack ends with an error past it. */
+  timeoutMs?: number;
   /** Projects a StackReference may name (by project name). */
   knownProjects: ProjectInfo[];
   /** Example values for adopter-specific keys (tools/plan/adopter-examples.yaml); `null` for none. */
@@ -145,6 +149,7 @@ export class Planner {
       ...(packConfig ? { policyPackConfig: packConfig } : {}),
       ...(this.options.adopterExamples ? { adopterExamples: this.options.adopterExamples } : {}),
       repoRoot,
+      timeoutMs: this.options.timeoutMs ?? defaultTimeoutMs,
     };
     return new Promise<StackPlan>((resolve) => {
       const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
@@ -159,6 +164,13 @@ export class Planner {
       child.stdout?.on("data", (d) => (output += d));
       child.stderr?.on("data", (d) => (output += d));
       let result: StackPlan | undefined;
+      // The worker ends its own stack at the limit; this backstop is for a program that blocks
+      // its event loop (a busy loop, a synchronous wait), which nothing inside it can interrupt.
+      let killedAfterMs: number | undefined;
+      const backstop = setTimeout(() => {
+        killedAfterMs = job.timeoutMs!;
+        child.kill("SIGKILL");
+      }, job.timeoutMs! + 10_000);
       child.on("message", (msg: WorkerMessage) => {
         if (msg.kind === "result") result = msg.plan;
         else if (msg.kind === "stackRef") {
@@ -169,12 +181,16 @@ export class Planner {
         }
       });
       child.on("exit", (code, signal) => {
+        clearTimeout(backstop);
         const plan: StackPlan = result ?? {
           project: path.basename(projectDir),
           stack,
           dir: path.relative(repoRoot, projectDir) || ".",
           status: "error",
-          error: `the plan process exited (${signal ?? `code ${code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
+          error:
+            killedAfterMs !== undefined
+              ? `the program did not finish within ${killedAfterMs / 1000} s (--timeout ${killedAfterMs / 1000}) and blocked its event loop, so it was killed${output ? `:\n${output.trim()}` : ""}`
+              : `the plan process exited (${signal ?? `code ${code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
           resources: [],
           outputs: {},
           violations: [],
@@ -251,16 +267,18 @@ interface Args {
   report?: string;
   /** Adopter-examples file; `null` with --no-adopter-examples. */
   adopterExamples?: string | null;
+  timeoutMs: number;
 }
 
 const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
                      [--policy-pack-config <file>] [--json <file>] [--preview] [--org <name>]
                      [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
                      [--base <git-ref>] [--report <dir>]
-                     [--adopter-examples <file> | --no-adopter-examples]`;
+                     [--adopter-examples <file> | --no-adopter-examples]
+                     [--timeout <seconds per stack, default 120>]`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length) };
+  const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length), timeoutMs: defaultTimeoutMs };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -283,6 +301,13 @@ function parseArgs(argv: string[]): Args {
       case "--adopter-examples": args.adopterExamples = path.resolve(value()); break;
       case "--no-adopter-examples": args.adopterExamples = null; break;
       case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
+      case "--timeout": {
+        const v = value();
+        const seconds = Number(v);
+        if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--timeout takes a number of seconds greater than 0, got '${v}'`);
+        args.timeoutMs = Math.round(seconds * 1000);
+        break;
+      }
       case "--stack-outputs": {
         const v = value();
         const eq = v.indexOf("=");
@@ -371,6 +396,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(args.policyPackConfig ? { policyPackConfig: args.policyPackConfig } : {}),
     stackOutputs: args.stackOutputs,
     concurrency: args.concurrency,
+    timeoutMs: args.timeoutMs,
     knownProjects: known,
     adopterExamples,
     onStart: (k) => {

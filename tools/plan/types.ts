@@ -18,6 +18,10 @@ export interface PlanJob {
   repoRoot: string;
   /** Absolute path of the adopter-examples file to overlay (tools/plan/adopter-examples.yaml), if any. */
   adopterExamples?: string;
+  /** The stack's time limit (default 120 s): the stack ends with an error past it. */
+  timeoutMs?: number;
+  /** How long after a first error the program may still report others (default 2 s). */
+  errorGraceMs?: number;
 }
 
 export interface StackPlan {

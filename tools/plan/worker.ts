@@ -8,6 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as url from "node:url";
 import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
@@ -69,6 +70,50 @@ function errorText(e: unknown): string {
       .join("\n");
   }
   return String(e);
+}
+
+/** The nearest package.json's `type` from the program's directory up (what Node and the CLI read). */
+function packageType(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const f = path.join(d, "package.json");
+    if (fs.existsSync(f)) {
+      try {
+        return JSON.parse(fs.readFileSync(f, "utf8")).type;
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/**
+ * Loads the program as the Node language host does (`@pulumi/pulumi/cmd/run/run.js`): a CommonJS
+ * program is `require`d; an ES module (nearest package.json `"type": "module"`) is `import()`ed, and
+ * a default export replaces the named exports. The CLI transpiles an ES-module TypeScript program
+ * with ts-node's ESM loader in `nodenext` mode; here `esm-hooks.mjs` does the same transpile-only
+ * work with esbuild and the project's tsconfig (`./x.js` imports resolve to `./x.ts`).
+ */
+async function loadProgram(main: string, projectDir: string): Promise<any> {
+  if (packageType(path.dirname(main)) !== "module") return require(main);
+  if (/\.[mc]?ts$/.test(main)) {
+    const tsconfig = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? path.join(projectDir, "tsconfig.json");
+    let compilerOptions: Record<string, unknown> = {};
+    if (fs.existsSync(tsconfig)) {
+      const ts = require("typescript") as typeof import("typescript");
+      const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+      if (read.error) throw new Error(`${tsconfig}: ${ts.flattenDiagnosticMessageText(read.error.messageText, "\n")}`);
+      compilerOptions = read.config?.compilerOptions ?? {};
+    }
+    const nodeModule = require("node:module") as typeof import("node:module");
+    nodeModule.register(url.pathToFileURL(path.join(__dirname, "esm-hooks.mjs")).href, { data: { tsconfigRaw: { compilerOptions } } });
+  }
+  const exported = await import(url.pathToFileURL(fs.realpathSync(main)).href);
+  if (Object.getOwnPropertyDescriptor(exported, "default") !== undefined) {
+    if (Object.keys(exported).length !== 1) throw new Error("expected entrypoint module to have either a default export or named exports but not both");
+    return exported.default;
+  }
+  return exported;
 }
 
 async function plan(job: PlanJob): Promise<StackPlan> {
@@ -254,22 +299,49 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     errors.push(String(msg));
     return originalLogError.call(log, msg, ...rest);
   };
+  // The runtime can wait forever once a registration's input has failed (a rejected input promise,
+  // a callback that cannot be serialized): the CLI ends the update at the first error, so the plan
+  // gives the program a short grace to report more, then ends the stack with what it has.
+  let firstError: () => void = () => {};
+  const errored = new Promise<"errored">((resolve) => (firstError = () => setTimeout(() => resolve("errored"), job.errorGraceMs ?? 2000).unref()));
+  const pushError = errors.push.bind(errors);
+  errors.push = (...items: string[]) => {
+    firstError();
+    return pushError(...items);
+  };
   const onRejection = (e: unknown) => errors.push(errorText(e));
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
 
   const programStart = Date.now();
+  const timeoutMs = job.timeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
   process.chdir(project.dir);
-  try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      let main = require(project.main);
-      if (main && main.__esModule && typeof main.default === "function") main = main.default;
-      if (typeof main === "function") main = await main();
-      return main;
-    });
-    await settings.waitForRPCs?.();
-  } catch (e) {
-    errors.unshift(errorText(e));
+  const run = (async () => {
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        let main = await loadProgram(project.main, project.dir);
+        if (main && main.__esModule && typeof main.default === "function") main = main.default;
+        if (typeof main === "function") main = await main();
+        return main;
+      });
+      await settings.waitForRPCs?.();
+    } catch (e) {
+      firstError();
+      errors.unshift(errorText(e));
+    }
+    return "done" as const;
+  })();
+  const how = await Promise.race([run, errored, timedOut]);
+  clearTimeout(timer);
+  if (how === "timeout") {
+    const waiting = records.filter((r) => !r.urn).length;
+    const last = records[records.length - 1];
+    errors.unshift(
+      `the program did not finish within ${timeoutMs / 1000} s (--timeout ${timeoutMs / 1000}): ${records.length} resources registered` +
+        `${waiting ? `, ${waiting} still waiting on their inputs` : ""}${last ? ` (last: ${last.type} '${last.name}')` : ""}`,
+    );
   }
   // Let stray promise rejections surface before judging the run.
   await new Promise((r) => setImmediate(r));
