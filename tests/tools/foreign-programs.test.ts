@@ -4,6 +4,11 @@
  * TypeScript the way the CLI does.
  */
 import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ssmParameterValue } from "../../tools/plan/aws-mocks";
+import { projectNameProblem } from "../../tools/plan/project";
 import { ofType, runPlan } from "../helpers/plan";
 
 const fixture = (name: string) => `tests/fixtures/programs/${name}`;
@@ -40,5 +45,64 @@ describe("the offline plan on programs we did not write", function () {
     expect(ofType(r.json!, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")).to.have.length(1);
     expect(r.json!.outputs.note).to.equal("top-level await works in an ES module");
     expect(r.json!.outputs.bucketArn).to.match(/^arn:aws:s3:::site-/);
+  });
+
+  it("a resource object given where an id is expected answers with its id (no [object Object] URLs); public AMI parameters answer by their real shapes", () => {
+    const r = runPlan(fixture("api-and-ecs"), "dev", ["--no-policy"]);
+    expect(r.exitCode, r.stdout + r.stderr).to.equal(0);
+    const api = ofType(r.json!, "aws:apigateway/restApi:RestApi")[0]!;
+    const stage = ofType(r.json!, "aws:apigateway/stage:Stage")[0]!;
+    expect(stage.inputs.restApi).to.be.a("string").and.not.include("object");
+    expect(r.json!.outputs.url).to.match(/^https:\/\/[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com\/prod$/);
+    expect(r.json!.outputs.url).to.not.include("[object");
+    expect(api.inputs.description).to.equal("orders");
+    expect(r.json!.outputs.ecsAmi).to.match(/^ami-[0-9a-f]{17}$/);
+    expect(r.json!.outputs.al2023Ami).to.match(/^ami-[0-9a-f]{17}$/);
+    expect(r.json!.outputs.setting, "a parameter of the program's own is not an AMI").to.match(/^mock-/);
+  });
+
+  it("a project name the CLI rejects (a template's unreplaced ${PROJECT}) is an error naming the rule", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "badname-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: ${PROJECT}\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+    fs.writeFileSync(path.join(dir, "index.ts"), "export const x = 1;\n");
+    const r = runPlan(dir, "dev");
+    expect(r.exitCode).to.equal(2);
+    expect(r.stdout + r.stderr).to.include("project name '${PROJECT}' is invalid: a project name may only contain alphanumerics, hyphens, underscores and periods");
+    expect(projectNameProblem("aws-blueprints.v2_x")).to.equal(undefined);
+    expect(projectNameProblem("x".repeat(101))).to.include("100 characters");
+  });
+});
+
+describe("the offline plan's mocks answer like AWS", () => {
+  // Shapes from the AWS documentation: "Retrieving Amazon ECS-optimized Linux AMI metadata" (the
+  // .../recommended parameter is a JSON document with image_id, image_name, os, schema_version,
+  // ecs_agent_version, ecs_runtime_version; .../recommended/image_id is the id alone) and "Query for
+  // the latest Amazon Linux AMI IDs using AWS Systems Manager Parameter Store" (an AMI id, data
+  // type aws:ec2:image).
+  it("the ECS-optimised recommended parameter is the JSON document, its image_id sub-parameter the id", () => {
+    const doc = ssmParameterValue("/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended", "s");
+    const parsed = JSON.parse(doc.value);
+    expect(Object.keys(parsed).sort()).to.deep.equal(["ecs_agent_version", "ecs_runtime_version", "image_id", "image_name", "os", "schema_version"]);
+    expect(parsed.image_id).to.match(/^ami-[0-9a-f]{17}$/);
+    expect(ssmParameterValue("/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id", "s").value).to.match(/^ami-[0-9a-f]{17}$/);
+  });
+
+  it("AMI alias parameters are AMI ids of data type aws:ec2:image; other parameters are plain strings", () => {
+    for (const name of [
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base",
+      "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
+      "/aws/service/bottlerocket/aws-ecs-2/x86_64/latest/image_id",
+    ]) {
+      const v = ssmParameterValue(name, name);
+      expect(v.value, name).to.match(/^ami-[0-9a-f]{17}$/);
+      expect(v.dataType, name).to.equal("aws:ec2:image");
+    }
+    for (const name of ["/app/dynamic-config", "/team/amigo/feature-flags"]) {
+      const v = ssmParameterValue(name, name);
+      expect(v.value, name).to.match(/^mock-/);
+      expect(v.dataType, name).to.equal(undefined);
+    }
   });
 });

@@ -671,6 +671,34 @@ function policyDocument(inputs: Record<string, any>): string {
   return JSON.stringify({ Version: inputs.version ?? "2012-10-17", ...(inputs.policyId ? { Id: inputs.policyId } : {}), Statement: statements });
 }
 
+/**
+ * An SSM parameter's value by the shape AWS gives it. The public parameters under `/aws/service/`
+ * that name an AMI (`ami-amazon-linux-latest/*`, `ami-windows-latest/*`, `.../image_id`,
+ * `.../ami-id`) are an AMI id with data type `aws:ec2:image`; the ECS- and EKS-optimised
+ * `.../recommended` parameters are a JSON document (docs: "Retrieving Amazon ECS-optimized Linux AMI
+ * metadata"); anything else is the program's own string parameter.
+ */
+export function ssmParameterValue(name: string, seed: string): { value: string; type: string; insecureValue: string; dataType?: string } {
+  const ami = `ami-${hex(seed, 17)}`;
+  const isPublic = name.startsWith("/aws/service/");
+  if (isPublic && (/^\/aws\/service\/ami-[a-z-]+-latest\//.test(name) || /\/(image_id|ami-id)$/.test(name))) {
+    return { value: ami, insecureValue: ami, type: "String", dataType: "aws:ec2:image" };
+  }
+  if (isPublic && /\/(ecs|eks)\/optimized-ami\/.+\/recommended$/.test(name)) {
+    const doc = JSON.stringify({
+      schema_version: 1,
+      image_name: "al2023-ami-ecs-hvm-2023.0.20261120-kernel-6.1-x86_64",
+      image_id: ami,
+      os: "Amazon Linux 2023",
+      ecs_runtime_version: "Docker version 25.0.8",
+      ecs_agent_version: "1.90.0",
+    });
+    return { value: doc, insecureValue: doc, type: "String" };
+  }
+  const value = `mock-${hex(seed, 8)}`;
+  return { value, insecureValue: value, type: "String" };
+}
+
 /** Answers for invokes (data sources). `undefined` for tokens with no known answer. */
 export function mockAwsInvoke(token: string, inputs: Record<string, any>, ctx: MockContext): Record<string, any> | undefined {
   const { account, region, partition } = ctx;
@@ -697,7 +725,7 @@ export function mockAwsInvoke(token: string, inputs: Record<string, any>, ctx: M
       return { id, imageId: id, arn: `arn:${partition}:ec2:${r}::image/${id}`, name: "al2023-ami-mock", architecture: "x86_64", rootDeviceName: "/dev/xvda" };
     }
     case "aws:ssm/getParameter:getParameter":
-      return { name: inputs.name, value: String(inputs.name ?? "").includes("ami") ? `ami-${hex(seed, 17)}` : `mock-${hex(seed, 8)}`, type: "String", arn: `arn:${partition}:ssm:${r}:${account}:parameter${inputs.name}`, id: inputs.name, version: 1 };
+      return { ...ssmParameterValue(String(inputs.name ?? ""), seed), name: inputs.name, arn: `arn:${partition}:ssm:${r}:${account}:parameter${inputs.name}`, id: inputs.name, version: 1 };
     case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
       return { id: `pl-${hex(seed, 8)}`, name: inputs.name, arn: `arn:${partition}:ec2:${r}:aws:prefix-list/pl-${hex(seed, 8)}`, entries: [], maxEntries: 55 };
     case "aws:ec2/getVpc:getVpc":

@@ -40,6 +40,8 @@ export function readProject(dir: string): ProjectInfo {
     throw new ProjectError(`${file}: invalid YAML: ${(e as Error).message}`);
   }
   if (typeof doc.name !== "string" || doc.name.length === 0) throw new ProjectError(`${file}: 'name' is required`);
+  const invalid = projectNameProblem(doc.name);
+  if (invalid) throw new ProjectError(`${file}: project name '${doc.name}' is invalid: ${invalid}`);
   const runtime = typeof doc.runtime === "string" ? doc.runtime : doc.runtime?.name;
   if (runtime !== "nodejs") throw new ProjectError(`${file}: runtime '${runtime}' is not supported offline (only nodejs)`);
   const stackConfigDir = path.resolve(abs, doc.stackConfigDir ?? ".");
@@ -51,6 +53,16 @@ export function readProject(dir: string): ProjectInfo {
         .sort()
     : [];
   return { dir: abs, name: doc.name, main: resolveMain(abs, doc.main), stacks, stackConfigDir, projectConfig: doc.config ?? {} };
+}
+
+/**
+ * The Pulumi CLI's rule for project names (sdk/go/common/workspace: `^[A-Za-z0-9_.-]{1,100}$`), so
+ * that a template's unreplaced `${PROJECT}` fails here as it fails `pulumi stack init`.
+ */
+export function projectNameProblem(name: string): string | undefined {
+  if (name.length > 100) return "a project name must be 100 characters or less";
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return "a project name may only contain alphanumerics, hyphens, underscores and periods";
+  return undefined;
 }
 
 /** Resolve the entry point as the Pulumi Node.js language host does. */

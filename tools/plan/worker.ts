@@ -207,7 +207,12 @@ async function plan(job: PlanJob): Promise<StackPlan> {
 
   const mocks = {
     async newResource(args: { type: string; name: string; inputs: any; custom?: boolean; id?: string }) {
-      const { type, name, inputs } = args;
+      const { type, name } = args;
+      // The inputs as the engine sees them: a resource passed where an id is expected (a RestApi
+      // object as a Stage's `restApi`) is its id, not a rehydrated object that prints as
+      // "[object Object]" (the recording below reads the same request).
+      const pending = records.findLast((r) => r.type === type && r.name === name && r.urn === "");
+      const inputs = pending ? pending.inputs : args.inputs;
       if (type === "pulumi:pulumi:StackReference") {
         const refName = String(inputs.name ?? args.id ?? name);
         const ref = await askStackReference(refName);
