@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ssmParameterValue } from "../../tools/plan/aws-mocks";
+import { checkInputs, suggestion } from "../../tools/plan/input-check";
 import { projectNameProblem } from "../../tools/plan/project";
 import { ofType, runPlan } from "../helpers/plan";
 
@@ -71,6 +72,36 @@ describe("the offline plan on programs we did not write", function () {
     expect(r.stdout + r.stderr).to.include("project name '${PROJECT}' is invalid: a project name may only contain alphanumerics, hyphens, underscores and periods");
     expect(projectNameProblem("aws-blueprints.v2_x")).to.equal(undefined);
     expect(projectNameProblem("x".repeat(101))).to.include("100 characters");
+  });
+});
+
+describe("inputs checked against @pulumi/aws 7", function () {
+  this.timeout(90_000);
+
+  it("a v6-era program is rejected with each resource, property and its replacement named", () => {
+    const r = runPlan(fixture("v6-era"), "dev");
+    expect(r.exitCode, r.stdout + r.stderr).to.equal(2);
+    const lines = r.json!.error!.split("\n");
+    expect(lines).to.include.members([
+      "aws:rds/instance:Instance 'orders': @pulumi/aws 7.48.0 has no input 'name'; use 'dbName' (a type-checked program fails on it; without type-checking @pulumi/aws drops it silently)",
+      "aws:elasticache/replicationGroup:ReplicationGroup 'sessions': @pulumi/aws 7.48.0 has no input 'numberCacheClusters'; use 'numCacheClusters' (a type-checked program fails on it; without type-checking @pulumi/aws drops it silently)",
+    ]);
+    expect(lines.filter((l) => l.includes("has no input"))).to.have.length(2);
+  });
+
+  it("suggests a documented rename, a plural or singular form, or a near spelling, and nothing when none is near", () => {
+    expect(suggestion("aws:ec2/instance:Instance", "cpuCoreCount", ["cpuOptions"])).to.equal("cpuOptions.coreCount");
+    expect(suggestion("aws:s3/bucket:Bucket", "tag", ["tags", "bucket"])).to.equal("tags");
+    expect(suggestion("aws:s3/bucket:Bucket", "versionings", ["versioning"])).to.equal("versioning");
+    expect(suggestion("aws:s3/bucket:Bucket", "forceDestory", ["forceDestroy", "bucket"])).to.equal("forceDestroy");
+    expect(suggestion("aws:s3/bucket:Bucket", "replicaRegion", ["forceDestroy", "bucket"])).to.equal(undefined);
+  });
+
+  it("accepts every input the type takes (alias tokens included) and ignores types it does not know", () => {
+    expect(checkInputs({ urn: "u", type: "aws:s3/bucket:Bucket", name: "b", inputs: { bucket: "x", forceDestroy: true, tags: {} } })).to.deep.equal([]);
+    expect(checkInputs({ urn: "u", type: "aws:applicationloadbalancing/targetGroup:TargetGroup", name: "tg", inputs: { port: 80, protocol: "HTTP" } })).to.deep.equal([]);
+    expect(checkInputs({ urn: "u", type: "aws:applicationloadbalancing/targetGroup:TargetGroup", name: "tg", inputs: { prot: "HTTP" } })).to.have.length(1);
+    expect(checkInputs({ urn: "u", type: "example:index/thing:Thing", name: "t", inputs: { anything: 1 } })).to.deep.equal([]);
   });
 });
 

@@ -14,6 +14,7 @@ import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UN
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { skipStackCapture } from "./fast-runtime";
 import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
+import { checkInputs, reportUnknownAwsInputs } from "./input-check";
 import { loadStackConfig, readProject } from "./project";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
 
@@ -318,6 +319,9 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   process.on("unhandledRejection", onRejection);
   process.on("uncaughtException", onRejection);
 
+  // Inputs @pulumi/aws 7 does not take are dropped by its classes: report them as the CLI would.
+  reportUnknownAwsInputs((p) => errors.push(p.message));
+
   const programStart = Date.now();
   const timeoutMs = job.timeoutMs ?? 120_000;
   let timer: NodeJS.Timeout | undefined;
@@ -361,6 +365,11 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     });
   const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
   const outputs = (stackResource && registeredOutputs.get(stackResource.urn)) ?? {};
+
+  // Inputs @pulumi/aws 7 does not take (removed in v7, misspelt): the provider's Check stops them.
+  for (const r of resources) {
+    if (r.custom && r.type.startsWith("aws:")) for (const p of checkInputs(r)) errors.push(p.message);
+  }
 
   if (errors.length > 0) {
     return failed([...new Set(errors)].join("\n"), { resources, timings: { programMs, policiesMs: 0, totalMs: Date.now() - started } });
