@@ -75,6 +75,63 @@ describe("the offline plan on programs we did not write", function () {
   });
 });
 
+describe("awsx components: their children judged, the rest listed as unevaluated", function () {
+  this.timeout(90_000);
+  let plan: NonNullable<ReturnType<typeof runPlan>["json"]>;
+  let stdout: string;
+  before(() => {
+    const r = runPlan(fixture("awsx-fargate"), "dev");
+    expect(r.exitCode, r.stdout + r.stderr).to.be.oneOf([0, 1]);
+    plan = r.json!;
+    stdout = r.stdout;
+  });
+
+  it("creates the children awsx's provider would: VPC, subnets by spec and AZ, one NAT gateway for Single, the ALB's pieces, the Fargate task and service, the ECR lifecycle policy", () => {
+    const under = (component: string, type: string) => plan.resources.filter((r) => r.type === type && r.parent?.endsWith(`::${component}`));
+    expect(under("vpc", "aws:ec2/vpc:Vpc")).to.have.length(1);
+    expect(under("vpc", "aws:ec2/subnet:Subnet").map((s) => [s.name, s.inputs.mapPublicIpOnLaunch])).to.deep.equal([
+      ["vpc-public-1", true],
+      ["vpc-public-2", true],
+      ["vpc-private-1", false],
+      ["vpc-private-2", false],
+    ]);
+    expect(under("vpc", "aws:ec2/natGateway:NatGateway")).to.have.length(1);
+    expect(under("vpc", "aws:ec2/internetGateway:InternetGateway")).to.have.length(1);
+    expect(under("lb", "aws:lb/loadBalancer:LoadBalancer")[0]!.inputs.loadBalancerType).to.equal("application");
+    expect(under("lb", "aws:ec2/securityGroup:SecurityGroup")[0]!.inputs.ingress[0].cidrBlocks).to.deep.equal(["0.0.0.0/0"]);
+    expect(under("lb", "aws:lb/listener:Listener")[0]!.inputs).to.include({ port: 80, protocol: "HTTP" });
+    const td = under("service", "aws:ecs/taskDefinition:TaskDefinition")[0]!;
+    expect(td.inputs).to.deep.include({ networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"] });
+    expect(JSON.parse(td.inputs.containerDefinitions)[0].image).to.equal("nginx:latest");
+    expect(under("service", "aws:ecs/service:Service")[0]!.inputs.networkConfiguration.assignPublicIp).to.equal(true);
+    expect(under("app", "aws:ecr/lifecyclePolicy:LifecyclePolicy")).to.have.length(1);
+    const attachment = plan.resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.name === "service-execution-0")!;
+    expect(attachment.inputs.policyArn).to.equal("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+  });
+
+  it("the pack judges them: awsx's default security groups are open to the world (a mandatory finding, as in a real preview)", () => {
+    const mandatory = plan.violations.filter((v) => v.enforcementLevel === "mandatory");
+    expect(mandatory.map((v) => `${v.policy} ${v.urn!.split("::").pop()}`).sort()).to.deep.equal(["ec2-security-group-high-risk-ports lb", "ec2-security-group-high-risk-ports service-sg"]);
+  });
+
+  it("outputs read like AWS's, not http://undefined", () => {
+    expect(plan.outputs.url).to.match(/^http:\/\/lb-[0-9a-z-]+\.us-east-1\.elb\.amazonaws\.com$/);
+    expect(plan.outputs.repositoryUrl).to.match(/^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/app/);
+  });
+
+  it("a component it does not model is listed as unevaluated, and the verdict is partial, never ok", () => {
+    expect(plan.status).to.equal("partial");
+    expect((plan as unknown as { unevaluated: { type: string; urn: string; reason: string }[] }).unevaluated).to.deep.equal([
+      {
+        urn: "urn:pulumi:dev::awsx-fargate::pulumi:pulumi:Stack$awsx:lb:NetworkLoadBalancer::nlb",
+        type: "awsx:lb:NetworkLoadBalancer",
+        reason: "a component its provider builds (awsx), which the offline plan does not model: its resources are not evaluated",
+      },
+    ]);
+    expect(stdout).to.include("Not evaluated (1): the verdict is partial");
+  });
+});
+
 describe("inputs checked against @pulumi/aws 7", function () {
   this.timeout(90_000);
 

@@ -212,7 +212,8 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
   return {
     project: plan.project,
     stack: plan.stack,
-    status: plan.status,
+    // "partial": the program planned, but components a provider builds were not evaluated.
+    status: plan.status === "ok" && (plan.unevaluated?.length ?? 0) > 0 ? "partial" : plan.status,
     ...(plan.error ? { error: plan.error } : {}),
     resources: plan.resources.map((r) => ({
       urn: r.urn,
@@ -237,6 +238,7 @@ export function toJson(plan: StackPlan): Record<string, unknown> {
       ...(v.severity ? { severity: v.severity } : {}),
     })),
     exemptions: plan.exemptions.map((v) => ({ policy: v.policy, urn: v.urn ?? null, message: v.message })),
+    unevaluated: plan.unevaluated ?? [],
     ...(plan.policyPack ? { policyPack: plan.policyPack } : {}),
     ...(plan.adopterExamples ? { adopterExamples: plan.adopterExamples } : {}),
     notes: plan.notes,

@@ -100,7 +100,7 @@ export function renderSummaryLine(plan: StackPlan, width = 28): string {
   const secs = `${(plan.timings.totalMs / 1000).toFixed(1)} s`;
   if (plan.status === "error") return `${red("FAIL")}  ${name}  ${red("program or config failed")}  ${secs}`;
   const c = counts(plan);
-  const status = c.mandatory > 0 ? red("DENY") : green("ok  ");
+  const status = c.mandatory > 0 ? red("DENY") : (plan.unevaluated?.length ?? 0) > 0 ? yellow("PART") : green("ok  ");
   const exempt = plan.exemptions.length > 0 ? `, ${plan.exemptions.length} exempted` : "";
   const pack = plan.policyPack ? `${c.mandatory} mandatory, ${c.advisory} advisory${exempt}` : "no policy pack";
   return `${status}  ${name}  ${String(plan.resources.length).padStart(4)} resources  ${pack}  ${secs}`;
@@ -118,6 +118,14 @@ export function renderStack(plan: StackPlan, opts: { tree: boolean }): string {
     if (v) parts.push(v);
     if (plan.exemptions.length > 0) {
       parts.push([bold(`Exemptions (${plan.exemptions.length}):`), ...plan.exemptions.map((e) => `    ${e.message.replace(/^EXEMPTED /, "")}`)].join("\n"));
+    }
+    if (plan.unevaluated?.length) {
+      parts.push(
+        [
+          yellow(`Not evaluated (${plan.unevaluated.length}): the verdict is partial`),
+          ...plan.unevaluated.map((u) => `    ${u.type} ${u.urn.split("::").pop()}: ${u.reason}`),
+        ].join("\n"),
+      );
     }
     const outputNames = Object.keys(plan.outputs);
     if (outputNames.length > 0) parts.push(`Outputs: ${outputNames.join(", ")}`);

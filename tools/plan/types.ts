@@ -39,6 +39,8 @@ export interface StackPlan {
   exemptions: Violation[];
   /** (resource policy, resource) pairs the pack evaluated to the end: the compliance matrix (report). */
   checks?: { policy: string; urn: string }[];
+  /** Components whose resources the plan could not evaluate (a provider builds them): the verdict is "partial". */
+  unevaluated?: { urn: string; type: string; reason: string }[];
   /** Things worth knowing that are not violations (secrets stood in, unmocked invokes...). */
   notes: string[];
   policyPack?: { name: string; version: string; policies: number; config?: string };

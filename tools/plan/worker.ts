@@ -14,6 +14,7 @@ import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UN
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { skipStackCapture } from "./fast-runtime";
 import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
+import { awsxChildren, awsxComponentOutputs } from "./awsx-children";
 import { checkInputs, reportUnknownAwsInputs } from "./input-check";
 import { loadStackConfig, readProject } from "./project";
 import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
@@ -223,7 +224,14 @@ async function plan(job: PlanJob): Promise<StackPlan> {
         return { id: job.preview ? undefined : `${hex(`${type}::${name}`, 8)}-provider`, state: inputs };
       }
       if (!args.custom) {
-        const awsx = mockAwsxComponent(type, name, inputs, ctx);
+        const awsx =
+          mockAwsxComponent(type, name, inputs, ctx) ??
+          ((state) => (state ? { id: undefined, state } : undefined))(
+            awsxComponentOutputs(type, name, inputs, region, (t, n, i) => {
+              const m = mockAwsResource(t, n, i, ctx);
+              return { ...i, ...(m.state as Record<string, unknown>), id: m.id };
+            }),
+          );
         if (awsx) return job.preview ? { id: undefined, state: inputs } : awsx;
         return { id: undefined, state: {} };
       }
@@ -249,6 +257,8 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   // Record every registration with what the engine would see.
   type Rec = PlannedResource & { read?: boolean; order: number };
   const records: Rec[] = [];
+  /** Components a provider builds (awsx): their children exist only in a real deployment. */
+  const remoteComponents = new Set<Rec>();
   const registeredOutputs = new Map<string, Record<string, unknown>>();
   const monitor = settings.getMonitor();
   const wrap = (method: "registerResource" | "readResource") => {
@@ -278,6 +288,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
         ...(method === "registerResource" && req.getAdditionalsecretoutputsList().length ? { additionalSecretOutputs: req.getAdditionalsecretoutputsList() } : {}),
         ...(method === "readResource" ? { read: true } : {}),
       };
+      if (method === "registerResource" && req.getRemote?.()) remoteComponents.add(rec);
       records.push(rec);
       original(req, (err: unknown, resp: any) => {
         if (!err && resp) {
@@ -363,6 +374,38 @@ async function plan(job: PlanJob): Promise<StackPlan> {
       const outs = registeredOutputs.get(r.urn);
       return outs && !r.custom ? { ...r, outputs: outs } : r;
     });
+  // awsx components: their children as awsx's provider creates them (tools/plan/awsx-children.ts),
+  // so the pack judges them as it would in a real preview; the others are listed as unevaluated.
+  const unevaluated: NonNullable<StackPlan["unevaluated"]> = [];
+  for (const component of remoteComponents) {
+    if (!component.urn) continue;
+    const children = awsxChildren(component.type, component.name, component.inputs, component.outputs ?? {}, region);
+    if (!children) {
+      unevaluated.push({ urn: component.urn, type: component.type, reason: `a component its provider builds (${component.type.split(":")[0]}), which the offline plan does not model: its resources are not evaluated` });
+      continue;
+    }
+    const [urnHead, project, qualifiedType] = component.urn.split("::");
+    const urns = children.map((c) => `${urnHead}::${project}::${qualifiedType}$${c.type}::${c.name}`);
+    children.forEach((c, i) => {
+      const propertyDependencies = Object.fromEntries(Object.entries(c.refs ?? {}).map(([k, j]) => [k, [urns[j]!]]));
+      const mocked = job.preview ? undefined : mockAwsResource(c.type, c.name, c.inputs, ctx);
+      resources.push({
+        urn: urns[i]!,
+        type: c.type,
+        name: c.name,
+        parent: component.urn,
+        custom: true,
+        inputs: c.inputs,
+        dependencies: [...new Set(Object.values(propertyDependencies).flat())],
+        propertyDependencies,
+        protect: component.protect,
+        retainOnDelete: component.retainOnDelete,
+        ...(mocked ? { outputs: { ...c.inputs, ...(mocked.state as Record<string, unknown>), id: c.id ?? mocked.id } } : {}),
+      });
+    });
+  }
+  if (unevaluated.length > 0) notes.push(`partial: ${unevaluated.length} component(s) not evaluated: ${unevaluated.map((u) => u.type).join(", ")}`);
+
   const stackResource = resources.find((r) => r.type === "pulumi:pulumi:Stack");
   const outputs = (stackResource && registeredOutputs.get(stackResource.urn)) ?? {};
 
@@ -403,6 +446,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
     violations,
     exemptions,
     ...(checks ? { checks } : {}),
+    ...(unevaluated.length > 0 ? { unevaluated } : {}),
     notes,
     ...(adopterExamples.length > 0 ? { adopterExamples } : {}),
     ...(pack
