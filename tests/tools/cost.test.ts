@@ -37,6 +37,16 @@ describe("cost estimate", () => {
     expect(item(est, "vpc-Single")!.usageRates.join()).to.contain("NAT gateway data processed");
   });
 
+  it("an awsx VPC whose NAT gateways were modelled as children is priced once, by them (the Elastic IP carrying the IPv4 charge)", () => {
+    const vpc = res("awsx:ec2:Vpc", "vpc", { natGateways: { strategy: "Single" } });
+    const eip = res("aws:ec2/eip:Eip", "vpc-public-1", { domain: "vpc" }, { parent: vpc.urn });
+    const nat = res("aws:ec2/natGateway:NatGateway", "vpc-public-1", { subnetId: "subnet-1" }, { parent: vpc.urn, propertyDependencies: { allocationId: [eip.urn] } });
+    const est = estimateCost([vpc, eip, nat], "us-east-1");
+    expect(item(est, "vpc")!.monthlyUsd).to.equal(0);
+    expect(est.items.filter((i) => i.name === "vpc-public-1").map((i) => i.monthlyUsd).sort((a, b) => a - b)).to.deep.equal([3.65, 32.85]);
+    expect(est.monthlyUsd).to.equal(36.5);
+  });
+
   it("interface endpoints cost per AZ, gateway endpoints nothing", () => {
     const est = estimateCost(
       [

@@ -193,12 +193,17 @@ const rules: Record<string, (r: ResourceLike, ctx: Ctx) => Priced> = {
     return p === undefined ? undefined : { usd: p, basis: `1 key x $${p}/month`, usage: [rateText(ctx, "kms.request")] };
   },
   "aws:ec2/natGateway:NatGateway": (r, ctx) => {
+    // A public NAT gateway's IPv4 address is its Elastic IP: priced here only when that EIP is not
+    // an aws.ec2.Eip of the stack (which is priced on its own).
     const publicNat = r.inputs.connectivityType !== "private";
-    return combine([hourly(ctx, "natgateway.hour", 1, "NAT gateway"), publicNat ? hourly(ctx, "publicipv4.hour", 1, "public IPv4") : undefined], [rateText(ctx, "natgateway.gb")]);
+    const eipInStack = (r.propertyDependencies?.allocationId ?? []).some((urn) => ctx.index.get(urn)?.type === "aws:ec2/eip:Eip");
+    return combine([hourly(ctx, "natgateway.hour", 1, "NAT gateway"), publicNat && !eipInStack ? hourly(ctx, "publicipv4.hour", 1, "public IPv4") : undefined], [rateText(ctx, "natgateway.gb")]);
   },
   "aws:ec2/eip:Eip": (_r, ctx) => hourly(ctx, "publicipv4.hour", 1, "public IPv4"),
   "awsx:ec2:Vpc": (r, ctx) => {
-    // The awsx VPC's NAT gateways (one opaque resource offline): None, Single or OnePerAz.
+    // Its NAT gateways and their IPv4 addresses are priced as its children when the plan modelled
+    // them (tools/plan/awsx-children.ts); otherwise from its strategy: None, Single or OnePerAz.
+    if (ctx.resources.some((c) => c.parent === r.urn && canonical(c.type) === "aws:ec2/natGateway:NatGateway")) return { usd: 0, basis: "priced by its NAT gateways" };
     const strategy = String((r.inputs.natGateways as { strategy?: unknown } | undefined)?.strategy ?? "OnePerAz");
     const azs = Array.isArray(r.inputs.availabilityZoneNames) ? r.inputs.availabilityZoneNames.length : num(r.inputs.numberOfAvailabilityZones, 3);
     const nats = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
