@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as rs from "../../policy-packs/aws-compliance/policies/data-redshift";
-import { evaluate, res, UNKNOWN } from "../helpers/policy";
+import { evaluate, findings, res, UNKNOWN } from "../helpers/policy";
 import { expectOne, expectUndecided, runSpecs } from "./data-table";
 
 const RC = "aws:redshift/cluster:Cluster";
@@ -194,8 +194,11 @@ describe("policy redshift-require-tls (Redshift.2)", () => {
     const byName = res(RC, { clusterParameterGroupName: "wh-params" });
     expect(await evaluate(p, [g, byDep, byName])).to.deep.equal([]);
   });
-  it("fails the default group and a group that leaves require_ssl false", async () => {
-    expectOne(await evaluate(p, [res(RC, {}, { name: "wh" })]), "Redshift.2", "wh", RC, "default parameter group", "require_ssl");
+  it("passes a cluster on the default parameter group (require_ssl is true there for clusters created since January 2025)", async () => {
+    expect(findings(await evaluate(p, [res(RC, {}, { name: "wh" })]))).to.deep.equal([]);
+    expect(findings(await evaluate(p, [res(RC, { clusterParameterGroupName: "default.redshift-2.0" }, { name: "wh" })]))).to.deep.equal([]);
+  });
+  it("fails a group that leaves require_ssl false", async () => {
     const g = group([{ name: "require_ssl", value: "false" }]);
     expectOne(await evaluate(p, [g, res(RC, { clusterParameterGroupName: "wh-params" }, { name: "wh" })]), "Redshift.2", "wh", RC, "wh-params sets require_ssl to false");
   });

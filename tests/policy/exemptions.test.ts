@@ -22,7 +22,8 @@ describe("exemptions", () => {
   it("a tag cannot waive a high-severity policy where the stack caps tags at medium (prod): the resource is evaluated", async () => {
     const value = `static site migration OPS-42 expires=${inDays(30)}`;
     const bucket = res("aws:s3/bucket:Bucket", { tags: { "policy-exemption:s3-bucket-block-public-access": value } }, { name: "old" });
-    const vs = findings(await evaluate(s3BlockPublicAccess, [bucket], prodRules));
+    const open = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "old", blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false }, { deps: { bucket: [bucket] } });
+    const vs = findings(await evaluate(s3BlockPublicAccess, [bucket, open], prodRules));
     expect(vs).to.have.length(1);
     expect(vs[0]!.enforcementLevel).to.equal("mandatory");
     expect(vs[0]!.message).to.include("a tag cannot waive a high-severity policy in this stack (tags may waive up to medium): that takes a reviewed pack-config exemption");
@@ -73,7 +74,7 @@ describe("exemptions", () => {
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: exemptions, tagExemptions)");
+    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: exemptions, tagExemptions, environment)");
     err = undefined;
     try {
       await evaluate(s3RequireTls, [bucket], { exemptions: [{ resource: "m", reason: "because of reasons" }] });

@@ -208,7 +208,8 @@ const T = {
     { it: "passes httpTokens required", resources: [res(T.instance, { metadataOptions: { httpTokens: "required" } })], expect: "pass" },
     { it: "passes a disabled metadata endpoint", resources: [res(T.instance, { metadataOptions: { httpEndpoint: "disabled" } })], expect: "pass" },
     { it: "leaves it to the launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } })], expect: "pass" },
-    { it: "fails an instance without metadataOptions", resources: [none], expect: [[head(ec2.ec2InstanceImdsv2, none), 'defaults to "optional"', 'httpTokens: "required"']] },
+    { it: "cannot decide an instance without metadataOptions (the AMI's ImdsSupport decides, which preview cannot see)", resources: [none], expect: "unknown" },
+    { it: "cannot decide metadataOptions without httpTokens", resources: [res(T.instance, { metadataOptions: { httpPutResponseHopLimit: 1 } })], expect: "unknown" },
     { it: "fails httpTokens optional", resources: [optional], expect: [[head(ec2.ec2InstanceImdsv2, optional), '"optional"']] },
     { it: "is undecidable when httpTokens is unknown", resources: [res(T.instance, { metadataOptions: { httpTokens: UNKNOWN } })], expect: "unknown" },
   ]);
@@ -218,7 +219,8 @@ const T = {
   const none = res(T.lt, {}, { name: "lt" });
   describePolicy(ec2.ec2LaunchTemplateImdsv2, [
     { it: "passes httpTokens required", resources: [res(T.lt, { metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } })], expect: "pass" },
-    { it: "fails a template without metadataOptions", resources: [none], expect: [[head(ec2.ec2LaunchTemplateImdsv2, none), "IMDSv1 allowed", 'httpTokens: "required"']] },
+    { it: "cannot decide a template without metadataOptions (the AMI decides)", resources: [none], expect: "unknown" },
+    { it: "fails httpTokens optional", resources: [res(T.lt, { metadataOptions: { httpTokens: "optional" } }, { name: "lt2" })], expect: [[head(ec2.ec2LaunchTemplateImdsv2, res(T.lt, {}, { name: "lt2" })), "IMDSv1 allowed", 'httpTokens: "required"']] },
     { it: "is undecidable when httpTokens is unknown", resources: [res(T.lt, { metadataOptions: { httpTokens: UNKNOWN } })], expect: "unknown" },
   ]);
 }
@@ -247,6 +249,12 @@ const T = {
     { it: "passes associatePublicIpAddress: false in a public subnet", resources: [publicSubnet, res(T.instance, { subnetId: UNKNOWN, associatePublicIpAddress: false }, { deps: { subnetId: [publicSubnet] } })], expect: "pass" },
     { it: "fails associatePublicIpAddress: true", resources: [explicit], expect: [[head(ec2.ec2InstanceNoPublicIp, explicit), "`associatePublicIpAddress` is true", "associatePublicIpAddress: false"]] },
     { it: "fails an instance in a subnet that maps public IPs", resources: [publicSubnet, inPublic], expect: [[head(ec2.ec2InstanceNoPublicIp, inPublic), "subnet public-a assigns public IPs"]] },
+    {
+      it: "fails an instance launched without a subnet: the default VPC's subnets assign public IPs",
+      resources: [res(T.instance, { ami: "ami-1", instanceType: "t3.micro" }, { name: "loose" })],
+      expect: [[head(ec2.ec2InstanceNoPublicIp, res(T.instance, {}, { name: "loose" })), "lands in the default VPC, whose subnets assign public IPs"]],
+    },
+    { it: "passes an instance placed by a launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "pass" },
     { it: "is undecidable when associatePublicIpAddress is unknown", resources: [res(T.instance, { associatePublicIpAddress: UNKNOWN })], expect: "unknown" },
   ]);
 }
@@ -505,7 +513,8 @@ const world = (port: number, protocol = "tcp", toPort = port) => ({ protocol, fr
   describePolicy(p, [
     { it: "passes an instance with a subnet (unknown at preview)", resources: [res(T.instance, { subnetId: UNKNOWN })], expect: "pass" },
     { it: "passes an instance placed by its launch template", resources: [res(T.instance, { launchTemplate: { name: "lt" } })], expect: "pass" },
-    { it: "fails an instance with no placement", resources: [loose], expect: [[head(p, loose), "default VPC", "set `subnetId`"]] },
+    { it: "passes an instance with no placement: the default VPC is a VPC (EC2-Classic is retired)", resources: [loose], expect: "pass" },
+    { it: "fails an instance linked to EC2-Classic", resources: [res(T.instance, { classicLinkVpcId: "vpc-1" }, { name: "classic" })], expect: [[head(p, res(T.instance, {}, { name: "classic" })), "EC2-Classic"]] },
   ]);
 }
 

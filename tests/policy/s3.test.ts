@@ -63,13 +63,13 @@ describe("policy s3-bucket-block-public-access (S3.8)", () => {
     expect(await evaluate(s3BlockPublicAccess, [bucket, pab])).to.deep.equal([]);
   });
 
-  it("fails a bucket with no block, and one with a setting off", async () => {
+  it("passes a bucket with no block (S3 turns all four on for new buckets since April 2023), fails one whose block turns a setting off", async () => {
     const bare = res("aws:s3/bucket:Bucket", {}, { name: "bare" });
     const partial = res("aws:s3/bucket:Bucket", {}, { name: "partial" });
     const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "p", ...all, restrictPublicBuckets: false }, { deps: { bucket: [partial] } });
     const vs = findings(await evaluate(s3BlockPublicAccess, [bare, partial, pab]));
-    expect(vs.map((v) => v.message.split("\n").pop()!.split(": ")[0])).to.deep.equal(["[S3.8] bare (aws:s3/bucket:Bucket)", "[S3.8] partial (aws:s3/bucket:Bucket)"]);
-    expect(vs[1]!.message).to.include("restrictPublicBuckets");
+    expect(vs.map((v) => v.message.split("\n").pop()!.split(": ")[0])).to.deep.equal(["[S3.8] partial (aws:s3/bucket:Bucket)"]);
+    expect(vs[0]!.message).to.include("restrictPublicBuckets");
   });
 
   it("reports an unknown setting as undecidable, not as a violation", async () => {
@@ -82,7 +82,8 @@ describe("policy s3-bucket-block-public-access (S3.8)", () => {
 
   it("takes the level from config (advisory in dev)", async () => {
     const bucket = res("aws:s3/bucket:Bucket", {}, { name: "media" });
-    const vs = await evaluate(s3BlockPublicAccess, [bucket], { enforcementLevel: "advisory" });
+    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "m", ...all, blockPublicPolicy: false }, { deps: { bucket: [bucket] } });
+    const vs = await evaluate(s3BlockPublicAccess, [bucket, pab], { enforcementLevel: "advisory" });
     expect(vs[0]!.enforcementLevel).to.equal("advisory");
   });
 });

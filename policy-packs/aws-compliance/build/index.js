@@ -306,9 +306,14 @@ var tagExemptionsSchema = {
   },
   default: DEFAULT_TAG_EXEMPTION_RULES
 };
-var COMMON_SETTINGS = ["exemptions", "tagExemptions"];
+var environmentSchema = {
+  type: "string",
+  description: "The stack's environment (dev, prod...), usually set once under \"$pack\": rules that apply by environment use it; when empty, each resource's `environment` tag decides.",
+  default: ""
+};
+var COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment"];
 function configSchemaFor(meta) {
-  return { properties: { ...meta.config ?? {}, exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema } };
+  return { properties: { ...meta.config ?? {}, exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema } };
 }
 function defaultLevel(meta) {
   return meta.enforcementLevel ?? (meta.severity === "low" ? "advisory" : "mandatory");
@@ -2072,6 +2077,12 @@ function taggedOneOf(props, key, values) {
   const v = tagValue(props, key);
   return v !== void 0 && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
 }
+function inEnvironments(props, config, values) {
+  if (!values || values.length === 0) return true;
+  const stackEnv = typeof config.environment === "string" && config.environment !== "" ? config.environment : void 0;
+  const v = stackEnv ?? tagValue(props, "environment");
+  return v !== void 0 && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
+}
 var cmkScopeConfig = {
   cmkDataClassifications: {
     type: "array",
@@ -3772,10 +3783,7 @@ var redshiftRequireTls = stackPolicy(
   ({ forEach, ofType, fail }) => {
     forEach(TD.redshiftCluster, (c) => {
       const pg = clusterParameterGroup(c, ofType(TD.redshiftParameterGroup));
-      if (!pg.group) {
-        fail(c, `the cluster uses the default parameter group${pg.name ? ` ${pg.name}` : ""}, where require_ssl is false`, 'set `clusterParameterGroupName` to an aws.redshift.ParameterGroup with `{ name: "require_ssl", value: "true" }`');
-        return;
-      }
+      if (!pg.group) return;
       const v = parameterValue(pg.group, "require_ssl");
       if (!parameterOn(v)) fail(c, `its parameter group ${pg.group.name} ${v === void 0 ? "does not set require_ssl (default false)" : `sets require_ssl to ${v}`}`, `set \`{ name: "require_ssl", value: "true" }\` in ${pg.group.name}'s \`parameters\``);
     });
@@ -3893,7 +3901,7 @@ var redshiftCustomAdmin = resourcePolicy(
     remediationSteps: "Set `masterUsername` on the aws.redshift.Cluster to a custom name (not awsuser). It cannot change after creation: create a new cluster (e.g. from a snapshot) with a new name.",
     resourceTypes: TD.redshiftCluster,
     config: {
-      defaultUsernames: { type: "array", items: { type: "string" }, description: "Admin usernames that must not be used.", default: ["awsuser", "admin"] }
+      defaultUsernames: { type: "array", items: { type: "string" }, description: "Admin usernames that must not be used (Redshift.8 names awsuser, the console's default).", default: ["awsuser"] }
     }
   },
   ({ props, config, fail }) => {
@@ -4930,6 +4938,7 @@ __export(extras_exports, {
   quicksightSsl: () => quicksightSsl,
   quicksightVpcConnection: () => quicksightVpcConnection,
   s3DeprecatedV2Tokens: () => s3DeprecatedV2Tokens,
+  secretInPlaintextField: () => secretInPlaintextField,
   statefulResourcesProtected: () => statefulResourcesProtected,
   tagValue: () => tagValue2,
   userDataNoSecrets: () => userDataNoSecrets
@@ -5448,7 +5457,51 @@ var s3DeprecatedV2Tokens = resourcePolicy(
     fail(`uses the deprecated token ${type}`, `use ${v7} (aws.s3.${v7.split(":")[2]}); its built-in alias keeps the existing resource`);
   }
 );
+var SECRET_SOURCES = {
+  "random:index/randomPassword:RandomPassword": "a generated password",
+  "aws:secretsmanager/secretVersion:SecretVersion": "a Secrets Manager secret value",
+  "aws:iam/accessKey:AccessKey": "an IAM access key",
+  "aws:iam/userLoginProfile:UserLoginProfile": "an IAM user's password",
+  "tls:index/privateKey:PrivateKey": "a private key",
+  "aws:ssm/parameter:Parameter": "a SecureString parameter's value"
+};
+var PLAINTEXT_FIELDS = [
+  { types: TE.lambdaFunction, fields: ["environment"] },
+  { types: ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/launchConfiguration:LaunchConfiguration"], fields: ["userData", "userDataBase64"] },
+  { types: ["aws:ecs/taskDefinition:TaskDefinition"], fields: ["containerDefinitions"] }
+];
+var secretInPlaintextField = stackPolicy(
+  {
+    name: "secret-in-plaintext-field",
+    description: "A value the program holds as a secret (a generated password, a secret version, an access key, a private key, a SecureString) must not be written into a plaintext field: Lambda environment, EC2 user data, ECS container definitions, or tags.",
+    severity: "high",
+    controls: ["BP.Secrets.5"],
+    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    remediationSteps: "Pass the secret by reference: its Secrets Manager ARN or SSM parameter name in the environment (read at run time with the function's or instance's role), `secrets` (valueFrom) in ECS container definitions; never in tags."
+  },
+  ({ resources, forEach, fail }) => {
+    const secretSources = (r, field) => (r.propertyDependencies?.[field] ?? []).filter((d) => {
+      const what = SECRET_SOURCES[d.type];
+      if (!what) return false;
+      return d.type !== "aws:ssm/parameter:Parameter" || get(d.props, "type") === "SecureString";
+    });
+    const check = (r, fields) => {
+      for (const field of fields) {
+        for (const src of secretSources(r, field)) {
+          fail(r, `\`${field}\` is built from ${src.name} (${SECRET_SOURCES[src.type]}), so the secret is stored in the clear`, "pass a reference (the secret's ARN or parameter name) and read the value at run time");
+        }
+      }
+    };
+    for (const { types, fields } of PLAINTEXT_FIELDS) forEach(types, (r) => check(r, [...fields, "tags"]));
+    const special = new Set(PLAINTEXT_FIELDS.flatMap((f) => [...f.types]));
+    forEach(
+      resources.filter((r) => !special.has(r.type) && r.propertyDependencies?.tags).map((r) => r.type),
+      (r) => check(r, ["tags"])
+    );
+  }
+);
 var policies9 = [
+  secretInPlaintextField,
   cloudhsmMultiAz,
   quicksightSsl,
   quicksightVpcConnection,
@@ -6805,12 +6858,13 @@ var ec2VpcFlowLogs = stackPolicy(
   }
 );
 function imdsProblem(mo, path) {
-  if (mo === void 0) return 'no `metadataOptions`, so `httpTokens` defaults to "optional" (IMDSv1 allowed)';
+  if (mo === void 0) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
   const endpoint = known8(mo, "httpEndpoint", `${path}.httpEndpoint`);
   if (endpoint === "disabled") return void 0;
   const tokens = known8(mo, "httpTokens", `${path}.httpTokens`);
   if (tokens === "required") return void 0;
-  return tokens === void 0 ? '`metadataOptions.httpTokens` is not set (defaults to "optional": IMDSv1 allowed)' : `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
+  if (tokens === void 0) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
+  return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
 var ec2InstanceImdsv2 = resourcePolicy(
   {
@@ -6883,6 +6937,14 @@ var ec2InstanceNoPublicIp = stackPolicy(
         return;
       }
       if (assoc === false) return;
+      const placed = ["subnetId", "primaryNetworkInterface", "networkInterfaces", "launchTemplate"].some((k) => {
+        const v = get(inst.props, k);
+        return v !== void 0 && !(Array.isArray(v) && v.length === 0);
+      });
+      if (!placed) {
+        fail(inst, "no `subnetId` places it, so it lands in the default VPC, whose subnets assign public IPs on launch", "set `subnetId` to a private subnet of the workload VPC, or `associatePublicIpAddress: false`");
+        return;
+      }
       for (const s of referencedBy(inst, "subnetId", subnets)) {
         const map = known8(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
@@ -7304,18 +7366,15 @@ var ec2SourceDestCheck = resourcePolicy(
 var ec2InstanceInVpc = resourcePolicy(
   {
     name: "ec2-instance-in-vpc",
-    description: "EC2 instances must be launched into a subnet of a VPC the program chooses, not the region's default VPC.",
+    description: "EC2 instances must be launched in a VPC (EC2-Classic is retired; the region's default VPC is a VPC).",
     severity: "high",
     controls: ["EC2.29"],
     frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
-    remediationSteps: "Set `subnetId` (a private subnet of the workload VPC) on the aws.ec2.Instance, or launch it from a launch template / network interface that places it.",
+    remediationSteps: "Nothing to do for an instance in a VPC. An instance without `subnetId` lands in the default VPC, whose subnets assign public IPs (see ec2-instance-no-public-ip): place it in a private subnet of the workload VPC.",
     resourceTypes: N.instance
   },
   ({ props, fail }) => {
-    for (const k of ["subnetId", "primaryNetworkInterface", "networkInterfaces", "launchTemplate"]) {
-      if (get(props, k) !== void 0 && !(Array.isArray(get(props, k)) && get(props, k).length === 0)) return;
-    }
-    fail("no `subnetId`, network interface or launch template places it, so it lands in the region's default VPC", "set `subnetId` to a private subnet of the workload VPC");
+    if (get(props, "classicLinkVpcId") !== void 0) fail("it is linked to EC2-Classic", "launch it in a VPC subnet");
   }
 );
 var ec2DetailedMonitoring = resourcePolicy(
@@ -8158,7 +8217,7 @@ var s3RequireTls = stackPolicy(
 var s3BlockPublicAccess = stackPolicy(
   {
     name: "s3-bucket-block-public-access",
-    description: "S3 buckets must block public access with all four public-access-block settings.",
+    description: "S3 buckets must block public access with all four public-access-block settings (on by default for buckets created since April 2023).",
     severity: "high",
     controls: ["S3.8"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
@@ -8168,10 +8227,7 @@ var s3BlockPublicAccess = stackPolicy(
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
     forEach(T.bucket, (bucket) => {
       const blocks = attached(bucket, T.bucketPublicAccessBlock, "bucket");
-      if (blocks.length === 0) {
-        fail(bucket, "no public access block is attached", "add an aws.s3.BucketPublicAccessBlock with all four settings true");
-        return;
-      }
+      if (blocks.length === 0) return;
       for (const block of blocks) {
         const off = settings.filter((s) => {
           const v = get(block.props, s);
@@ -8352,7 +8408,7 @@ var dynamoDeletionProtection = resourcePolicy(
     }
   },
   ({ props, type, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.environments)) return;
+    if (!inEnvironments(props, config, config.environments)) return;
     if (props.deletionProtectionEnabled !== true) {
       fail(`deletion protection is off${type.includes("tableReplica") ? " on the replica" : ""}`, "set `deletionProtectionEnabled: true`");
     }
@@ -8823,7 +8879,7 @@ var kmsKeyProtected = resourcePolicy(
     }
   },
   ({ props, args, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.protectedEnvironments)) return;
+    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
     if (args.opts?.protect !== true) fail("the key is not protected: a `pulumi destroy` or a replace schedules its deletion, and everything it encrypts becomes unreadable", "pass the resource option `protect: true`");
   }
 );
@@ -8989,7 +9045,7 @@ var backupVaultLock = stackPolicy(
   },
   ({ forEach, attached, fail, config }) => {
     forEach(TS.backupVault, (vault) => {
-      if (!taggedOneOf(vault.props, "environment", config.protectedEnvironments)) return;
+      if (!inEnvironments(vault.props, config, config.protectedEnvironments)) return;
       if (attached(vault, TS.backupVaultLock, "backupVaultName").length === 0) {
         fail(vault, "the vault has no vault lock: recovery points can be deleted before their retention ends", "add an aws.backup.VaultLockConfiguration with `minRetentionDays`");
       }
@@ -9008,7 +9064,7 @@ var backupVaultNoForceDestroy = resourcePolicy(
     config: protectedEnvironments
   },
   ({ props, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.protectedEnvironments)) return;
+    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
     if (props.forceDestroy === true) fail("`forceDestroy: true` deletes every recovery point when the vault is destroyed or replaced", "remove `forceDestroy` (default false)");
   }
 );
@@ -9862,8 +9918,8 @@ var s3NoForceDestroyInProd = resourcePolicy(
     }
   },
   ({ props, config, fail }) => {
-    const env = props.tags?.environment;
-    if (typeof env !== "string" || !config.protectedEnvironments.includes(env)) return;
+    if (config.protectedEnvironments.length === 0 || !inEnvironments(props, config, config.protectedEnvironments)) return;
+    const env = typeof config.environment === "string" && config.environment || props.tags?.environment;
     if (props.forceDestroy === true) fail(`\`forceDestroy: true\` in environment ${env} lets a delete or replace erase every object`, "remove `forceDestroy` (default false)");
   }
 );

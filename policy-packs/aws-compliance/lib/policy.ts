@@ -104,11 +104,17 @@ const tagExemptionsSchema = {
   default: DEFAULT_TAG_EXEMPTION_RULES,
 };
 
+const environmentSchema = {
+  type: "string",
+  description: "The stack's environment (dev, prod...), usually set once under \"$pack\": rules that apply by environment use it; when empty, each resource's `environment` tag decides.",
+  default: "",
+};
+
 /** Settings every policy has besides its own (`configSchema.properties`). */
-export const COMMON_SETTINGS = ["exemptions", "tagExemptions"] as const;
+export const COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment"] as const;
 
 function configSchemaFor(meta: PolicyMeta): PolicyConfigSchema {
-  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema } as any };
+  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema } as any };
 }
 
 /** A policy's default level: its own, else by severity (low is advisory; medium and above mandatory). */

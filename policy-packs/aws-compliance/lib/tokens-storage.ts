@@ -94,6 +94,19 @@ export function taggedOneOf(props: unknown, key: string, values: readonly string
   return v !== undefined && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
 }
 
+/**
+ * True if a resource belongs to one of `values` environments (empty: every resource). The stack's
+ * environment from the pack config (`"$pack": { "environment": "prod" }`) decides when set, so
+ * programs that do not tag `environment` are judged as what they are; otherwise the resource's
+ * `environment` tag.
+ */
+export function inEnvironments(props: unknown, config: Record<string, unknown>, values: readonly string[] | undefined): boolean {
+  if (!values || values.length === 0) return true;
+  const stackEnv = typeof config.environment === "string" && config.environment !== "" ? config.environment : undefined;
+  const v = stackEnv ?? tagValue(props, "environment");
+  return v !== undefined && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
+}
+
 /** The config keys that scope "customer managed key required" rules to classified data. */
 export const cmkScopeConfig = {
   cmkDataClassifications: {

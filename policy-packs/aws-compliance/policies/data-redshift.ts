@@ -59,10 +59,8 @@ export const redshiftRequireTls = stackPolicy(
   ({ forEach, ofType, fail }) => {
     forEach(TD.redshiftCluster, (c) => {
       const pg = clusterParameterGroup(c, ofType(TD.redshiftParameterGroup));
-      if (!pg.group) {
-        fail(c, `the cluster uses the default parameter group${pg.name ? ` ${pg.name}` : ""}, where require_ssl is false`, 'set `clusterParameterGroupName` to an aws.redshift.ParameterGroup with `{ name: "require_ssl", value: "true" }`');
-        return;
-      }
+      // The default parameter group of clusters created since January 2025 has require_ssl true.
+      if (!pg.group) return;
       const v = parameterValue(pg.group, "require_ssl");
       if (!parameterOn(v)) fail(c, `its parameter group ${pg.group.name} ${v === undefined ? "does not set require_ssl (default false)" : `sets require_ssl to ${v}`}`, `set \`{ name: "require_ssl", value: "true" }\` in ${pg.group.name}'s \`parameters\``);
     });
@@ -188,7 +186,7 @@ export const redshiftCustomAdmin = resourcePolicy(
     remediationSteps: "Set `masterUsername` on the aws.redshift.Cluster to a custom name (not awsuser). It cannot change after creation: create a new cluster (e.g. from a snapshot) with a new name.",
     resourceTypes: TD.redshiftCluster,
     config: {
-      defaultUsernames: { type: "array", items: { type: "string" }, description: "Admin usernames that must not be used.", default: ["awsuser", "admin"] },
+      defaultUsernames: { type: "array", items: { type: "string" }, description: "Admin usernames that must not be used (Redshift.8 names awsuser, the console's default).", default: ["awsuser"] },
     },
   },
   ({ props, config, fail }) => {

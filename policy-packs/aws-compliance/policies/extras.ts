@@ -617,7 +617,63 @@ export const s3DeprecatedV2Tokens = resourcePolicy(
   },
 );
 
+/**
+ * Resources whose outputs Pulumi marks secret, by what they hold. A plaintext field that depends on
+ * one of them carries the secret in the clear (the engine hands policies values already unwrapped,
+ * so the flow is read from property dependencies, which it does pass).
+ */
+const SECRET_SOURCES: Record<string, string> = {
+  "random:index/randomPassword:RandomPassword": "a generated password",
+  "aws:secretsmanager/secretVersion:SecretVersion": "a Secrets Manager secret value",
+  "aws:iam/accessKey:AccessKey": "an IAM access key",
+  "aws:iam/userLoginProfile:UserLoginProfile": "an IAM user's password",
+  "tls:index/privateKey:PrivateKey": "a private key",
+  "aws:ssm/parameter:Parameter": "a SecureString parameter's value",
+};
+
+/** Fields stored and shown in the clear (console, API, state diffs), per resource type. */
+const PLAINTEXT_FIELDS: { types: readonly string[]; fields: string[] }[] = [
+  { types: TE.lambdaFunction, fields: ["environment"] },
+  { types: ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/launchConfiguration:LaunchConfiguration"], fields: ["userData", "userDataBase64"] },
+  { types: ["aws:ecs/taskDefinition:TaskDefinition"], fields: ["containerDefinitions"] },
+];
+
+export const secretInPlaintextField = stackPolicy(
+  {
+    name: "secret-in-plaintext-field",
+    description: "A value the program holds as a secret (a generated password, a secret version, an access key, a private key, a SecureString) must not be written into a plaintext field: Lambda environment, EC2 user data, ECS container definitions, or tags.",
+    severity: "high",
+    controls: ["BP.Secrets.5"],
+    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
+    remediationSteps:
+      "Pass the secret by reference: its Secrets Manager ARN or SSM parameter name in the environment (read at run time with the function's or instance's role), `secrets` (valueFrom) in ECS container definitions; never in tags.",
+  },
+  ({ resources, forEach, fail }) => {
+    const secretSources = (r: PolicyResource, field: string) =>
+      (r.propertyDependencies?.[field] ?? []).filter((d) => {
+        const what = SECRET_SOURCES[d.type];
+        if (!what) return false;
+        // Only a SecureString parameter holds a secret; its `name` or `arn` in a field is a reference.
+        return d.type !== "aws:ssm/parameter:Parameter" || get(d.props, "type") === "SecureString";
+      });
+    const check = (r: PolicyResource, fields: string[]) => {
+      for (const field of fields) {
+        for (const src of secretSources(r, field)) {
+          fail(r, `\`${field}\` is built from ${src.name} (${SECRET_SOURCES[src.type]}), so the secret is stored in the clear`, "pass a reference (the secret's ARN or parameter name) and read the value at run time");
+        }
+      }
+    };
+    for (const { types, fields } of PLAINTEXT_FIELDS) forEach(types, (r) => check(r, [...fields, "tags"]));
+    const special = new Set(PLAINTEXT_FIELDS.flatMap((f) => [...f.types]));
+    forEach(
+      resources.filter((r) => !special.has(r.type) && r.propertyDependencies?.tags).map((r) => r.type),
+      (r) => check(r, ["tags"]),
+    );
+  },
+);
+
 export const policies = [
+  secretInPlaintextField,
   cloudhsmMultiAz,
   quicksightSsl,
   quicksightVpcConnection,

@@ -371,14 +371,20 @@ export const ec2VpcFlowLogs = stackPolicy(
 // EC2.8 / EC2.170 IMDSv2, BP.EC2.1 hop limit
 // ---------------------------------------------------------------------------------------------
 
-/** Why a metadataOptions block does not require IMDSv2, or undefined if it does (or IMDS is off). */
+/**
+ * Why a metadataOptions block does not require IMDSv2, or undefined if it does (or IMDS is off).
+ * When `httpTokens` is not set, the AMI decides: one registered with `ImdsSupport: v2.0` (Amazon
+ * Linux 2023, for one) requires tokens, others allow IMDSv1. A preview cannot see the AMI's
+ * registration, so that case is undecidable (advisory), not a failure.
+ */
 function imdsProblem(mo: unknown, path: string): string | undefined {
-  if (mo === undefined) return 'no `metadataOptions`, so `httpTokens` defaults to "optional" (IMDSv1 allowed)';
+  if (mo === undefined) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
   const endpoint = known(mo, "httpEndpoint", `${path}.httpEndpoint`);
   if (endpoint === "disabled") return undefined;
   const tokens = known(mo, "httpTokens", `${path}.httpTokens`);
   if (tokens === "required") return undefined;
-  return tokens === undefined ? '`metadataOptions.httpTokens` is not set (defaults to "optional": IMDSv1 allowed)' : `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
+  if (tokens === undefined) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
+  return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
 
 export const ec2InstanceImdsv2 = resourcePolicy(
@@ -462,6 +468,15 @@ export const ec2InstanceNoPublicIp = stackPolicy(
         return;
       }
       if (assoc === false) return;
+      const placed = ["subnetId", "primaryNetworkInterface", "networkInterfaces", "launchTemplate"].some((k) => {
+        const v = get(inst.props, k);
+        return v !== undefined && !(Array.isArray(v) && v.length === 0);
+      });
+      if (!placed) {
+        // No subnet, interface or template: the default VPC, whose default subnets assign public IPs.
+        fail(inst, "no `subnetId` places it, so it lands in the default VPC, whose subnets assign public IPs on launch", "set `subnetId` to a private subnet of the workload VPC, or `associatePublicIpAddress: false`");
+        return;
+      }
       for (const s of referencedBy(inst, "subnetId", subnets)) {
         const map = known(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
@@ -954,19 +969,17 @@ export const ec2SourceDestCheck = resourcePolicy(
 export const ec2InstanceInVpc = resourcePolicy(
   {
     name: "ec2-instance-in-vpc",
-    description: "EC2 instances must be launched into a subnet of a VPC the program chooses, not the region's default VPC.",
+    description: "EC2 instances must be launched in a VPC (EC2-Classic is retired; the region's default VPC is a VPC).",
     severity: "high",
     controls: ["EC2.29"],
     frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
-    remediationSteps: "Set `subnetId` (a private subnet of the workload VPC) on the aws.ec2.Instance, or launch it from a launch template / network interface that places it.",
+    remediationSteps: "Nothing to do for an instance in a VPC. An instance without `subnetId` lands in the default VPC, whose subnets assign public IPs (see ec2-instance-no-public-ip): place it in a private subnet of the workload VPC.",
     resourceTypes: N.instance,
   },
   ({ props, fail }) => {
-    for (const k of ["subnetId", "primaryNetworkInterface", "networkInterfaces", "launchTemplate"]) {
-      // An unknown value is still a placement the program chose.
-      if (get(props, k) !== undefined && !(Array.isArray(get(props, k)) && get(props, k).length === 0)) return;
-    }
-    fail("no `subnetId`, network interface or launch template places it, so it lands in the region's default VPC", "set `subnetId` to a private subnet of the workload VPC");
+    // EC2-Classic was retired in 2023: every instance launches into a VPC, the default one when no
+    // subnet, interface or template places it. Only an explicit EC2-Classic setting fails.
+    if (get(props, "classicLinkVpcId") !== undefined) fail("it is linked to EC2-Classic", "launch it in a VPC subnet");
   },
 );
 

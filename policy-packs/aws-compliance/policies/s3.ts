@@ -34,7 +34,7 @@ export const s3RequireTls = stackPolicy(
 export const s3BlockPublicAccess = stackPolicy(
   {
     name: "s3-bucket-block-public-access",
-    description: "S3 buckets must block public access with all four public-access-block settings.",
+    description: "S3 buckets must block public access with all four public-access-block settings (on by default for buckets created since April 2023).",
     severity: "high",
     controls: ["S3.8"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
@@ -45,10 +45,9 @@ export const s3BlockPublicAccess = stackPolicy(
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
     forEach(T.bucket, (bucket) => {
       const blocks = attached(bucket, T.bucketPublicAccessBlock, "bucket");
-      if (blocks.length === 0) {
-        fail(bucket, "no public access block is attached", "add an aws.s3.BucketPublicAccessBlock with all four settings true");
-        return;
-      }
+      // Since April 2023 S3 turns on all four settings for every new bucket: without a
+      // BucketPublicAccessBlock the bucket keeps them. Only a block that turns one off fails.
+      if (blocks.length === 0) return;
       for (const block of blocks) {
         const off = settings.filter((s) => {
           const v = get(block.props, s);

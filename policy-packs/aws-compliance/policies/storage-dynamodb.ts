@@ -6,7 +6,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
+import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -137,7 +137,7 @@ export const dynamoDeletionProtection = resourcePolicy(
     },
   },
   ({ props, type, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.environments)) return;
+    if (!inEnvironments(props, config, config.environments)) return;
     // deletionProtectionEnabled defaults to false.
     if (props.deletionProtectionEnabled !== true) {
       fail(`deletion protection is off${type.includes("tableReplica") ? " on the replica" : ""}`, "set `deletionProtectionEnabled: true`");

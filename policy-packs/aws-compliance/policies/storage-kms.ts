@@ -6,7 +6,7 @@
  */
 import { parsePolicyDocument, type PolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy } from "../lib/policy";
-import { taggedOneOf, TS } from "../lib/tokens-storage";
+import { inEnvironments, TS } from "../lib/tokens-storage";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ export const kmsKeyProtected = resourcePolicy(
     },
   },
   ({ props, args, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.protectedEnvironments)) return;
+    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
     if (args.opts?.protect !== true) fail("the key is not protected: a `pulumi destroy` or a replace schedules its deletion, and everything it encrypts becomes unreadable", "pass the resource option `protect: true`");
   },
 );

@@ -6,7 +6,7 @@
  * to the HIPAA/PCI conformance-pack rules of catalog §2 where one exists.
  */
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
+import { inEnvironments, isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
 import { get, isUnknown, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ export const backupVaultLock = stackPolicy(
   },
   ({ forEach, attached, fail, config }) => {
     forEach(TS.backupVault, (vault) => {
-      if (!taggedOneOf(vault.props, "environment", config.protectedEnvironments)) return;
+      if (!inEnvironments(vault.props, config, config.protectedEnvironments)) return;
       if (attached(vault, TS.backupVaultLock, "backupVaultName").length === 0) {
         fail(vault, "the vault has no vault lock: recovery points can be deleted before their retention ends", "add an aws.backup.VaultLockConfiguration with `minRetentionDays`");
       }
@@ -195,7 +195,7 @@ export const backupVaultNoForceDestroy = resourcePolicy(
     config: protectedEnvironments,
   },
   ({ props, config, fail }) => {
-    if (!taggedOneOf(props, "environment", config.protectedEnvironments)) return;
+    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
     if (props.forceDestroy === true) fail("`forceDestroy: true` deletes every recovery point when the vault is destroyed or replaced", "remove `forceDestroy` (default false)");
   },
 );

@@ -16,7 +16,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { parsePolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy, stackPolicy, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
-import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
+import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
 type Attached = StackCheck["attached"];
@@ -834,8 +834,8 @@ export const s3NoForceDestroyInProd = resourcePolicy(
     },
   },
   ({ props, config, fail }) => {
-    const env = props.tags?.environment;
-    if (typeof env !== "string" || !(config.protectedEnvironments as string[]).includes(env)) return;
+    if ((config.protectedEnvironments as string[]).length === 0 || !inEnvironments(props, config, config.protectedEnvironments as string[])) return;
+    const env = (typeof config.environment === "string" && config.environment) || props.tags?.environment;
     if (props.forceDestroy === true) fail(`\`forceDestroy: true\` in environment ${env} lets a delete or replace erase every object`, "remove `forceDestroy` (default false)");
   },
 );
