@@ -7,6 +7,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { defaultAdopterExamplesFile, overlayAdopterExamples, readAdopterExamples } from "../plan/adopter-examples";
 import { defaultMockContext, mockAwsInvoke, mockAwsResource } from "../plan/aws-mocks";
 import { loadStackConfig, readProject } from "../plan/project";
 
@@ -31,7 +32,9 @@ async function main() {
     false,
     "organization",
   );
-  pulumi.runtime.setAllConfig(cfg.config, cfg.secretKeys);
+  // The adopter-specific keys the offline plan fills in (no value is committed for them).
+  const config = overlayAdopterExamples(cfg.config, readAdopterExamples(defaultAdopterExamplesFile), project.name, stack).config;
+  pulumi.runtime.setAllConfig(config, cfg.secretKeys);
   process.chdir(project.dir);
   await pulumi.runtime.runInPulumiStack(async () => require(project.main));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
