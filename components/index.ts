@@ -30,3 +30,4 @@ export * from "./analytics/ml-workspace";
 export * from "./analytics/spark-cluster";
 export * from "./analytics/warehouse";
 export * from "./security/human-role";
+export * from "./security/hsm-cluster";

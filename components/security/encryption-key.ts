@@ -52,6 +52,13 @@ export interface EncryptionKeyArgs {
    * `viaServices` are scoped to this region. Default: the stack's region.
    */
   region?: string;
+  /**
+   * Create the key in this KMS custom key store (a CloudHSM-backed store, `HsmCluster`): its key
+   * material never leaves the HSMs. The store must be connected. KMS cannot rotate such keys
+   * automatically, so `rotationPeriodInDays` does not apply (rotate by creating a new key and
+   * re-encrypting, README). Default: the standard KMS key store.
+   */
+  customKeyStoreId?: pulumi.Input<string>;
   /** Extra tags beside the required ones. Default: none. */
   tags?: Record<string, string>;
 }
@@ -88,7 +95,9 @@ export class EncryptionKey extends pulumi.ComponentResource {
     const services = [...new Set(args.servicePrincipals ?? [])];
 
     const problems: string[] = [];
-    if (!Number.isInteger(rotationPeriodInDays) || rotationPeriodInDays < 90 || rotationPeriodInDays > 2560) {
+    if (args.customKeyStoreId !== undefined && args.rotationPeriodInDays !== undefined) {
+      problems.push(`rotationPeriodInDays = ${args.rotationPeriodInDays}: keys in a custom key store cannot rotate automatically; leave it unset`);
+    } else if (!Number.isInteger(rotationPeriodInDays) || rotationPeriodInDays < 90 || rotationPeriodInDays > 2560) {
       problems.push(`rotationPeriodInDays = ${rotationPeriodInDays}: must be a whole number from 90 to 2560`);
     }
     if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
@@ -132,8 +141,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
       {
         ...placed,
         description: args.description,
-        enableKeyRotation: true,
-        rotationPeriodInDays,
+        ...(args.customKeyStoreId !== undefined ? { customKeyStoreId: args.customKeyStoreId } : { enableKeyRotation: true, rotationPeriodInDays }),
         deletionWindowInDays,
         policy: policyDocument(statements),
         tags: withTags(context.tags, args.tags ?? {}, physicalName(context, name)),

@@ -21,7 +21,6 @@ import { createNormaliseStep, createStoreStep } from "../../projects/health-reco
 import { integrationWorkflowDefinition, type IntegrationWorkflowTargets } from "../../projects/health-records/integration-workflow";
 import "./banking-fixtures"; // Promise.withResolvers on Node 20 (aws-local-stepfunctions 3)
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require("s3rver");
 
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };

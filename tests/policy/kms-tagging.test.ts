@@ -14,6 +14,16 @@ describe("policy kms-key-rotation-enabled (KMS.4)", () => {
   it("does not apply to asymmetric keys, which cannot rotate", async () => {
     expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }))).to.deep.equal([]);
   });
+  it("does not apply to keys in a custom key store (KMS cannot rotate them); a store id unknown in preview is undecidable, not a pass", async () => {
+    expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { customKeyStoreId: "cks-1234567890abcdef0" }))).to.deep.equal([]);
+    const vs = await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { customKeyStoreId: UNKNOWN }));
+    expect(unknowns(vs)).to.have.length(1);
+    expect(vs[0]!.enforcementLevel).to.equal("advisory");
+  });
+  it("reads the key spec from keySpec as well as the deprecated customerMasterKeySpec", async () => {
+    expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { keySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" }))).to.deep.equal([]);
+    expect(await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { keySpec: "SYMMETRIC_DEFAULT" }))).to.have.length(1);
+  });
   it("cannot run during preview when rotation is unknown, and says so", async () => {
     const vs = await evaluate(kmsKeyRotation, res("aws:kms/key:Key", { enableKeyRotation: UNKNOWN }));
     expect(unknowns(vs)).to.have.length(1);

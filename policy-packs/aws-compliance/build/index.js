@@ -6255,7 +6255,7 @@ __export(kms_exports, {
 var kmsKeyRotation = resourcePolicy(
   {
     name: "kms-key-rotation-enabled",
-    description: "Symmetric customer managed KMS keys must rotate their key material.",
+    description: "Symmetric customer managed KMS keys must rotate their key material (keys in a custom key store cannot, and are not judged).",
     severity: "medium",
     controls: ["KMS.4"],
     frameworks: ["CIS", "PCI DSS", "NIST 800-53"],
@@ -6263,7 +6263,8 @@ var kmsKeyRotation = resourcePolicy(
     resourceTypes: ["aws:kms/key:Key"]
   },
   ({ props, fail }) => {
-    const spec = props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+    if (props.customKeyStoreId !== void 0 && props.customKeyStoreId !== null && props.customKeyStoreId !== "") return;
+    const spec = props.keySpec ?? props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
     if (spec !== "SYMMETRIC_DEFAULT" || (props.keyUsage ?? "ENCRYPT_DECRYPT") !== "ENCRYPT_DECRYPT") return;
     if (props.enableKeyRotation !== true) fail("key rotation is off", "set `enableKeyRotation: true`");
   }
