@@ -9,26 +9,12 @@
  */
 import { z } from "zod";
 import { loadStackConfig, ProjectDefinition, StackSettings } from "../../shared/config";
+import { directConnectProblems, directConnectSchema } from "../../shared/direct-connect-config";
 import type { Environment } from "../../shared/profiles";
 
 const certificateArn = z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be an ACM certificate ARN in the stack's region");
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name such as partners.bank.example");
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "must be an IPv4 CIDR block such as 10.20.0.0/16");
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, "must be lower-case letters, digits and - (up to 41 characters)");
-
-const connection = z
-  .object({
-    /** The Direct Connect connection or LAG id (ordered outside code: README). */
-    connectionId: z.string().regex(/^dx(con|lag)-[a-z0-9]{8,}$/, "must be a Direct Connect connection (dxcon-...) or LAG (dxlag-...) id"),
-    /** Its Direct Connect location code (e.g. EqDC2). */
-    location: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, "must be a Direct Connect location code such as EqDC2"),
-    vlan: z.number().int().min(1).max(4094),
-    customerAsn: z.number().int().min(1).max(4_294_967_294),
-    amazonAddress: cidr.optional(),
-    customerAddress: cidr.optional(),
-    vpnPeerAddress: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, "must be an IPv4 address").optional(),
-  })
-  .strict();
 
 /** The banking keys, beside the common ones (owner, profileOverrides, platformStack...). */
 export const bankingSchema = {
@@ -37,15 +23,7 @@ export const bankingSchema = {
    * dev unless set. `encryption`: `macsec` (dedicated ports ordered with MACsec; `macsecSecretArn`
    * holds the CKN/CAK) or `ipsec` (a Site-to-Site VPN over transit VIFs; `vpnPeerAddress` per connection).
    */
-  directConnect: z
-    .object({
-      encryption: z.enum(["macsec", "ipsec"]),
-      connections: z.array(connection).min(1).max(4),
-      macsecSecretArn: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, "must be a Secrets Manager secret ARN").optional(),
-      partnerCidrs: z.array(cidr).min(1).max(50),
-    })
-    .strict()
-    .optional(),
+  directConnect: directConnectSchema.optional(),
   /**
    * The partner API (adopter key): its custom domain, the ACM certificate for it, the S3 URI of the
    * truststore (PEM bundle of the CAs that sign partners' client certificates: mutual TLS), and the
@@ -139,28 +117,7 @@ export const bankingDefinition: ProjectDefinition<typeof bankingSchema> = {
   refine: (config, environment) => {
     const problems: Problem[] = [];
     const prod = environment === "prod";
-    const dx = config.directConnect;
-    if (prod && dx === undefined) {
-      problems.push({
-        key: "directConnect",
-        value: undefined,
-        allowed: `required in prod: the Direct Connect link to partner banks (encryption, connections with connectionId, location, vlan, customerAsn, and partnerCidrs; README "Direct Connect"). Set it with ${setCommand("directConnect.encryption", "macsec")}, ${setCommand("directConnect.connections[0].connectionId", "dxcon-xxxxxxxx")} ...`,
-      });
-    }
-    if (dx?.encryption === "macsec" && dx.macsecSecretArn === undefined) {
-      problems.push({ key: "directConnect.macsecSecretArn", value: undefined, allowed: `required with macsec: the Secrets Manager secret with the connection's CKN/CAK (${setCommand("directConnect.macsecSecretArn", "arn:aws:secretsmanager:...")})` });
-    }
-    if (dx?.encryption === "ipsec") {
-      dx.connections.forEach((c, i) => {
-        if (c.vpnPeerAddress === undefined) problems.push({ key: `directConnect.connections[${i}].vpnPeerAddress`, value: undefined, allowed: "required with ipsec: the partner VPN router's private IP address" });
-      });
-    }
-    if (dx && dx.connections.length > 1 && new Set(dx.connections.map((c) => c.location)).size < 2) {
-      problems.push({ key: "directConnect.connections", value: dx.connections.map((c) => c.location), allowed: "connections at one location may share a device and are not redundant: order the second at another location" });
-    }
-    if (prod && dx && dx.connections.length < 2) {
-      problems.push({ key: "directConnect.connections", value: dx.connections.map((c) => c.connectionId), allowed: "prod needs two connections at two locations (AWS's High resiliency model; a single connection has no SLA for a 24/7 bank)" });
-    }
+    problems.push(...directConnectProblems(config.directConnect, { prod, project: "banking", partners: "partner banks", why: "for a 24/7 bank" }));
     if (prod && config.partnerApi === undefined) {
       problems.push({
         key: "partnerApi",

@@ -18,7 +18,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import {
-  albAccessLogsBucketStatements,
   BackupPlan,
   Dashboard,
   DirectConnectLink,
@@ -30,16 +29,14 @@ import {
   readPlatformSwitches,
   RestApi,
   SecureVpc,
-  SharedFileSystem,
   TransactionalDb,
   WebFirewall,
-  WebFleet,
   Workflow,
 } from "../../components";
 import { WorkloadAlarms } from "../../components/observability/workload-alarms";
 import { policyDocument } from "../../components/security/policy-document";
 import { withTags } from "../../shared/tags";
-import { fleetUserData } from "../ecommerce/fleet-user-data";
+import { appServers } from "../app-servers";
 import { environmentDefaults, loadBankingConfig } from "./config";
 import { ACTIVITY_TABLE } from "./functions/start-transfer/start-transfer";
 import { HISTORY_TABLE } from "./functions/transfer/history";
@@ -113,71 +110,19 @@ export = async () => {
     ...(defaults.documentLock ? { objectLock: { mode: "COMPLIANCE" as const, days: config.documentRetentionDays! } } : {}),
   });
 
-  // --- EC2: app servers behind an internal load balancer (no public ALB: customers come through API Gateway) ---
-  const albLogs = new EncryptedBucket("alb-logs", {
+  // --- EC2 + EFS: app servers behind an internal load balancer (no public ALB: customers come
+  // through API Gateway), running the release their parameter names, sharing one file system ---
+  const { fleet, sharedFiles } = appServers({
     context,
-    encryption: "s3-managed",
-    accessLogs: serverAccessLogs("alb-logs"),
-    lifecycle: { expireAfterDays: profile.logRetentionDays },
-    policyStatements: (bucket) => albAccessLogsBucketStatements({ bucketArn: bucket.arn, region }),
-  });
-  const boot = {
-    region,
-    appPort: 8443,
-    healthCheckPath: "/healthz",
-    fileSystemIdParameter: `/${project}/${stack}/shared-files/file-system-id`,
-    accessPointIdParameter: `/${project}/${stack}/shared-files/access-point-id`,
-    mountPath: "/srv/shared",
-    // The app servers' software (fleet-user-data.ts): which release runs, and where its settings are.
-    releaseParameter: `/${project}/${stack}/app/release`,
-    appRoot: "/opt/bank-app",
-    appEnvironment: { AWS_REGION: region, CONFIG_PARAMETER_PATH: `/${project}/${stack}/app/config/` },
-  };
-  const fleet = new WebFleet("app", {
-    context,
-    network: vpc,
+    vpc,
     kmsKey: bankKey,
+    serverAccessLogs,
     ...(config.appCertificateArn !== undefined ? { certificateArn: config.appCertificateArn } : {}),
-    accessLogs: { bucket: albLogs },
-    internetFacing: false,
     // Staff and services inside the VPC, and the partner banks over Direct Connect.
-    albIngress: { cidrBlocks: [VPC_CIDR, ...partnerCidrs] },
-    appPort: boot.appPort,
-    healthCheckPath: boot.healthCheckPath,
-    userData: fleetUserData(boot),
+    albIngressCidrs: [VPC_CIDR, ...partnerCidrs],
+    appRoot: "/opt/bank-app",
+    sharedFiles: { path: "/bank/shared", uid: 1001, gid: 1001 },
     rolePlacement,
-  });
-
-  // App releases (fleet-user-data.ts step 3): versioned, read by the fleet only. The release
-  // parameter starts as "none" (the placeholder answers the health check); the application's own
-  // pipeline sets it, so the program never overwrites it (ignoreChanges on its value).
-  const releases = new EncryptedBucket("releases", { context, kmsKey: bankKey, accessLogs: serverAccessLogs("releases") });
-  releases.grantRead(fleet.instanceRole, { prefix: "app/" });
-  bankKey.grantDecrypt(fleet.instanceRole);
-  new aws.ssm.Parameter(
-    "app-release",
-    { name: boot.releaseParameter, description: "The release the app servers run: s3://<releases bucket>/app/<file>.tar.gz <sha256>, or none", type: "String", value: "none", tags: tags("app-release") },
-    { ignoreChanges: ["value"] },
-  );
-
-  // --- EFS: the file system the app servers share (mounted at boot over TLS with IAM) ---
-  const sharedFiles = new SharedFileSystem("shared-files", {
-    context,
-    kmsKey: bankKey,
-    vpcId: vpc.vpcId,
-    subnetIds: vpc.privateSubnetIds,
-    subnetCount: vpc.availabilityZoneCount,
-    accessPoints: [{ name: "app", path: "/bank/shared", posixUser: { uid: 1001, gid: 1001 } }],
-    allowFrom: { "app-fleet": fleet.instanceSecurityGroupId },
-  });
-  fleet.allowTo("shared-files", sharedFiles.securityGroupId, 2049);
-  new aws.ssm.Parameter("shared-files-id", { name: boot.fileSystemIdParameter, description: "The app fleet mounts this EFS file system at boot", type: "String", value: sharedFiles.fileSystemId, tags: tags("shared-files-id") });
-  new aws.ssm.Parameter("shared-files-access-point", {
-    name: boot.accessPointIdParameter,
-    description: "The access point the app fleet mounts the shared file system through",
-    type: "String",
-    value: sharedFiles.accessPointIds.apply((ids) => ids.app!),
-    tags: tags("shared-files-access-point"),
   });
 
   // --- RDS: Aurora PostgreSQL for accounts and the ledger (prod: multi-AZ, 35 days of backups, IAM auth) ---
@@ -447,7 +392,6 @@ export = async () => {
   documents.grantRead(fleet.instanceRole);
   documents.grantWrite(fleet.instanceRole, { prefix: "documents/" });
   documents.grantWrite(fleet.instanceRole, { prefix: "receipts/" });
-  sharedFiles.grantMount(fleet.instanceRole, "app");
   history.grantReadData(fleet.instanceRole);
   activity.grantReadData(fleet.instanceRole);
   const operators = new aws.iam.Role("operators", {
