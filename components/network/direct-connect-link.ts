@@ -26,6 +26,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BlueprintContext } from "../../shared/context";
 import { physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
+import { EncryptedLogGroup } from "../observability/log-group";
+import { KeyReference } from "../security/encryption-key";
 import { throwIfProblems } from "../security/policy-document";
 
 export const LinkEncryptions = ["macsec", "ipsec"] as const;
@@ -69,6 +71,8 @@ export interface DirectConnectLinkArgs {
   allowedPrefixes: pulumi.Input<pulumi.Input<string>[]>;
   /** Partner networks (CIDRs): with `ipsec` the route tables send them to the transit gateway; with `macsec` they are learned by BGP. Default: none. */
   partnerCidrs?: string[];
+  /** ipsec: the KMS key of the VPN tunnels' log group (tunnel state changes and IKE negotiation, EC2.171); its policy must allow the `logs` service principal. Required with `ipsec`. */
+  logsKmsKey?: KeyReference;
   /** Extra tags beside the required ones. Default: none. */
   tags?: Record<string, string>;
 }
@@ -76,7 +80,7 @@ export interface DirectConnectLinkArgs {
 const PRIVATE_ASN = (n: number) => (n >= 64512 && n <= 65534) || (n >= 4_200_000_000 && n <= 4_294_967_294);
 
 /** Problems with the connections and the encryption settings (all at once). */
-export function directConnectProblems(args: Pick<DirectConnectLinkArgs, "connections" | "encryption" | "macsecSecretArn" | "attachmentSubnetIds" | "amazonAsn" | "routeTables">): string[] {
+export function directConnectProblems(args: Pick<DirectConnectLinkArgs, "connections" | "encryption" | "macsecSecretArn" | "attachmentSubnetIds" | "amazonAsn" | "routeTables" | "logsKmsKey">): string[] {
   const problems: string[] = [];
   if (!(LinkEncryptions as readonly string[]).includes(args.encryption)) problems.push(`encryption = "${args.encryption}": must be macsec or ipsec (Direct Connect is not encrypted by default)`);
   if (!args.connections || args.connections.length === 0) problems.push("connections is empty: give at least one Direct Connect connection");
@@ -97,6 +101,7 @@ export function directConnectProblems(args: Pick<DirectConnectLinkArgs, "connect
   }
   if (args.encryption === "macsec" && !args.macsecSecretArn) problems.push("macsecSecretArn: required with macsec encryption (the Secrets Manager secret with the CKN/CAK pair)");
   if (args.encryption === "ipsec" && !args.attachmentSubnetIds) problems.push("attachmentSubnetIds: required with ipsec encryption (the transit gateway's VPC attachment)");
+  if (args.encryption === "ipsec" && !args.logsKmsKey) problems.push("logsKmsKey: required with ipsec encryption (the VPN tunnels log to an encrypted log group, EC2.171)");
   const asn = args.amazonAsn ?? 64512;
   if (!PRIVATE_ASN(asn)) problems.push(`amazonAsn = ${asn}: must be a private ASN (64512-65534 or 4200000000-4294967294)`);
   if (!Number.isInteger(args.routeTables?.count) || args.routeTables.count < 1) problems.push(`routeTables.count = ${args.routeTables?.count}: must be how many route tables routeTables.ids holds (1 or more)`);
@@ -168,6 +173,9 @@ export class DirectConnectLink extends pulumi.ComponentResource {
       const association = new aws.directconnect.GatewayAssociation(`${name}-tgw`, { dxGatewayId: this.gateway.id, associatedGatewayId: tgw.id, allowedPrefixes: args.allowedPrefixes }, { parent: this });
       // The VPN's transport: the transit gateway's attachment to the Direct Connect gateway.
       const transport = aws.ec2transitgateway.getDirectConnectGatewayAttachmentOutput({ transitGatewayId: tgw.id, dxGatewayId: association.dxGatewayId }, { parent: this });
+      // Tunnel logs (state changes, IKE and DPD events) for every tunnel of every VPN.
+      const tunnelLogs = new EncryptedLogGroup(`${name}-vpn-logs`, { context, kmsKey: args.logsKmsKey!, logGroupName: `/aws/vpn/${physicalName(context, name)}` }, { parent: this });
+      const tunnelLogOptions = { cloudwatchLogOptions: { logEnabled: true, logGroupArn: tunnelLogs.arn, logOutputFormat: "json" } };
       for (const [i, c] of args.connections.entries()) {
         const vif = new aws.directconnect.TransitVirtualInterface(
           `${name}-vif-${i}`,
@@ -209,6 +217,8 @@ export class DirectConnectLink extends pulumi.ComponentResource {
             tunnel2Phase1DhGroupNumbers: [20],
             tunnel1Phase2DhGroupNumbers: [20],
             tunnel2Phase2DhGroupNumbers: [20],
+            tunnel1LogOptions: tunnelLogOptions,
+            tunnel2LogOptions: tunnelLogOptions,
             tags,
           },
           { parent: this },

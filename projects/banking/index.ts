@@ -99,6 +99,7 @@ export = async () => {
         ...(config.directConnect.macsecSecretArn ? { macsecSecretArn: config.directConnect.macsecSecretArn } : {}),
         allowedPrefixes: [VPC_CIDR],
         partnerCidrs,
+        logsKmsKey: logsKey,
       })
     : undefined;
 

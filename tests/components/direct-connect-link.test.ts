@@ -44,13 +44,20 @@ describe("DirectConnectLink", () => {
 
   it("ipsec: transit VIFs to a transit gateway, and per connection a Site-to-Site VPN with private outside addresses and IKEv2/AES-GCM only", async () => {
     const connections = two.map((c, i) => ({ ...c, vpnPeerAddress: `172.20.0.${i + 1}` }));
-    new DirectConnectLink("partners", base({ encryption: "ipsec", macsecSecretArn: undefined, connections, attachmentSubnetIds: ["subnet-1", "subnet-2"], partnerCidrs: ["172.20.0.0/16"] }));
+    new DirectConnectLink("partners", base({ encryption: "ipsec", macsecSecretArn: undefined, connections, attachmentSubnetIds: ["subnet-1", "subnet-2"], partnerCidrs: ["172.20.0.0/16"], logsKmsKey: "arn:aws:kms:us-east-1:123456789012:key/logs" }));
     await mocks.settle();
     expect(mocks.ofType("aws:directconnect/transitVirtualInterface:TransitVirtualInterface")).to.have.length(2);
     expect(mocks.ofType("aws:directconnect/privateVirtualInterface:PrivateVirtualInterface")).to.deep.equal([]);
     const vpns = mocks.ofType("aws:ec2/vpnConnection:VpnConnection").map((r) => r.inputs);
     expect(vpns).to.have.length(2);
     for (const v of vpns) expect(v).to.deep.include({ outsideIpAddressType: "PrivateIpv4", tunnel1IkeVersions: ["ikev2"], tunnel1Phase1EncryptionAlgorithms: ["AES256-GCM-16"] });
+    // Both tunnels of each VPN log (EC2.171) to one log group encrypted with the logs key.
+    const logGroup = mocks.one("aws:cloudwatch/logGroup:LogGroup");
+    expect(logGroup.inputs).to.deep.include({ kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/logs", name: "/aws/vpn/test-prod-partners" });
+    for (const v of vpns) {
+      for (const t of [v.tunnel1LogOptions, v.tunnel2LogOptions]) expect(t.cloudwatchLogOptions).to.deep.include({ logEnabled: true, logOutputFormat: "json" });
+      expect(v.tunnel1LogOptions.cloudwatchLogOptions.logGroupArn).to.match(/^arn:aws:logs:us-east-1:123456789012:log-group:\/aws\/vpn\/test-prod-partners/);
+    }
     expect(mocks.ofType("aws:ec2/customerGateway:CustomerGateway").map((r) => r.inputs.ipAddress)).to.deep.equal(["172.20.0.1", "172.20.0.2"]);
     expect(mocks.ofType("aws:ec2/route:Route").map((r) => [r.inputs.routeTableId, r.inputs.destinationCidrBlock])).to.deep.equal([
       ["rtb-1", "172.20.0.0/16"],
@@ -76,6 +83,7 @@ describe("DirectConnectLink", () => {
     expect(directConnectProblems({ connections: two, encryption: "ipsec", attachmentSubnetIds: ["s"], routeTables: { ids: [], count: 1 } })).to.deep.equal([
       "connections[0].vpnPeerAddress: required with ipsec encryption (the partner VPN router's private IP)",
       "connections[1].vpnPeerAddress: required with ipsec encryption (the partner VPN router's private IP)",
+      "logsKmsKey: required with ipsec encryption (the VPN tunnels log to an encrypted log group, EC2.171)",
     ]);
     expect(() => new DirectConnectLink("bad", base({ connections: [] }))).to.throw(/connections is empty/);
   });

@@ -68,6 +68,19 @@ describe("cost estimate", () => {
     expect(est.items.filter((i) => i.type === "aws:ec2/launchTemplate:LaunchTemplate")).to.have.length(0);
   });
 
+  it("CloudHSM: each HSM by the hour of its cluster's type, the cluster free; a transit-gateway VPN is a connection and an attachment", () => {
+    const cluster = res("aws:cloudhsmv2/cluster:Cluster", "custody", { hsmType: "hsm2m.medium", mode: "FIPS" });
+    const hsms = [1, 2].map((i) => res("aws:cloudhsmv2/hsm:Hsm", `custody-hsm-${i}`, { clusterId: "cluster-abc" }, { propertyDependencies: { clusterId: [cluster.urn] } }));
+    const attachment = res("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "link-vpc", { transitGatewayId: "tgw-1" });
+    const vpn = res("aws:ec2/vpnConnection:VpnConnection", "link-vpn-0", { transitGatewayId: "tgw-1", type: "ipsec.1" });
+    const est = estimateCost([cluster, ...hsms, attachment, vpn], "us-east-1");
+    expect(item(est, "custody-hsm-1")!.monthlyUsd).to.equal(1.5 * 730);
+    expect(item(est, "custody-hsm-1")!.basis).to.contain("hsm2m.medium HSM");
+    expect(item(est, "custody")!.monthlyUsd).to.equal(0);
+    expect(item(est, "link-vpc")!.monthlyUsd).to.equal(0.05 * 730);
+    expect(item(est, "link-vpn-0")!.monthlyUsd).to.equal(2 * 0.05 * 730);
+  });
+
   it("Aurora Serverless v2 idles at its minimum ACU: nothing when it pauses (min 0)", () => {
     const cluster = (name: string, min: number) => res("aws:rds/cluster:Cluster", name, { engine: "aurora-postgresql", serverlessv2ScalingConfiguration: { minCapacity: min, maxCapacity: 4 }, manageMasterUserPassword: true });
     const c0 = cluster("paused", 0);

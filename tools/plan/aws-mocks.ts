@@ -733,6 +733,17 @@ export function mockAwsInvoke(token: string, inputs: Record<string, any>, ctx: M
     case "aws:ec2/getRouteTables:getRouteTables":
       // One table per subnet of a three-tier VPC over two AZs, plus the main table.
       return { id: r, vpcId: inputs.vpcId, ids: Array.from({ length: 7 }, (_, i) => `rtb-${hex(`${inputs.vpcId}/rtb/${i}`, 17)}`), tags: {} };
+    case "aws:iot/getEndpoint:getEndpoint": {
+      // One endpoint per account and region; the type picks the host form.
+      const prefix = lowerAlnum(`${account}/${r}`, 14);
+      const type = String(inputs.endpointType ?? "iot:Data-ATS");
+      const host = type === "iot:Data" ? `${prefix}.iot.${r}.amazonaws.com` : type === "iot:CredentialProvider" ? `${prefix}.credentials.iot.${r}.amazonaws.com` : type === "iot:Jobs" ? `${prefix}.jobs.iot.${r}.amazonaws.com` : `${prefix}-ats.iot.${r}.amazonaws.com`;
+      return { id: r, endpointType: inputs.endpointType, endpointAddress: host };
+    }
+    case "aws:ec2transitgateway/getDirectConnectGatewayAttachment:getDirectConnectGatewayAttachment": {
+      const id = `tgw-attach-${hex(seed, 17)}`;
+      return { id, transitGatewayId: inputs.transitGatewayId, dxGatewayId: inputs.dxGatewayId, tags: {} };
+    }
     case "aws:ec2/getSubnets:getSubnets":
       return { id: r, ids: [0, 1, 2].map((i) => `subnet-${hex(`${seed}/${i}`, 17)}`) };
     case "aws:cloudfront/getCachePolicy:getCachePolicy":

@@ -210,6 +210,17 @@ const rules: Record<string, (r: ResourceLike, ctx: Ctx) => Priced> = {
     if (nats === 0) return { usd: 0, basis: "no NAT gateways" };
     return combine([hourly(ctx, "natgateway.hour", nats, `NAT gateway (${strategy})`), hourly(ctx, "publicipv4.hour", nats, "NAT public IPv4")], [rateText(ctx, "natgateway.gb")]);
   },
+  // The cluster is free; each HSM is billed by the hour of its cluster's type.
+  "aws:cloudhsmv2/hsm:Hsm": (r, ctx) => {
+    const cluster = (r.propertyDependencies?.clusterId ?? []).map((urn) => ctx.index.get(urn)).find((c) => c?.type === "aws:cloudhsmv2/cluster:Cluster");
+    const type = String(cluster?.inputs.hsmType ?? "hsm2m.medium");
+    return hourly(ctx, `cloudhsm.${type}.hour`, 1, `${type} HSM`);
+  },
+  "aws:cloudhsmv2/cluster:Cluster": () => ({ usd: 0, basis: "the cluster is free; its HSMs are priced" }),
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment": (_r, ctx) => hourly(ctx, "tgw.attachment.hour", 1, "transit gateway attachment"),
+  "aws:ec2/vpnConnection:VpnConnection": (r, ctx) =>
+    // A VPN on a transit gateway is also an attachment of it.
+    combine([hourly(ctx, "vpn.connection.hour", 1, "Site-to-Site VPN connection"), r.inputs.transitGatewayId !== undefined ? hourly(ctx, "tgw.attachment.hour", 1, "its transit gateway attachment") : undefined]),
   "aws:ec2/vpcEndpoint:VpcEndpoint": (r, ctx) => {
     const kind = String(r.inputs.vpcEndpointType ?? "Gateway");
     if (kind === "Gateway") return { usd: 0, basis: "gateway endpoint (no charge)" };
