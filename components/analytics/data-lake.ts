@@ -139,7 +139,8 @@ export class DataLake extends pulumi.ComponentResource {
   readonly jobRoles: Record<string, aws.iam.Role> = {};
 
   private readonly componentName: string;
-  private readonly queryBuckets: EncryptedBucket[];
+  /** What a query may read: the crawled prefixes and the prefixes the jobs write, nothing else of those buckets. */
+  private readonly queryLocations: { bucket: EncryptedBucket; prefix?: string }[];
   private readonly resultsBucket: EncryptedBucket;
   private readonly keyArn: pulumi.Input<string>;
 
@@ -177,7 +178,7 @@ export class DataLake extends pulumi.ComponentResource {
     this.componentName = name;
     this.resultsBucket = args.resultsBucket;
     this.keyArn = keyArnOf(args.kmsKey);
-    this.queryBuckets = [...new Set([...targets.map((t) => t.bucket), ...jobs.flatMap((j) => j.writes.map((w) => w.bucket))])];
+    this.queryLocations = uniqueLocations([...targets.map((t) => ({ bucket: t.bucket, ...(t.prefix ? { prefix: t.prefix } : {}) })), ...jobs.flatMap((j) => j.writes)]);
     const tags = withTags(context.tags, args.tags ?? {});
     const keyArn = this.keyArn;
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -346,7 +347,8 @@ export class DataLake extends pulumi.ComponentResource {
 
   /**
    * Let a role run queries in the workgroup over the database: Athena in the workgroup, catalog
-   * reads, reads of the crawled and job-written zones, the results location, and the key.
+   * reads, reads of the crawled and job-written prefixes (not the rest of their buckets), the results
+   * location, and the key.
    */
   grantQuery(role: aws.iam.Role): pulumi.Resource[] {
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -360,7 +362,7 @@ export class DataLake extends pulumi.ComponentResource {
     ];
     return [
       grantToRole(this, this.componentName, role, "query", statements),
-      ...this.queryBuckets.map((b) => b.grantRead(role)),
+      ...this.queryLocations.map((l) => l.bucket.grantRead(role, l.prefix ? { prefix: l.prefix } : {})),
       this.resultsBucket.grantRead(role, { prefix: "athena/" }),
       this.resultsBucket.grantWrite(role, { prefix: "athena/" }),
     ];

@@ -130,22 +130,25 @@ export const healthRecordsDefinition: ProjectDefinition<typeof healthRecordsSche
     if (prod && config.recordsRetentionDays === undefined) {
       problems.push({ key: "recordsRetentionDays", value: undefined, allowed: "required in prod: days each scanned medical record stays locked in compliance mode (nobody, not even the root user, can delete it earlier); your records-retention policy decides it" });
     }
-    config.devices.forEach((d, i) => {
+    // A key that failed its own validation arrives undefined.
+    const devices = config.devices ?? [];
+    const hsm = config.hsm ?? {};
+    devices.forEach((d, i) => {
       if (prod && d.csr === undefined) {
         problems.push({ key: `devices[${i}].csr`, value: undefined, allowed: `required in prod: the certificate signing request of device ${d.name}, made with its own private key (a key AWS generates would sit in the stack's state); ${setCommand(`devices[${i}].csr`, '"$(cat device.csr)"')}` });
       }
     });
-    const names = config.devices.map((d) => d.name);
+    const names = devices.map((d) => d.name);
     const repeated = names.filter((n, i) => names.indexOf(n) !== i);
     if (repeated.length > 0) problems.push({ key: "devices", value: names, allowed: `device names are thing names and must be unique (${[...new Set(repeated)].join(", ")})` });
-    const hsmCount = config.hsm.hsmCount ?? environmentDefaults[environment].hsmCount;
+    const hsmCount = hsm.hsmCount ?? environmentDefaults[environment].hsmCount;
     if (hsmCount === 1) {
       problems.push({ key: "hsm.hsmCount", value: 1, allowed: "0 (no cluster) or 2 to 28: one HSM has no failover, and a KMS custom key store needs two in different Availability Zones" });
     }
-    if (config.hsm.keyStore && hsmCount < 2) {
+    if (hsm.keyStore && hsmCount < 2) {
       problems.push({ key: "hsm.keyStore", value: "[set]", allowed: `needs hsm.hsmCount of 2 or more (it is ${hsmCount}): the custom key store is backed by the cluster's HSMs` });
     }
-    if (config.hsm.keyStore && config.hsmKmsUserPassword === undefined) {
+    if (hsm.keyStore && config.hsmKmsUserPassword === undefined) {
       problems.push({ key: "hsmKmsUserPassword", value: undefined, allowed: "required with hsm.keyStore: the kmsuser crypto user's password, as a secret (`pulumi config set --secret health-records:hsmKmsUserPassword <password>`)" });
     }
     return problems;

@@ -111,7 +111,7 @@ describe("analytics components", () => {
       expect(mocks.one("aws:athena/workgroup:Workgroup").inputs.forceDestroy).to.equal(false);
     });
 
-    it("grantQuery gives Athena in this workgroup, catalog reads, the zones and the results prefix", async () => {
+    it("grantQuery gives Athena in this workgroup, catalog reads, the crawled and curated prefixes (not the rest of their buckets) and the results prefix", async () => {
       const { l } = lake();
       const analyst = new aws.iam.Role("analyst", { assumeRolePolicy: "{}" });
       l.grantQuery(analyst);
@@ -120,7 +120,14 @@ describe("analytics components", () => {
       expect(statement(query.inputs.policy, "RunQueries").Resource).to.match(/^arn:aws:athena:/);
       expect(statement(query.inputs.policy, "ReadCatalog").Action).to.not.include("glue:CreateTable");
       const names = mocks.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("analyst-")).map((p) => p.name).sort();
-      expect(names).to.deep.equal(["analyst-curated-read", "analyst-lake-query", "analyst-raw-read", "analyst-results-read-athena", "analyst-results-write-athena"]);
+      expect(names).to.have.length(5);
+      expect(names).to.include.members(["analyst-lake-query", "analyst-results-read-athena", "analyst-results-write-athena"]);
+      const reads = mocks.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => /^analyst-(raw|curated)-read/.test(p.name));
+      expect(reads).to.have.length(2);
+      for (const r of reads) {
+        expect(statement(r.inputs.policy, "ReadObjects").Resource).to.match(/\/events\/\*$/);
+        expect(statement(r.inputs.policy, "ListBucket").Condition).to.deep.equal({ StringLike: { "s3:prefix": ["events/*"] } });
+      }
     });
 
     it("refuses a bad database name, a tiny scan limit, a missing script and jobs without a scripts bucket, all at once", () => {
