@@ -66,6 +66,9 @@ export const WorkflowLogDeliveryActions = [
   "logs:DescribeLogGroups",
 ] as const;
 
+/** Errors of a Lambda Task worth retrying: Lambda's own transient failures and a Task timeout. */
+export const LambdaTransientErrors = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException", "States.Timeout"] as const;
+
 export class Workflow extends pulumi.ComponentResource {
   readonly stateMachine: aws.sfn.StateMachine;
   readonly role: aws.iam.Role;

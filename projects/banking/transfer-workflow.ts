@@ -13,6 +13,7 @@
  * Any failure once funds may be reserved is caught and compensated by releasing the reservation,
  * so a failure never leaves money half-moved.
  */
+import { LambdaTransientErrors } from "../../components/integration/workflow";
 import { TransferErrors } from "./functions/transfer/model";
 
 export interface TransferWorkflowFunctions {
@@ -24,14 +25,7 @@ export interface TransferWorkflowFunctions {
 }
 
 /** Errors worth retrying: Lambda's own transient failures and the handlers' `Transfer.Transient`. */
-export const TransientErrors = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-  "States.Timeout",
-  TransferErrors.transient,
-] as const;
+export const TransientErrors = [...LambdaTransientErrors, TransferErrors.transient] as const;
 
 /** Seconds a Task may run before Step Functions times it out (and retries it). */
 export const TaskTimeoutSeconds = 30;

@@ -16,6 +16,7 @@
  * - StartEtl: starts the Glue job; a run already going is fine (its next run, or the schedule, takes the new files).
  * The ETL steps never dead-letter a reading: by then it is stored and alerted.
  */
+import { LambdaTransientErrors } from "../../components/integration/workflow";
 
 export interface IntegrationWorkflowTargets {
   /** The Normalise step's function ARN (functions/integration/normalise-handler.ts). */
@@ -38,11 +39,7 @@ export const etlItemKey = (job: string) => `etl#${job}`;
 
 /** Errors worth retrying: Lambda's and the service integrations' transient failures. */
 export const TransientErrors = [
-  "Lambda.ServiceException",
-  "Lambda.AWSLambdaException",
-  "Lambda.SdkClientException",
-  "Lambda.TooManyRequestsException",
-  "States.Timeout",
+  ...LambdaTransientErrors,
   "SNS.ThrottledException",
   "SNS.InternalErrorException",
   "SQS.SdkClientException",

@@ -17,17 +17,7 @@ import { createRecordHistoryHandler, HISTORY_TABLE } from "../../projects/bankin
 import { createNotifyHandler } from "../../projects/banking/functions/transfer/notify";
 import { transferWorkflowDefinition, type TransferWorkflowFunctions } from "../../projects/banking/transfer-workflow";
 
-// aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+); on Node 20 provide it.
-const P = Promise as unknown as { withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } };
-P.withResolvers ??= <T>() => {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
+import "../helpers/local-workflow"; // Promise.withResolvers on Node 20 (aws-local-stepfunctions 3)
 
 export const FUNCTIONS: TransferWorkflowFunctions = {
   ledger: "arn:aws:lambda:us-east-1:123456789012:function:banking-dev-transfer-ledger",

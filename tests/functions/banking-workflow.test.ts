@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { BatchWriteCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { StateMachine } from "aws-local-stepfunctions";
+import { executeLocally } from "../helpers/local-workflow";
 import aslValidator = require("asl-validator");
 import { definition, HISTORY_TABLE_NAME, startBankWorld, type BankWorld } from "./banking-fixtures";
 import { documentClient } from "../../projects/banking/functions/transfer/history";
@@ -52,31 +52,8 @@ describe("banking transfer workflow, executed with the real handlers", function 
   });
 
   async function run(input: Transfer, handlers: Record<string, (i: any) => Promise<any>> = {}) {
-    const def = definition();
-    const machine = new StateMachine(def as any, { validationOptions: { checkArn: true, checkPaths: true } });
-    const execution = machine.run({ transfer: input } as any, {
-      overrides: {
-        taskResourceLocalHandlers: { ...world.handlersFor(def), ...handlers },
-        // The definition's backoff, without the wait.
-        retryIntervalOverrides: Object.fromEntries(Object.keys((def as any).States).map((s) => [s, 0])),
-      },
-    });
-    const states: string[] = [];
-    const retried: string[] = [];
-    const collect = (async () => {
-      for await (const e of execution.eventLogs) {
-        if (e.type === "StateEntered") states.push(e.state.name);
-        if (e.type === "StateRetried") retried.push(e.state.name);
-      }
-    })();
-    try {
-      const output = await execution.result;
-      await collect;
-      return { status: "SUCCEEDED" as const, output: output as any, states, retried };
-    } catch (error: any) {
-      await collect.catch(() => undefined);
-      return { status: "FAILED" as const, error: error.cause?.name ?? error.name, message: String(error.message), states, retried };
-    }
+    const def = definition() as { States: Record<string, unknown> };
+    return executeLocally(def, { transfer: input }, { handlers: { ...world.handlersFor(def), ...handlers } });
   }
 
   async function balances() {

@@ -14,12 +14,11 @@ import * as fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { StateMachine } from "aws-local-stepfunctions";
 import { startDynalite, type Dynalite } from "./streaming-fixtures";
 import { CARE_TEAM_TABLE, READINGS_TABLE } from "../../projects/health-records/functions/readings/table";
 import { createNormaliseStep, createStoreStep } from "../../projects/health-records/functions/integration/steps";
 import { integrationWorkflowDefinition, type IntegrationWorkflowTargets } from "../../projects/health-records/integration-workflow";
-import "./banking-fixtures"; // Promise.withResolvers on Node 20 (aws-local-stepfunctions 3)
+import { executeLocally, type LocalExecution } from "../helpers/local-workflow";
 
 const S3rver = require("s3rver");
 
@@ -39,13 +38,8 @@ export const TARGETS: IntegrationWorkflowTargets = {
 export const definition = () => integrationWorkflowDefinition(TARGETS);
 
 
-export interface Execution {
+export interface Execution extends LocalExecution {
   name: string;
-  status: "SUCCEEDED" | "FAILED";
-  error?: string;
-  states: string[];
-  retried: string[];
-  output?: any;
 }
 
 export interface HealthWorld {
@@ -121,33 +115,12 @@ export async function startHealthWorld(): Promise<HealthWorld> {
     },
     async run(input, name = randomUUID()) {
       const def = definition() as { States: Record<string, any> };
-      const machine = new StateMachine(def as any, { validationOptions: { checkArn: true, checkPaths: true } });
       const handlers: Record<string, (input: any) => Promise<any>> = {};
       for (const [state, s] of Object.entries<any>(def.States)) {
         if (s.Type !== "Task") continue;
         handlers[state] = world.overrides[state] ?? lambdas[s.Resource] ?? service(s.Resource, name);
       }
-      const execution = machine.run(input as any, {
-        overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: Object.fromEntries(Object.keys(def.States).map((s) => [s, 0])) },
-        context: { Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:health-records-dev-integration:${name}`, Name: name } } as any,
-      });
-      const states: string[] = [];
-      const retried: string[] = [];
-      const collect = (async () => {
-        for await (const e of execution.eventLogs) {
-          if (e.type === "StateEntered") states.push(e.state.name);
-          if (e.type === "StateRetried") retried.push(e.state.name);
-        }
-      })();
-      let result: Execution;
-      try {
-        const output = await execution.result;
-        await collect;
-        result = { name, status: "SUCCEEDED", states, retried, output };
-      } catch (error: any) {
-        await collect.catch(() => undefined);
-        result = { name, status: "FAILED", error: error.cause?.name ?? error.name, states, retried };
-      }
+      const result: Execution = { name, ...(await executeLocally(def, input, { handlers, context: { Execution: { Id: `arn:aws:states:us-east-1:123456789012:execution:health-records-dev-integration:${name}`, Name: name } } })) };
       world.executions.push(result);
       return result;
     },

@@ -50,3 +50,11 @@ export function planWithAdopterExamples(
   fs.writeFileSync(packConfig, JSON.stringify(pack, null, 2));
   return runPlan(dir, stack, ["--policy-pack-config", packConfig]);
 }
+
+/** A stack file's config (plus the adopter examples when asked), edited, as the Pulumi CLI hands it to a program: every value a string. */
+export function stackRawConfig(projectDir: string, project: string, stack: string, withExamples: boolean, edit: (c: Record<string, unknown>) => void = () => {}): Record<string, string> {
+  const file = YAML.parse(fs.readFileSync(path.join(repoRoot, projectDir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const config = { ...file.config, ...(withExamples ? adopterExamples(project, stack) : {}) };
+  edit(config);
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}

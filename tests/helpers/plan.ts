@@ -60,3 +60,26 @@ export function runPlan(projectDir: string, stack: string, extraArgs: string[] =
 export function ofType(plan: PlanJson, ...types: string[]): PlanJson["resources"] {
   return plan.resources.filter((r) => types.includes(r.type));
 }
+
+/**
+ * Plan a project's stacks once, in the calling suite's `before` hook, and look up their resources:
+ * `all(stack, type, name?)`, `one(stack, type, name?)` (throws unless exactly one).
+ */
+export function projectPlans<S extends string>(plan: Record<S, () => PlanRun>) {
+  const runs = {} as Record<S, PlanRun>;
+  const plans = {} as Record<S, PlanJson>;
+  before(() => {
+    for (const stack of Object.keys(plan) as S[]) {
+      runs[stack] = plan[stack]();
+      if (!runs[stack].json) throw new Error(`no plan for ${stack}:\n${runs[stack].stdout}\n${runs[stack].stderr}`);
+      plans[stack] = runs[stack].json!;
+    }
+  });
+  const all = (stack: S, type: string, name?: string): PlanJson["resources"] => ofType(plans[stack], type).filter((r) => name === undefined || r.name === name);
+  const one = (stack: S, type: string, name?: string): PlanJson["resources"][number] => {
+    const found = all(stack, type, name);
+    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` ${name}` : ""} in ${stack}, found ${found.length}`);
+    return found[0]!;
+  };
+  return { runs, plans, all, one };
+}

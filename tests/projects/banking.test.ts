@@ -8,7 +8,6 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import YAML from "yaml";
 import aslValidator = require("asl-validator");
 import { StateMachine } from "aws-local-stepfunctions";
 import { isWildcardAction } from "../../components/security/policy-document";
@@ -16,11 +15,10 @@ import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { bankingDefinition } from "../../projects/banking/config";
 import { transferWorkflowDefinition } from "../../projects/banking/transfer-workflow";
-import { adopterExamples, planWithAdopterExamples } from "../helpers/adopter-plan";
-import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
+import { adopterExamples, planWithAdopterExamples, stackRawConfig } from "../helpers/adopter-plan";
+import { projectPlans, repoRoot, runPlan } from "../helpers/plan";
 import { FUNCTIONS, startBankWorld } from "../functions/banking-fixtures";
 
-type Resource = PlanJson["resources"][number];
 type Stack = "dev" | "prod";
 const ACCOUNT = "123456789012";
 const PROJECT_DIR = "projects/banking";
@@ -28,12 +26,7 @@ const taggable = new Set<string>(JSON.parse(fs.readFileSync(path.join(repoRoot, 
 const statements = (doc: string): any[] => JSON.parse(doc).Statement;
 
 /** The stack file's config (plus the adopter examples) as the Pulumi CLI hands it to a program. */
-function rawConfig(stack: Stack, withExamples: boolean, edit: (c: Record<string, unknown>) => void = () => {}): RawConfig {
-  const file = YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config = { ...file.config, ...(withExamples ? adopterExamples("banking", stack) : {}) };
-  edit(config);
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
+const rawConfig = (stack: Stack, withExamples: boolean, edit?: (c: Record<string, unknown>) => void): RawConfig => stackRawConfig(PROJECT_DIR, "banking", stack, withExamples, edit);
 const parse = (stack: Stack, withExamples: boolean, edit?: (c: Record<string, unknown>) => void) =>
   parseStackConfig(bankingDefinition, { project: "banking", stack, organization: "organization", raw: rawConfig(stack, withExamples, edit) });
 /** The message the program stops with (ConfigError, before any resource is registered). */
@@ -45,24 +38,7 @@ const configError = (stack: Stack, withExamples: boolean, edit?: (c: Record<stri
 
 describe("banking project (workload 3)", function () {
   this.timeout(240_000);
-  const plans = {} as Record<Stack, PlanJson>;
-  const runs = {} as Record<Stack, ReturnType<typeof runPlan>>;
-
-  before(() => {
-    runs.dev = runPlan(PROJECT_DIR, "dev");
-    runs.prod = planWithAdopterExamples(PROJECT_DIR, "prod");
-    for (const stack of ["dev", "prod"] as const) {
-      if (!runs[stack].json) throw new Error(`no plan for ${stack}:\n${runs[stack].stdout}\n${runs[stack].stderr}`);
-      plans[stack] = runs[stack].json!;
-    }
-  });
-
-  const all = (stack: Stack, type: string, name?: string): Resource[] => ofType(plans[stack], type).filter((r) => name === undefined || r.name === name);
-  const one = (stack: Stack, type: string, name?: string): Resource => {
-    const found = all(stack, type, name);
-    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` ${name}` : ""} in ${stack}, found ${found.length}`);
-    return found[0]!;
-  };
+  const { runs, plans, all, one } = projectPlans<Stack>({ dev: () => runPlan(PROJECT_DIR, "dev"), prod: () => planWithAdopterExamples(PROJECT_DIR, "prod") });
   const alarmTopic = () => new RegExp(`^arn:aws:sns:us-east-1:${ACCOUNT}:alarms-`);
 
   for (const stack of ["dev", "prod"] as const) {

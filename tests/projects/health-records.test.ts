@@ -8,14 +8,13 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import YAML from "yaml";
 import { isWildcardAction } from "../../components/security/policy-document";
 import { ConfigError, parseStackConfig, RawConfig } from "../../shared/config";
 import { RequiredTagKeys } from "../../shared/tags";
 import { healthRecordsDefinition } from "../../projects/health-records/config";
 import { integrationWorkflowDefinition } from "../../projects/health-records/integration-workflow";
-import { adopterExamples, planWithAdopterExamples } from "../helpers/adopter-plan";
-import { ofType, PlanJson, repoRoot, runPlan } from "../helpers/plan";
+import { adopterExamples, planWithAdopterExamples, stackRawConfig } from "../helpers/adopter-plan";
+import { ofType, PlanJson, projectPlans, repoRoot, runPlan } from "../helpers/plan";
 
 type Resource = PlanJson["resources"][number];
 type Stack = "dev" | "prod";
@@ -26,12 +25,7 @@ const statements = (doc: string): any[] => JSON.parse(doc).Statement;
 const tagsOf = (r: Resource): Record<string, string> | undefined => (Array.isArray(r.inputs.tags) ? Object.fromEntries(r.inputs.tags.map((t: any) => [t.key, t.value])) : r.inputs.tags);
 
 /** The stack file's config (plus the adopter examples) as the Pulumi CLI hands it to a program. */
-function rawConfig(stack: Stack, withExamples: boolean, edit: (c: Record<string, unknown>) => void = () => {}): RawConfig {
-  const file = YAML.parse(fs.readFileSync(path.join(repoRoot, PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config = { ...file.config, ...(withExamples ? adopterExamples("health-records", stack) : {}) };
-  edit(config);
-  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
+const rawConfig = (stack: Stack, withExamples: boolean, edit?: (c: Record<string, unknown>) => void): RawConfig => stackRawConfig(PROJECT_DIR, "health-records", stack, withExamples, edit);
 const configError = (stack: Stack, withExamples: boolean, edit?: (c: Record<string, unknown>) => void, secretKeys: string[] = []): string => {
   const r = parseStackConfig(healthRecordsDefinition, { project: "health-records", stack, organization: "organization", raw: rawConfig(stack, withExamples, edit), secretKeys });
   if (r.problems.length === 0) throw new Error("expected config problems");
@@ -40,24 +34,7 @@ const configError = (stack: Stack, withExamples: boolean, edit?: (c: Record<stri
 
 describe("health-records project (workload 4)", function () {
   this.timeout(300_000);
-  const plans = {} as Record<Stack, PlanJson>;
-  const runs = {} as Record<Stack, ReturnType<typeof runPlan>>;
-
-  before(() => {
-    runs.dev = runPlan(PROJECT_DIR, "dev");
-    runs.prod = planWithAdopterExamples(PROJECT_DIR, "prod");
-    for (const stack of ["dev", "prod"] as const) {
-      if (!runs[stack].json) throw new Error(`no plan for ${stack}:\n${runs[stack].stdout}\n${runs[stack].stderr}`);
-      plans[stack] = runs[stack].json!;
-    }
-  });
-
-  const all = (stack: Stack, type: string, name?: string): Resource[] => ofType(plans[stack], type).filter((r) => name === undefined || r.name === name);
-  const one = (stack: Stack, type: string, name?: string): Resource => {
-    const found = all(stack, type, name);
-    if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` ${name}` : ""} in ${stack}, found ${found.length}`);
-    return found[0]!;
-  };
+  const { runs, plans, all, one } = projectPlans<Stack>({ dev: () => runPlan(PROJECT_DIR, "dev"), prod: () => planWithAdopterExamples(PROJECT_DIR, "prod") });
   const byUrn = (stack: Stack, urn: string) => plans[stack].resources.find((r) => r.urn === urn)!;
   const depOf = (stack: Stack, r: Resource, prop: string, type: string) => (r.propertyDependencies[prop] ?? []).map((u) => byUrn(stack, u)).filter((d) => d?.type === type);
 
