@@ -335,6 +335,8 @@ export = async () => {
     additionalStatements: [
       { Sid: "AlertClinicians", Effect: "Allow", Action: ["sns:Publish"], Resource: alerts.arn },
       { Sid: "DeadLetterReadings", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: deadLetter.arn },
+      // The topic and the queue are encrypted with the hospital key: publishing needs a data key, through those services only.
+      { Sid: "EncryptAlertsAndDeadLetters", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: hospitalKey.keyArn, Condition: { StringEquals: { "kms:ViaService": [`sns.${region}.amazonaws.com`, `sqs.${region}.amazonaws.com`] } } },
       // Only the pipeline item: the workflow never touches a patient's readings.
       { Sid: "RecordEtlWindow", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: readingsTableArn, Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [PIPELINE_PARTITION] } } },
       { Sid: "UsePatientDataKeyForTheTable", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: patientDataKey.keyArn },
@@ -482,13 +484,14 @@ export = async () => {
   new aws.iam.RolePolicy("integration-operators", {
     role: integrationOperators.name,
     policy: policyDocument([
-      { Sid: "ReadExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:GetExecutionHistory", "states:ListExecutions", "states:DescribeStateMachine"], Resource: [workflow.stateMachineArn, workflow.stateMachineArn.apply((a) => `${a.replace(":stateMachine:", ":execution:")}:*`)] },
-      { Sid: "RedriveReadings", Effect: "Allow", Action: ["states:StartExecution", "states:RedriveExecution"], Resource: [workflow.stateMachineArn, workflow.stateMachineArn.apply((a) => `${a.replace(":stateMachine:", ":execution:")}:*`)] },
+      { Sid: "ReadExecutions", Effect: "Allow", Action: ["states:DescribeExecution", "states:GetExecutionHistory", "states:ListExecutions", "states:DescribeStateMachine", "states:RedriveExecution"], Resource: [workflow.stateMachineArn, workflow.stateMachineArn.apply((a) => `${a.replace(":stateMachine:", ":execution:")}:*`)] },
       { Sid: "DrainDeadLetters", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource: deadLetter.arn },
+      { Sid: "ReadDeadLetters", Effect: "Allow", Action: ["kms:Decrypt"], Resource: hospitalKey.keyArn, Condition: { StringEquals: { "kms:ViaService": `sqs.${region}.amazonaws.com` } } },
       { Sid: "RunEtl", Effect: "Allow", Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns"], Resource: etlJob.arn },
     ]),
   });
-  hospitalKey.grantDecrypt(integrationOperators);
+  // Redrive: start the workflow again with a dead-lettered reading (the workflow's key, scoped to it).
+  workflow.grantStartExecution(integrationOperators);
 
   // --- QuickSight: public-health and hospital-performance dashboards over Athena (where the platform subscribes) ---
   const dashboards: Dashboard[] = [];

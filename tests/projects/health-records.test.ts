@@ -222,7 +222,11 @@ describe("health-records project (workload 4)", function () {
         expect(trust[0].Condition.Bool).to.deep.equal({ "aws:MultiFactorAuthPresent": "true" });
       }
       const ops = statements(one(stack, "aws:iam/rolePolicy:RolePolicy", "integration-operators").inputs.policy);
-      expect(ops.map((s) => s.Sid)).to.deep.equal(["ReadExecutions", "RedriveReadings", "DrainDeadLetters", "RunEtl"]);
+      expect(ops.map((s) => s.Sid)).to.deep.equal(["ReadExecutions", "DrainDeadLetters", "ReadDeadLetters", "RunEtl"]);
+      // The hospital key only through SQS: never a bare decrypt of whatever it protects.
+      expect(ops.find((s) => s.Sid === "ReadDeadLetters").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" } });
+      const start = all(stack, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name.startsWith("integration-operators-integration-start"))!;
+      expect(statements(start.inputs.policy).map((s) => s.Sid)).to.deep.equal(["StartExecution", "ReadExecution", "UseWorkflowKey"]);
     });
 
     it("KMS and CloudHSM: two HSMs in two AZs, a custom key store on the cluster, the patient-data key in it (no automatic rotation), the other keys rotating", () => {
