@@ -155,9 +155,17 @@ export class Planner {
       const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
       const child: ChildProcess = fork(workerPath, [], {
         cwd: job.projectDir,
-        execArgv: ["--require", require.resolve("esbuild-register")],
-        // Function bundles reused across runs while their inputs are unchanged (components/compute/bundle.ts).
-        env: { ...process.env, NODE_PATH: nodePath, BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles") },
+        // The transpile cache wraps esbuild before esbuild-register loads it (transpile-cache.js).
+        // PLAN_PROF=<dir> writes a CPU profile of each worker there.
+        execArgv: ["--require", path.join(__dirname, "transpile-cache.js"), "--require", require.resolve("esbuild-register"), ...(process.env.PLAN_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PLAN_PROF}`] : [])],
+        // Function bundles and transpiled sources reused across runs while their inputs are unchanged
+        // (components/compute/bundle.ts, transpile-cache.js).
+        env: {
+          ...process.env,
+          NODE_PATH: nodePath,
+          BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles"),
+          BLUEPRINTS_TRANSPILE_CACHE: process.env.BLUEPRINTS_TRANSPILE_CACHE ?? path.join(repoRoot, ".plan", "cache", "transpile"),
+        },
         stdio: ["ignore", "pipe", "pipe", "ipc"],
       });
       let output = "";

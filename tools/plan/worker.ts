@@ -24,6 +24,11 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
 /** Wire-format value -> plain JSON: secrets unwrapped, resource references as their id or URN. */
+/** What a response shows in the SDK's (discarded) debug messages: its type, not its serialised content. */
+function protobufDebugString(this: object): string {
+  return `[${this.constructor?.name ?? "response"}]`;
+}
+
 export function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (v !== null && typeof v === "object") {
@@ -295,6 +300,9 @@ async function plan(job: PlanJob): Promise<StackPlan> {
           rec.urn = resp.getUrn();
           const out = plain(resp.getObject?.()?.toJavaScript?.() ?? resp.getProperties?.()?.toJavaScript?.() ?? {});
           rec.outputs = out as Record<string, unknown>;
+          // The SDK interpolates the whole response into a debug message nobody reads offline
+          // (`resp: ${innerResponse}`): protobuf's toString serialises every property of it.
+          if (typeof resp === "object") resp.toString = protobufDebugString;
         }
         callback(err, resp);
       });
@@ -302,6 +310,12 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   };
   wrap("registerResource");
   wrap("readResource");
+  const originalInvoke = monitor.invoke.bind(monitor);
+  monitor.invoke = (req: any, callback: (err: unknown, resp: any) => void) =>
+    originalInvoke(req, (err: unknown, resp: any) => {
+      if (resp && typeof resp === "object") resp.toString = protobufDebugString;
+      callback(err, resp);
+    });
   const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: any) => void) => {
     registeredOutputs.set(req.getUrn(), plain(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
