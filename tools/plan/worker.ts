@@ -12,7 +12,7 @@ import * as url from "node:url";
 import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
-import { skipStackCapture } from "./fast-runtime";
+import { deferClosureSerialization, skipStackCapture } from "./fast-runtime";
 import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
 import { awsxChildren, awsxComponentOutputs } from "./awsx-children";
 import { checkInputs, reportUnknownAwsInputs } from "./input-check";
@@ -177,8 +177,9 @@ async function plan(job: PlanJob): Promise<StackPlan> {
 
   // The program's own copy of @pulumi/pulumi, else the repository's.
   const lookup = [job.projectDir, job.repoRoot];
-  const pulumi = require(resolveFrom(lookup, "@pulumi/pulumi")) as typeof import("@pulumi/pulumi");
   const pulumiDir = path.dirname(resolveFrom(lookup, "@pulumi/pulumi/package.json"));
+  deferClosureSerialization(pulumiDir);
+  const pulumi = require(resolveFrom(lookup, "@pulumi/pulumi")) as typeof import("@pulumi/pulumi");
   const settings = require(path.join(pulumiDir, "runtime", "settings.js"));
   const log = require(path.join(pulumiDir, "log", "index.js"));
   skipStackCapture(pulumiDir);
