@@ -155,9 +155,10 @@ export class Planner {
       const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
       const child: ChildProcess = fork(workerPath, [], {
         cwd: job.projectDir,
-        // The transpile cache wraps esbuild before esbuild-register loads it (transpile-cache.js).
+        // The transpile cache wraps esbuild before esbuild-register loads it (transpile-cache.js);
+        // dependencies load without their source maps (dependency-source-maps.js).
         // PLAN_PROF=<dir> writes a CPU profile of each worker there.
-        execArgv: ["--require", path.join(__dirname, "transpile-cache.js"), "--require", require.resolve("esbuild-register"), ...(process.env.PLAN_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PLAN_PROF}`] : [])],
+        execArgv: ["--require", path.join(__dirname, "transpile-cache.js"), "--require", path.join(__dirname, "dependency-source-maps.js"), "--require", require.resolve("esbuild-register"), ...(process.env.PLAN_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PLAN_PROF}`] : [])],
         // Function bundles and transpiled sources reused across runs while their inputs are unchanged
         // (components/compute/bundle.ts, transpile-cache.js).
         env: {
