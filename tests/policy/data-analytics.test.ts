@@ -319,7 +319,7 @@ describe("policy emr-primary-node-no-public-ip (EMR.1)", () => {
     const subnet = res(SUBNET, { vpcId: "v", cidrBlock: "10.0.1.0/24" });
     const c = res(EMR, { ec2Attributes: { subnetId: UNKNOWN, instanceProfile: UNKNOWN } }, { deps: { ec2Attributes: [subnet] } });
     expect(await evaluate(p, [subnet, c])).to.deep.equal([]);
-    const byId = res(SUBNET, { id: "subnet-0abc", mapPublicIpOnLaunch: false });
+    const byId = res(SUBNET, { id: "subnet-0abc", mapPublicIpOnLaunch: false }, { outputs: { id: "subnet-0abc" } });
     expect(await evaluate(p, [byId, res(EMR, { ec2Attributes: { subnetIds: ["subnet-0abc"], instanceProfile: "p" } })])).to.deep.equal([]);
   });
   it("fails a cluster in a subnet that maps public IPs, and one with no subnet (default VPC)", async () => {

@@ -215,7 +215,7 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       const elsewhere = dist({ origins: [{ ...s3Origin, domainName: "shared-assets.s3.amazonaws.com" }, albOrigin] });
       expect(findings(await evaluate(cloudfrontS3OriginExists, [elsewhere]))).to.have.length(1);
       expect(await evaluate(cloudfrontS3OriginExists, [elsewhere], { externalBuckets: ["shared-assets"] })).to.deep.equal([]);
-      const bucket = res("aws:s3/bucketV2:BucketV2", { bucketPrefix: "site-" }, { name: "site" });
+      const bucket = res("aws:s3/bucketV2:BucketV2", { bucketPrefix: "site-" }, { name: "site", outputs: { bucket: "site-a1b2c3" } });
       const computed = res(DIST, { ...good, origins: [{ ...s3Origin, domainName: UNKNOWN }, albOrigin] }, { name: "cdn", deps: { origins: [bucket] } });
       expect(await evaluate(cloudfrontS3OriginExists, [bucket, computed])).to.deep.equal([]);
       const prefixed = dist({ origins: [{ ...s3Origin, domainName: "site-a1b2c3.s3.eu-west-1.amazonaws.com" }] });

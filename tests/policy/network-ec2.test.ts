@@ -351,8 +351,10 @@ for (const [policy, service, wrong, user] of [
   const forNat = res(T.eip, { domain: "vpc" }, { name: "nat-ip" });
   const forLb = res(T.eip, { domain: "vpc" }, { name: "nlb-ip" });
   const assocd = res(T.eip, { domain: "vpc" }, { name: "app-ip" });
+  const box = res("aws:ec2/instance:Instance", { ami: "ami-1", instanceType: "t3.micro" }, { name: "box" });
   describePolicy(ec2.ec2EipAttached, [
-    { it: "passes an EIP bound to an instance (even an unknown one)", resources: [res(T.eip, { instance: UNKNOWN })], expect: "pass" },
+    { it: "passes an EIP bound to an instance of the stack (unknown at preview) or a literal one", resources: [box, res(T.eip, { instance: UNKNOWN }, { deps: { instance: [box] } }), res(T.eip, { instance: "i-0123456789abcdef0" })], expect: "pass" },
+    { it: "is undecidable when the instance comes from something that is not an instance", resources: [res(T.eip, { instance: UNKNOWN })], expect: "unknown" },
     { it: "passes an EIP used by an EipAssociation", resources: [assocd, res(T.eipAssoc, { allocationId: UNKNOWN, instanceId: "i-1" }, { deps: { allocationId: [assocd] } })], expect: "pass" },
     { it: "passes an EIP used by a NAT gateway", resources: [forNat, res(T.nat, { allocationId: UNKNOWN, subnetId: "s" }, { deps: { allocationId: [forNat] } })], expect: "pass" },
     { it: "passes an EIP in an NLB subnet mapping", resources: [forLb, res(T.lb, { loadBalancerType: "network", subnetMappings: [{ subnetId: "s", allocationId: UNKNOWN }] }, { deps: { subnetMappings: [forLb] } })], expect: "pass" },

@@ -28,7 +28,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // pack.ts
-var import_policy26 = require("@pulumi/policy");
+var import_policy28 = require("@pulumi/policy");
 
 // policies/audit.ts
 var audit_exports = {};
@@ -278,6 +278,42 @@ function fixedScalar(op, key, value) {
   return valueIsOpen(op === "like" ? "ArnLike" : "StringEquals", key.toLowerCase(), String(value)) ? "open" : "scoped";
 }
 
+// lib/outputs.ts
+var import_policy2 = require("@pulumi/policy");
+function declaredView(resources) {
+  const views = /* @__PURE__ */ new Map();
+  const view = (r) => {
+    let v = views.get(r);
+    if (v) return v;
+    const props = declaredProps(r);
+    const proxied = props === r.props ? r.props : (0, import_policy2.unknownCheckingProxy)(props);
+    const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r;
+    const made = { ...rest, props: proxied, asType: (cls) => r.isType(cls) ? proxied : void 0 };
+    views.set(r, made);
+    let deps;
+    let propDeps;
+    Object.defineProperties(made, {
+      parent: { get: () => r.parent ? view(r.parent) : void 0, enumerable: true },
+      dependencies: { get: () => deps ??= r.dependencies.map(view), enumerable: true },
+      propertyDependencies: { get: () => propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)])), enumerable: true }
+    });
+    v = made;
+    return v;
+  };
+  return resources.map(view);
+}
+function declaredProps(r) {
+  const p = raw(r.props);
+  if (!p || typeof p !== "object") return r.props;
+  let out;
+  for (const [k, value] of Object.entries(p)) {
+    if (!isUnknown(value) || (r.propertyDependencies?.[k] ?? []).length > 0) continue;
+    out ??= { ...p };
+    delete out[k];
+  }
+  return out ?? r.props;
+}
+
 // lib/policy.ts
 var policyRegistry = /* @__PURE__ */ new Map();
 var DEFAULT_TAG_EXEMPTION_RULES = { maxSeverity: "medium", maxDays: 180 };
@@ -496,7 +532,8 @@ function stackPolicy(meta, check) {
     validateStack: (args, reportViolation) => {
       const report = reportViolation;
       const config = checkedConfig(meta, args.getConfig());
-      const ofType = (types) => args.resources.filter((r) => types.includes(r.type));
+      const resources = declaredView(args.resources);
+      const ofType = (types) => resources.filter((r) => types.includes(r.type));
       const states = /* @__PURE__ */ new Map();
       const stateOf = (r) => {
         let s = states.get(r.urn);
@@ -513,10 +550,10 @@ function stackPolicy(meta, check) {
         s.failed = true;
         report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
       };
-      const stack = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem, fix) => report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
       check({
-        resources: args.resources,
+        resources,
         config,
         args,
         ofType,
@@ -549,7 +586,7 @@ function stackPolicy(meta, check) {
       });
       for (const [urn, s] of states) {
         if (s.state.kind !== "ignored" || s.failed) continue;
-        const r = args.resources.find((x) => x.urn === urn);
+        const r = resources.find((x) => x.urn === urn);
         report({ message: `[${meta.controls.join(", ")}] ${label(r)}: passes ${meta.name}; ${s.state.why}, and is not needed: remove it.`, urn, enforcementLevel: "advisory" });
       }
     }
@@ -728,6 +765,51 @@ var TE = {
     "aws:s3/bucketRequestPaymentConfigurationV2:BucketRequestPaymentConfigurationV2": "aws:s3/bucketRequestPaymentConfiguration:BucketRequestPaymentConfiguration"
   }
 };
+
+// lib/references.ts
+var import_policy3 = require("@pulumi/policy");
+function dependenciesOf(r, path) {
+  return r.propertyDependencies?.[path.split(".")[0]] ?? [];
+}
+function reference(r, path, types) {
+  const value = get(r.props, path);
+  if (value === void 0 || value === null || value === "" || Array.isArray(value) && value.length === 0) return { kind: "absent" };
+  if (!containsUnknown(value)) return { kind: "value", value };
+  const deps = dependenciesOf(r, path);
+  const targets = deps.filter((d) => types.includes(d.type));
+  return targets.length > 0 ? { kind: "resource", targets } : { kind: "unknown", from: deps };
+}
+function className(type) {
+  const m = /^([^:]+):([^/:]+)(?:\/[^:]*)?:(.+)$/.exec(type);
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : type;
+}
+function unknownReferenceMessage(r, path, types, from) {
+  const wanted = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  const source = from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "a value with no resource of this stack behind it";
+  return `\`${path}\` of ${r.name} is unknown until apply (${source}), so whether it refers to ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the right kind of resource"} cannot be told. To make it known, set it from ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the resource"} of this stack (its id or ARN output), or to a literal id or ARN`;
+}
+function undecidableBecause(message2) {
+  const e = new import_policy3.UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", []);
+  e.message = message2;
+  throw e;
+}
+function referenceIsSet(r, path, types) {
+  const ref = reference(r, path, types);
+  if (ref.kind === "absent") return false;
+  if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
+  return true;
+}
+function untracedPointers(sides, path, targetTypes) {
+  return sides.filter((s) => isUnknown(get(s.props, path)) && !dependenciesOf(s, path).some((d) => targetTypes.includes(d.type)));
+}
+function undecidableIfUntraced(target, sides, path) {
+  const s = sides.find((x) => isUnknown(get(x.props, path)));
+  if (!s) return;
+  const from = dependenciesOf(s, path);
+  undecidableBecause(
+    `${s.name} (${className(s.type)}) might point at it, but its \`${path}\` is unknown until apply (${from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "with no resource of this stack behind it"}). To make it known, set \`${path}\` from ${target.name}'s own output (e.g. \`${path}: ${target.name}.id\`) or to a literal value`
+  );
+}
 
 // policies/edge-cloudfront.ts
 var edge_cloudfront_exports = {};
@@ -1219,7 +1301,10 @@ function trailBuckets(trail, buckets) {
   const deps = (trail.propertyDependencies?.s3BucketName ?? []).map((d) => d.urn);
   const name = get(trail.props, "s3BucketName");
   const found = buckets.filter((b) => deps.includes(b.urn) || typeof name === "string" && !isUnknown(name) && get(b.props, "bucket") === name);
-  if (found.length === 0 && isUnknown(name) && deps.length === 0) undecidable(`${trail.name}.s3BucketName`);
+  if (found.length === 0 && isUnknown(name)) {
+    const ref = reference(trail, "s3BucketName", T.bucket);
+    if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(trail, "s3BucketName", T.bucket, ref.from));
+  }
   return found;
 }
 var PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -1520,8 +1605,8 @@ function pointingAt(sides, prop, target) {
 function dependsOn(r, prop, target) {
   return (r.propertyDependencies?.[prop] ?? []).some((d) => d.urn === target.urn);
 }
-function untraceable(sides, prop) {
-  return sides.filter((s) => isUnknown(get(s.props, prop)) && !(s.propertyDependencies?.[prop] ?? []).some((d) => !d.type.startsWith("pulumi:")));
+function untraceable(sides, prop, targetTypes) {
+  return untracedPointers(sides, prop, targetTypes);
 }
 function isWorldCidr(cidr) {
   return cidr === "0.0.0.0/0" || cidr === "::/0";
@@ -1806,7 +1891,7 @@ var lambdaLogGroupEncrypted = stackPolicy(
         what = custom !== void 0 ? `its log group "${custom}"` : `its default log group ${expected ? `"${expected}"` : "/aws/lambda/<name>"}`;
         mine = groups.filter((g) => custom === void 0 && dependsOn(g, "name", fn) || expected !== void 0 && get(g.props, "name") === expected);
         if (mine.length === 0) {
-          if (custom === void 0 && groups.some((g) => isUnknown(get(g.props, "name")) && !(g.propertyDependencies?.name ?? []).length)) undecidable("aws.cloudwatch.LogGroup.name");
+          if (custom === void 0) undecidableIfUntraced(fn, untracedPointers(groups, "name", N.lambdaFunction), "name");
           fail(fn, `${what} is not an aws.cloudwatch.LogGroup of this stack, so Lambda ${custom !== void 0 ? "logs to a group whose encryption is not checked" : "creates it on first run without a KMS key or retention"}`, "create the aws.cloudwatch.LogGroup with `kmsKeyId` and `retentionInDays` (and point `loggingConfig.logGroup` at it)");
           return;
         }
@@ -3848,7 +3933,7 @@ var redshiftAuditLogging = stackPolicy(
     forEach(TD.redshiftCluster, (c) => {
       const mine = loggings.filter((l) => refersTo(l, "clusterIdentifier", c, ["clusterIdentifier"]));
       if (mine.length === 0) {
-        if (loggings.some((l) => isUnknown(get(l.props, "clusterIdentifier")) && !(l.propertyDependencies?.["clusterIdentifier"]?.length ?? 0))) undecidable("an aws.redshift.Logging's clusterIdentifier");
+        undecidableIfUntraced(c, untracedPointers(loggings, "clusterIdentifier", TD.redshiftCluster), "clusterIdentifier");
         fail(c, "audit logging is off: no aws.redshift.Logging points at the cluster", "add an aws.redshift.Logging with `clusterIdentifier` set to the cluster and a `logDestinationType` (s3 with `bucketName`, or cloudwatch with `logExports`)");
         return;
       }
@@ -4337,7 +4422,7 @@ var secretRotation = stackPolicy(
     forEach(TD.secret, (s) => {
       const mine = rotations.filter((r) => refersTo(r, "secretId", s, []));
       if (mine.length === 0) {
-        if (rotations.some((r) => isUnknown(get(r.props, "secretId")) && !(r.propertyDependencies?.["secretId"]?.length ?? 0))) undecidable("an aws.secretsmanager.SecretRotation's secretId");
+        undecidableIfUntraced(s, untracedPointers(rotations, "secretId", TD.secret), "secretId");
         fail(s, "the secret does not rotate: no aws.secretsmanager.SecretRotation points at it", `add an aws.secretsmanager.SecretRotation with \`secretId\` = ${s.name}.id and \`rotationRules.automaticallyAfterDays\` <= ${max}`);
         return;
       }
@@ -4657,8 +4742,7 @@ var apigatewayRestExecutionLogging = stackPolicy(
       const star = settings.filter((ms) => pathOf(ms) === "*/*");
       const off = settings.filter((ms) => pathOf(ms) !== "*/*" && levelOf(ms) === "OFF");
       if (!star.some((ms) => levels.includes(levelOf(ms)))) {
-        const unmatched = all.filter((ms) => !settings.includes(ms) && isUnknown(get(ms.props, "stageName")) && depUrns(ms, "stageName").length === 0);
-        if (unmatched.length > 0) undecidable(`${unmatched[0].name}.stageName`);
+        undecidableIfUntraced(stage, untracedPointers(all.filter((ms) => !settings.includes(ms)), "stageName", TE.restStage), "stageName");
         fail(
           stage,
           star.length > 0 ? `${stageLabel(stage)} logs at level ${star.map((ms) => String(levelOf(ms) ?? "OFF")).join("/")} for */* (needs ${levels.join(" or ")})` : `${stageLabel(stage)} has no execution logging: no aws.apigateway.MethodSettings with methodPath "*/*" sets a logging level`,
@@ -4996,8 +5080,7 @@ var cloudhsmMultiAz = stackPolicy(
         zones.add(typeof subnetAz === "string" ? subnetAz : `subnet ${subnet?.urn ?? known5(h, "subnetId") ?? h.urn}`);
       }
       if (mine.length >= minHsms && zones.size >= minAzs) return;
-      const orphan = hsms.find((h) => !mine.includes(h) && depUrns2(h, "clusterId").length === 0 && isUnknown(get(h.props, "clusterId")));
-      if (orphan) undecidable(`${orphan.name}.clusterId`);
+      undecidableIfUntraced(cluster, untracedPointers(hsms.filter((h) => !mine.includes(h)), "clusterId", TE.hsmCluster), "clusterId");
       fail(cluster, `has ${mine.length} HSM${mine.length === 1 ? "" : "s"} in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (needs ${minHsms} in ${minAzs})`, `add aws.cloudhsmv2.Hsm resources with \`clusterId: cluster.clusterId\` in ${minAzs} different Availability Zones`);
     });
   }
@@ -5729,7 +5812,7 @@ var ecrLifecyclePolicy = stackPolicy(
   ({ forEach, attached, ofType, fail }) => {
     forEach(TC.ecrRepository, (repo) => {
       if (attached(repo, TC.ecrLifecyclePolicy, "repository").length > 0) return;
-      if (ofType(TC.ecrLifecyclePolicy).some((p) => isUnknown(get(p.props, "repository")) && (p.propertyDependencies?.["repository"]?.length ?? 0) === 0)) undecidable("an aws.ecr.LifecyclePolicy's repository");
+      undecidableIfUntraced(repo, untracedPointers(ofType(TC.ecrLifecyclePolicy), "repository", TC.ecrRepository), "repository");
       fail(repo, "no aws.ecr.LifecyclePolicy points at the repository, so images pile up forever", `add an aws.ecr.LifecyclePolicy with \`repository: ${repo.name}.name\``);
     });
   }
@@ -6414,7 +6497,7 @@ var autoscalingGroupNotifications = stackPolicy(
       for (const n of mine) for (const t of asArray(known7(n.props, "notifications", `${n.name}.notifications`))) sent.add(String(t));
       const missing = wanted.filter((t) => !sent.has(t));
       if (missing.length === 0) return;
-      if (mine.length === 0 && all.some((n) => isUnknown(get(n.props, "groupNames")) && !(n.propertyDependencies?.groupNames ?? []).length)) undecidable("aws.autoscaling.Notification.groupNames");
+      if (mine.length === 0) undecidableIfUntraced(group, untracedPointers(all, "groupNames", N.autoscalingGroup), "groupNames");
       fail(group, mine.length === 0 ? "no aws.autoscaling.Notification reports its scaling events" : `its notifications miss ${missing.join(", ")}`, `add an aws.autoscaling.Notification with this group in \`groupNames\` and \`notifications: [${missing.map((m) => `"${m}"`).join(", ")}]\``);
     });
   }
@@ -6710,7 +6793,7 @@ var ec2VpcAdoptsDefaultSecurityGroup = stackPolicy(
     forEach(N.vpc, (vpc) => {
       if (insideAwsx(vpc)) return;
       if (attached(vpc, N.defaultSecurityGroup, "vpcId").length > 0) return;
-      if (untraceable(groups, "vpcId").length > 0) undecidable("aws.ec2.DefaultSecurityGroup.vpcId");
+      undecidableIfUntraced(vpc, untraceable(groups, "vpcId", N.vpc), "vpcId");
       fail(
         vpc,
         "no aws.ec2.DefaultSecurityGroup adopts this VPC's default security group, which keeps AWS's default rules (all inbound from its members, all outbound)",
@@ -6846,7 +6929,7 @@ var ec2VpcFlowLogs = stackPolicy(
       if (insideAwsx(vpc)) return;
       const mine = attached(vpc, N.flowLog, "vpcId");
       if (mine.length === 0) {
-        if (untraceable(logs, "vpcId").length > 0) undecidable("aws.ec2.FlowLog.vpcId");
+        undecidableIfUntraced(vpc, untraceable(logs, "vpcId", N.vpc), "vpcId");
         fail(vpc, "no aws.ec2.FlowLog records this VPC's traffic", `add an aws.ec2.FlowLog with \`vpcId: ${vpc.type.startsWith("awsx:") ? "vpc.vpcId" : "vpc.id"}\`, \`trafficType: "ALL"\` and a \`logDestination\``);
         return;
       }
@@ -7021,7 +7104,7 @@ function vpcEndpointPolicy(control, service, label2, severity, usedBy) {
         }
         if (names.some(matches)) return;
         if (names.some(isUnknown)) undecidable("aws.ec2.VpcEndpoint.serviceName");
-        if (untraceable(endpoints, "vpcId").length > 0) undecidable("aws.ec2.VpcEndpoint.vpcId");
+        undecidableIfUntraced(vpc, untraceable(endpoints, "vpcId", N.vpc), "vpcId");
         fail(vpc, `no VPC endpoint for ${label2} (\`com.amazonaws.<region>${suffix}\`), so that traffic leaves the VPC`, `add an aws.ec2.VpcEndpoint with \`serviceName: \\\`com.amazonaws.\${region}${suffix}\\\`\` and \`vpcId\` of this VPC`);
       });
     }
@@ -7049,7 +7132,7 @@ var ec2NetworkAclUnused = stackPolicy(
       if (asArray(subnetIds).length > 0 && !isUnknown(subnetIds)) return;
       if (attached(acl, N.networkAclAssociation, "networkAclId").length > 0) return;
       if (isUnknown(subnetIds)) undecidable("subnetIds");
-      if (untraceable(assocs, "networkAclId").length > 0) undecidable("aws.ec2.NetworkAclAssociation.networkAclId");
+      undecidableIfUntraced(acl, untraceable(assocs, "networkAclId", N.networkAcl), "networkAclId");
       fail(acl, "is associated with no subnet", "set `subnetIds` on the aws.ec2.NetworkAcl (or add an aws.ec2.NetworkAclAssociation), or delete it");
     });
   }
@@ -7100,12 +7183,12 @@ var ec2EipAttached = stackPolicy(
     ];
     const assocs = ofType(N.eipAssociation);
     forEach(N.eip, (eip) => {
-      if (get(eip.props, "instance") !== void 0 || get(eip.props, "networkInterface") !== void 0) return;
+      if (referenceIsSet(eip, "instance", N.instance) || referenceIsSet(eip, "networkInterface", N.networkInterface)) return;
       if (attached(eip, N.eipAssociation, "allocationId").length > 0 || attached(eip, N.eipAssociation, "publicIp").length > 0) return;
       for (const [types, props] of users) {
         if (ofType(types).some((u) => props.some((p) => dependsOn(u, p, eip)))) return;
       }
-      if (untraceable(assocs, "allocationId").length > 0) undecidable("aws.ec2.EipAssociation.allocationId");
+      undecidableIfUntraced(eip, untraceable(assocs, "allocationId", N.eip), "allocationId");
       fail(eip, "is not associated with anything (an idle public address)", "associate it (`instance`/`networkInterface`, an aws.ec2.EipAssociation, a NAT gateway or NLB subnet mapping) or remove it");
     });
   }
@@ -7424,10 +7507,12 @@ function selectionCovers(sel, targets, tagsOf2) {
   if (targets.some((t) => dependsOn(sel, "notResources", t))) return "no";
   const resources = get(sel.props, "resources");
   if (targets.some((t) => dependsOn(sel, "resources", t))) return "yes";
-  let unknown = isUnknown(resources) && !(sel.propertyDependencies?.resources ?? []).length;
+  const deps = sel.propertyDependencies?.resources ?? [];
+  const untraced = deps.length === 0 || deps.some((d) => !targets.some((t) => t.type === d.type));
+  let unknown = isUnknown(resources) && untraced;
   for (const arn of asArray(resources)) {
     if (isUnknown(arn)) {
-      if (!(sel.propertyDependencies?.resources ?? []).length) unknown = true;
+      if (untraced) unknown = true;
       continue;
     }
     if (arn === "*" || /^arn:[^:]+:ec2:[^:]*:[^:]*:volume\/\*$/.test(String(arn))) {
@@ -7775,7 +7860,7 @@ var elbAlbWaf = stackPolicy(
       if (!isAlb(lb.props)) return;
       if (config.internetFacingOnly === true && known9(lb.props, "internal") === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
-      if (untraceable(assocs, "resourceArn").length > 0) undecidable("aws.wafv2.WebAclAssociation.resourceArn");
+      undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
       fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
     });
   }
@@ -7976,7 +8061,7 @@ var elbClassicSslPolicy = stackPolicy(
     const listenerPolicies = ofType(N.classicListenerPolicy);
     const lbPolicies = ofType(N.classicLoadBalancerPolicy);
     const sslPolicies = ofType(N.classicSslNegotiationPolicy);
-    const reference = (attrs, path) => {
+    const reference2 = (attrs, path) => {
       if (isUnknown(attrs)) undecidable(path);
       for (const a of asArray(attrs)) {
         if (get(a, "name") === "Reference-Security-Policy") return String(known9(a, "value", `${path}.value`));
@@ -7997,12 +8082,12 @@ var elbClassicSslPolicy = stackPolicy(
             const pname = get(p.props, "policyName");
             if (!names.includes(pname) && !(lp.propertyDependencies?.policyNames ?? []).some((d) => d.urn === p.urn)) continue;
             if (known9(p.props, "policyTypeName", `${p.name}.policyTypeName`) !== "SSLNegotiationPolicyType") continue;
-            refs.push(reference(get(p.props, "policyAttributes"), `${p.name}.policyAttributes`));
+            refs.push(reference2(get(p.props, "policyAttributes"), `${p.name}.policyAttributes`));
           }
         }
         for (const sp of pointingAt(sslPolicies, "loadBalancer", lb)) {
           if (Number(known9(sp.props, "lbPort", `${sp.name}.lbPort`)) !== port) continue;
-          refs.push(reference(get(sp.props, "attributes"), `${sp.name}.attributes`));
+          refs.push(reference2(get(sp.props, "attributes"), `${sp.name}.attributes`));
         }
         const strong = refs.find((r) => r !== void 0 && allowed.includes(r));
         if (strong) continue;
@@ -10888,7 +10973,7 @@ var allPolicies = areas.flatMap((a) => a.policies);
 var notDecidable22 = Object.assign({}, ...areas.map((a) => a.notDecidable ?? {}));
 
 // pack.ts
-new import_policy26.PolicyPack("aws-compliance", {
+new import_policy28.PolicyPack("aws-compliance", {
   description: "AWS FSBP, HIPAA and PCI DSS controls for the aws-blueprints workloads, decided at preview time.",
   displayName: "aws-blueprints AWS compliance",
   enforcementLevel: "mandatory",

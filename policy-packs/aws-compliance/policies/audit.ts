@@ -17,6 +17,7 @@ import { publicStatements } from "../lib/resource-policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { reference, undecidableBecause, unknownReferenceMessage } from "../lib/references";
 import { asArray, get, isUnknown, truthy, undecidable } from "../lib/values";
 import { listSize, present } from "./edge-cloudfront";
 
@@ -151,7 +152,11 @@ function trailBuckets(trail: PolicyResource, buckets: PolicyResource[]): PolicyR
   const deps = (trail.propertyDependencies?.s3BucketName ?? []).map((d) => d.urn);
   const name = get(trail.props, "s3BucketName");
   const found = buckets.filter((b) => deps.includes(b.urn) || (typeof name === "string" && !isUnknown(name) && get(b.props, "bucket") === name));
-  if (found.length === 0 && isUnknown(name) && deps.length === 0) undecidable(`${trail.name}.s3BucketName`);
+  if (found.length === 0 && isUnknown(name)) {
+    // From no bucket of the stack: it may still be one of them (lib/references.ts).
+    const ref = reference(trail, "s3BucketName", T.bucket);
+    if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(trail, "s3BucketName", T.bucket, ref.from));
+  }
   return found; // none: the bucket lives outside this stack (e.g. a central log archive account)
 }
 

@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, dependsOn, N, pointingAt } from "../lib/tokens-network";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
@@ -215,7 +216,7 @@ export const lambdaLogGroupEncrypted = stackPolicy(
         what = custom !== undefined ? `its log group "${custom}"` : `its default log group ${expected ? `"${expected}"` : "/aws/lambda/<name>"}`;
         mine = groups.filter((g) => (custom === undefined && dependsOn(g, "name", fn)) || (expected !== undefined && get(g.props, "name") === expected));
         if (mine.length === 0) {
-          if (custom === undefined && groups.some((g) => isUnknown(get(g.props, "name")) && !(g.propertyDependencies?.name ?? []).length)) undecidable("aws.cloudwatch.LogGroup.name");
+          if (custom === undefined) undecidableIfUntraced(fn, untracedPointers(groups, "name", N.lambdaFunction), "name");
           fail(fn, `${what} is not an aws.cloudwatch.LogGroup of this stack, so Lambda ${custom !== undefined ? "logs to a group whose encryption is not checked" : "creates it on first run without a KMS key or retention"}`, "create the aws.cloudwatch.LogGroup with `kmsKeyId` and `retentionInDays` (and point `loggingConfig.logGroup` at it)");
           return;
         }

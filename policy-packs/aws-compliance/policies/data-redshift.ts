@@ -12,6 +12,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isFalse, isSet, known, knownNumber, knownStrings, parameterOn, parameterValue, referencedBy, refersTo, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 const REDSHIFT_DEFAULT_PORT = 5439;
@@ -129,7 +130,7 @@ export const redshiftAuditLogging = stackPolicy(
     forEach(TD.redshiftCluster, (c) => {
       const mine = loggings.filter((l) => refersTo(l, "clusterIdentifier", c, ["clusterIdentifier"]));
       if (mine.length === 0) {
-        if (loggings.some((l) => isUnknown(get(l.props, "clusterIdentifier")) && !(l.propertyDependencies?.["clusterIdentifier"]?.length ?? 0))) undecidable("an aws.redshift.Logging's clusterIdentifier");
+        undecidableIfUntraced(c, untracedPointers(loggings, "clusterIdentifier", TD.redshiftCluster), "clusterIdentifier");
         fail(c, "audit logging is off: no aws.redshift.Logging points at the cluster", "add an aws.redshift.Logging with `clusterIdentifier` set to the cluster and a `logDestinationType` (s3 with `bucketName`, or cloudwatch with `logExports`)");
         return;
       }

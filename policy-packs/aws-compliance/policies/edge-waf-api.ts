@@ -15,6 +15,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, parseJson, truthy, undecidable } from "../lib/values";
 import { listSize, present } from "./edge-cloudfront";
 
@@ -320,8 +321,7 @@ export const apigatewayRestExecutionLogging = stackPolicy(
       const star = settings.filter((ms) => pathOf(ms) === "*/*");
       const off = settings.filter((ms) => pathOf(ms) !== "*/*" && levelOf(ms) === "OFF");
       if (!star.some((ms) => levels.includes(levelOf(ms)))) {
-        const unmatched = all.filter((ms) => !settings.includes(ms) && isUnknown(get(ms.props, "stageName")) && depUrns(ms, "stageName").length === 0);
-        if (unmatched.length > 0) undecidable(`${unmatched[0]!.name}.stageName`);
+        undecidableIfUntraced(stage, untracedPointers(all.filter((ms) => !settings.includes(ms)), "stageName", TE.restStage), "stageName");
         fail(
           stage,
           star.length > 0

@@ -14,6 +14,7 @@ import * as zlib from "node:zlib";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
 import { present } from "./edge-cloudfront";
 
@@ -78,8 +79,7 @@ export const cloudhsmMultiAz = stackPolicy(
         zones.add(typeof subnetAz === "string" ? subnetAz : `subnet ${subnet?.urn ?? known(h, "subnetId") ?? h.urn}`);
       }
       if (mine.length >= minHsms && zones.size >= minAzs) return;
-      const orphan = hsms.find((h) => !mine.includes(h) && depUrns(h, "clusterId").length === 0 && isUnknown(get(h.props, "clusterId")));
-      if (orphan) undecidable(`${orphan.name}.clusterId`);
+      undecidableIfUntraced(cluster, untracedPointers(hsms.filter((h) => !mine.includes(h)), "clusterId", TE.hsmCluster), "clusterId");
       fail(cluster, `has ${mine.length} HSM${mine.length === 1 ? "" : "s"} in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (needs ${minHsms} in ${minAzs})`, `add aws.cloudhsmv2.Hsm resources with \`clusterId: cluster.clusterId\` in ${minAzs} different Availability Zones`);
     });
   },

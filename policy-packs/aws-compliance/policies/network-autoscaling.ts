@@ -6,6 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, N, pointingAt } from "../lib/tokens-network";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
@@ -148,7 +149,7 @@ export const autoscalingGroupNotifications = stackPolicy(
       for (const n of mine) for (const t of asArray(known(n.props, "notifications", `${n.name}.notifications`))) sent.add(String(t));
       const missing = wanted.filter((t) => !sent.has(t));
       if (missing.length === 0) return;
-      if (mine.length === 0 && all.some((n) => isUnknown(get(n.props, "groupNames")) && !(n.propertyDependencies?.groupNames ?? []).length)) undecidable("aws.autoscaling.Notification.groupNames");
+      if (mine.length === 0) undecidableIfUntraced(group, untracedPointers(all, "groupNames", N.autoscalingGroup), "groupNames");
       fail(group, mine.length === 0 ? "no aws.autoscaling.Notification reports its scaling events" : `its notifications miss ${missing.join(", ")}`, `add an aws.autoscaling.Notification with this group in \`groupNames\` and \`notifications: [${missing.map((m) => `"${m}"`).join(", ")}]\``);
     });
   },

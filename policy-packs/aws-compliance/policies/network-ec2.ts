@@ -26,6 +26,7 @@ import {
   stackAnchor,
   untraceable,
 } from "../lib/tokens-network";
+import { referenceIsSet, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 const ALL3: Framework[] = ["FSBP", "HIPAA", "PCI DSS"];
@@ -202,7 +203,7 @@ export const ec2VpcAdoptsDefaultSecurityGroup = stackPolicy(
     forEach(N.vpc, (vpc) => {
       if (insideAwsx(vpc)) return; // the awsx component stands for it
       if (attached(vpc, N.defaultSecurityGroup, "vpcId").length > 0) return;
-      if (untraceable(groups, "vpcId").length > 0) undecidable("aws.ec2.DefaultSecurityGroup.vpcId");
+      undecidableIfUntraced(vpc, untraceable(groups, "vpcId", N.vpc), "vpcId");
       fail(
         vpc,
         "no aws.ec2.DefaultSecurityGroup adopts this VPC's default security group, which keeps AWS's default rules (all inbound from its members, all outbound)",
@@ -355,7 +356,7 @@ export const ec2VpcFlowLogs = stackPolicy(
       if (insideAwsx(vpc)) return; // the awsx component stands for it
       const mine = attached(vpc, N.flowLog, "vpcId");
       if (mine.length === 0) {
-        if (untraceable(logs, "vpcId").length > 0) undecidable("aws.ec2.FlowLog.vpcId");
+        undecidableIfUntraced(vpc, untraceable(logs, "vpcId", N.vpc), "vpcId");
         fail(vpc, "no aws.ec2.FlowLog records this VPC's traffic", `add an aws.ec2.FlowLog with \`vpcId: ${vpc.type.startsWith("awsx:") ? "vpc.vpcId" : "vpc.id"}\`, \`trafficType: "ALL"\` and a \`logDestination\``);
         return;
       }
@@ -573,7 +574,7 @@ function vpcEndpointPolicy(control: string, service: string, label: string, seve
         }
         if (names.some(matches)) return;
         if (names.some(isUnknown)) undecidable("aws.ec2.VpcEndpoint.serviceName");
-        if (untraceable(endpoints, "vpcId").length > 0) undecidable("aws.ec2.VpcEndpoint.vpcId");
+        undecidableIfUntraced(vpc, untraceable(endpoints, "vpcId", N.vpc), "vpcId");
         fail(vpc, `no VPC endpoint for ${label} (\`com.amazonaws.<region>${suffix}\`), so that traffic leaves the VPC`, `add an aws.ec2.VpcEndpoint with \`serviceName: \\\`com.amazonaws.\${region}${suffix}\\\`\` and \`vpcId\` of this VPC`);
       });
     },
@@ -607,7 +608,7 @@ export const ec2NetworkAclUnused = stackPolicy(
       if (asArray(subnetIds).length > 0 && !isUnknown(subnetIds)) return;
       if (attached(acl, N.networkAclAssociation, "networkAclId").length > 0) return;
       if (isUnknown(subnetIds)) undecidable("subnetIds");
-      if (untraceable(assocs, "networkAclId").length > 0) undecidable("aws.ec2.NetworkAclAssociation.networkAclId");
+      undecidableIfUntraced(acl, untraceable(assocs, "networkAclId", N.networkAcl), "networkAclId");
       fail(acl, "is associated with no subnet", "set `subnetIds` on the aws.ec2.NetworkAcl (or add an aws.ec2.NetworkAclAssociation), or delete it");
     });
   },
@@ -661,13 +662,13 @@ export const ec2EipAttached = stackPolicy(
     ];
     const assocs = ofType(N.eipAssociation);
     forEach(N.eip, (eip) => {
-      // An unknown value here is still a set value: the address is associated.
-      if (get(eip.props, "instance") !== undefined || get(eip.props, "networkInterface") !== undefined) return;
+      // Associated when `instance`/`networkInterface` is set: known, or from an instance / interface (lib/references.ts).
+      if (referenceIsSet(eip, "instance", N.instance) || referenceIsSet(eip, "networkInterface", N.networkInterface)) return;
       if (attached(eip, N.eipAssociation, "allocationId").length > 0 || attached(eip, N.eipAssociation, "publicIp").length > 0) return;
       for (const [types, props] of users) {
         if (ofType(types).some((u) => props.some((p) => dependsOn(u, p, eip)))) return;
       }
-      if (untraceable(assocs, "allocationId").length > 0) undecidable("aws.ec2.EipAssociation.allocationId");
+      undecidableIfUntraced(eip, untraceable(assocs, "allocationId", N.eip), "allocationId");
       fail(eip, "is not associated with anything (an idle public address)", "associate it (`instance`/`networkInterface`, an aws.ec2.EipAssociation, a NAT gateway or NLB subnet mapping) or remove it");
     });
   },
@@ -1039,10 +1040,14 @@ function selectionCovers(sel: PolicyResource, targets: PolicyResource[], tagsOf:
   if (targets.some((t) => dependsOn(sel, "notResources", t))) return "no";
   const resources = get(sel.props, "resources");
   if (targets.some((t) => dependsOn(sel, "resources", t))) return "yes";
-  let unknown = isUnknown(resources) && !(sel.propertyDependencies?.resources ?? []).length;
+  // An unknown ARN from resources of the covered types names those (not this one); one from
+  // anything else (a component, an apply over other outputs) might be this one (lib/references.ts).
+  const deps = sel.propertyDependencies?.resources ?? [];
+  const untraced = deps.length === 0 || deps.some((d) => !targets.some((t) => t.type === d.type));
+  let unknown = isUnknown(resources) && untraced;
   for (const arn of asArray(resources)) {
     if (isUnknown(arn)) {
-      if (!(sel.propertyDependencies?.resources ?? []).length) unknown = true;
+      if (untraced) unknown = true;
       continue;
     }
     if (arn === "*" || /^arn:[^:]+:ec2:[^:]*:[^:]*:volume\/\*$/.test(String(arn))) {

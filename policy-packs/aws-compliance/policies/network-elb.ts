@@ -9,6 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { PolicyMeta } from "../lib/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, N, pointingAt, referencedBy, untraceable } from "../lib/tokens-network";
+import { undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
@@ -261,7 +262,7 @@ export const elbAlbWaf = stackPolicy(
       if (!isAlb(lb.props)) return;
       if (config.internetFacingOnly === true && known(lb.props, "internal") === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
-      if (untraceable(assocs, "resourceArn").length > 0) undecidable("aws.wafv2.WebAclAssociation.resourceArn");
+      undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
       fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
     });
   },
