@@ -103,8 +103,11 @@ describe("output-shaped resources for stack policies (harness stackShape)", () =
       expect(await bothModes(s3.s3AclsDisabled, [bucket, owner])).to.deep.equal([]);
     });
 
-    it("S3.2 public read: a bucket with only the computed acl/policy/grants is not public", async () => {
-      expect(await bothModes(s3.s3NoPublicRead, [bucket])).to.deep.equal([]);
+    it("S3.13 lifecycle: the side resource passes, nothing fails", async () => {
+      const rules = side<aws.s3.BucketLifecycleConfigurationArgs>("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", { bucket: UNKNOWN, rules: [{ id: "old", status: "Enabled", expiration: { days: 30 } }] }, bucket, "media-lifecycle");
+      expect(await bothModes(s3.s3LifecycleConfigured, [bucket, rules])).to.deep.equal([]);
+      const [none] = await bothModes(s3.s3LifecycleConfigured, [bucket]);
+      expect(none).to.include(`media (${B})`);
     });
   });
 });

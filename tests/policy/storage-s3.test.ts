@@ -41,8 +41,8 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
     }
   });
 
-  const cases: { title: string; build: () => PlannedResource[]; read?: string; write?: string }[] = [
-    { title: "inline canned ACL public-read", build: () => [res(B, { acl: "public-read" }, { name: "site" })], read: "the bucket's `acl`/`grants` is the canned ACL `public-read`" },
+  const cases: { title: string; build: () => PlannedResource[]; read?: string; write?: string; on?: string }[] = [
+    { title: "inline canned ACL public-read", build: () => [res(B, { acl: "public-read" }, { name: "site" })], read: "the bucket's `acl` is the canned ACL `public-read`" },
     {
       title: "inline public-read-write on a BucketV2",
       build: () => [res(BV2, { acl: "public-read-write" }, { name: "site" })],
@@ -55,7 +55,8 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
         const b = res(B, {}, { name: "site" });
         return [b, side("aws:s3/bucketAclV2:BucketAclV2", { acl: "public-read" }, b, "site-acl")];
       },
-      read: "aws.s3.BucketAcl site-acl is the canned ACL `public-read`",
+      on: "site-acl",
+      read: "its `acl` is the canned ACL `public-read`",
     },
     {
       title: "a BucketAcl access control policy granting WRITE to AllUsers",
@@ -66,12 +67,13 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
           side("aws:s3/bucketAcl:BucketAcl", { accessControlPolicy: { owner: { id: "o" }, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "WRITE" }] } }, b, "acl"),
         ];
       },
-      write: "grants WRITE to AllUsers",
+      on: "acl",
+      write: "its ACL grants WRITE to AllUsers",
     },
     {
       title: "inline grants of READ to AllUsers",
       build: () => [res(B, { grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }, { name: "site" })],
-      read: "grants READ to AllUsers",
+      read: "the bucket's ACL grants READ to AllUsers",
     },
   ];
   for (const c of cases) {
@@ -81,18 +83,17 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
         const policy = mode === "read" ? s3.s3NoPublicRead : s3.s3NoPublicWrite;
         const expected = c[mode];
         if (expected) {
-          const v = await expectFail(policy, c.build(), [`[${control(mode)}] site (`, `public ${mode} access: `, expected, "Fix: remove the public grant"]);
+          const v = await expectFail(policy, c.build(), [`[${control(mode)}] ${c.on ?? "site"} (`, `public ${mode} access: `, expected, "Fix: remove the public grant"]);
           expect(v.severity).to.equal("critical");
         } else await expectPass(policy, c.build());
       }
     });
   }
 
-  it("passes a public ACL neutralised by ignorePublicAcls, or by BucketOwnerEnforced", async () => {
-    const b1 = res(B, { acl: "public-read" });
-    await expectPass(s3.s3NoPublicRead, [b1, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ALL_ON, b1)]);
-    const b2 = res(B, { acl: "public-read" });
-    await expectPass(s3.s3NoPublicRead, [b2, side("aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }, b2)]);
+  it("decides on the resource alone (blocks at registration): a public ACL fails even beside a block that would ignore it", async () => {
+    const b1 = res(B, { acl: "public-read" }, { name: "site" });
+    await expectFail(s3.s3NoPublicRead, [b1, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ALL_ON, b1)], ["[S3.2] site ("]);
+    expect(typeof (s3.s3NoPublicRead as { validateResource?: unknown }).validateResource).to.equal("function");
   });
 
   it("leaves bucket policies to resource-policy-not-public (one finding per flaw)", async () => {
@@ -101,9 +102,10 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
     await expectPass(s3.s3NoPublicRead, [b, side("aws:s3/bucketPolicy:BucketPolicy", { policy: UNKNOWN }, b)]);
   });
 
-  it("cannot decide a public ACL when the block's ignorePublicAcls is unknown", async () => {
-    const b = res(B, { acl: "public-read" });
-    await expectUnknown(s3.s3NoPublicRead, [b, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { ...ALL_ON, ignorePublicAcls: UNKNOWN }, b)]);
+  it("cannot decide an ACL that is unknown at preview", async () => {
+    await expectUnknown(s3.s3NoPublicRead, [res(B, { acl: UNKNOWN })]);
+    const b = res(B, {});
+    await expectUnknown(s3.s3NoPublicRead, [b, side("aws:s3/bucketAcl:BucketAcl", { acl: UNKNOWN }, b)]);
   });
 
   it("treats authenticated-read as public unless configured otherwise", async () => {

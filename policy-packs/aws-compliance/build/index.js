@@ -8299,29 +8299,24 @@ var s3RequireTls = stackPolicy(
     });
   }
 );
-var s3BlockPublicAccess = stackPolicy(
+var s3BlockPublicAccess = resourcePolicy(
   {
     name: "s3-bucket-block-public-access",
     description: "S3 buckets must block public access with all four public-access-block settings (on by default for buckets created since April 2023).",
     severity: "high",
     controls: ["S3.8"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true."
+    remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true on the aws.s3.BucketPublicAccessBlock (or remove it: new buckets keep all four on).",
+    resourceTypes: T.bucketPublicAccessBlock
   },
-  ({ forEach, attached, fail }) => {
+  ({ props, fail }) => {
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-    forEach(T.bucket, (bucket) => {
-      const blocks = attached(bucket, T.bucketPublicAccessBlock, "bucket");
-      if (blocks.length === 0) return;
-      for (const block of blocks) {
-        const off = settings.filter((s) => {
-          const v = get(block.props, s);
-          if (isUnknown(v)) undecidable(`${block.name}.${s}`);
-          return v !== true;
-        });
-        if (off.length > 0) fail(bucket, `public access block ${block.name} leaves ${off.join(", ")} off`, `set ${off.join(", ")} to true`);
-      }
+    const off = settings.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
     });
+    if (off.length > 0) fail(`leaves ${off.join(", ")} off for its bucket`, `set ${off.map((s) => `\`${s}: true\``).join(", ")}`);
   }
 );
 var policies17 = [s3RequireTls, s3BlockPublicAccess];
@@ -9358,16 +9353,6 @@ function bucketPolicyDocs(bucket, attached) {
   for (const p of attached(bucket, T.bucketPolicy, "bucket")) out.push({ source: `aws.s3.BucketPolicy ${p.name}`, doc: get(p.props, "policy") });
   return out;
 }
-function effectiveBlock(bucket, c, setting) {
-  const blocks = [...c.attached(bucket, T.bucketPublicAccessBlock, "bucket"), ...c.ofType(T.accountPublicAccessBlock)];
-  let unknown = false;
-  for (const b of blocks) {
-    const v = get(b.props, setting);
-    if (v === true) return true;
-    if (isUnknown(v)) unknown = true;
-  }
-  return unknown ? "unknown" : false;
-}
 function logDeliveryTarget(bucket, c, only = "any") {
   const name = get(bucket.props, "bucket");
   const known10 = typeof name === "string" && !isUnknown(name) ? name : void 0;
@@ -9443,45 +9428,28 @@ var access = {
     actions: ["s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:RestoreObject"]
   }
 };
-function publicExposure(bucket, c, mode, authenticatedIsPublic) {
+function publicAcl(type, props, mode, authenticatedIsPublic) {
   const spec = access[mode];
-  const aclFindings = [];
+  const findings = [];
   let unknown;
   const publicGroups = authenticatedIsPublic ? [ALL_USERS, AUTHENTICATED_USERS] : [ALL_USERS];
-  const cannedPublic = (acl) => spec.cannedAcls.includes(acl) || mode === "read" && authenticatedIsPublic && acl === "authenticated-read";
-  const aclSources = [
-    {
-      source: "the bucket's `acl`/`grants`",
-      acl: get(bucket.props, "acl"),
-      grants: pluck(bucket.props, "grants").flatMap((g) => isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })))
-    },
-    ...c.attached(bucket, T.bucketAcl, "bucket").map((a) => ({
-      source: `aws.s3.BucketAcl ${a.name}`,
-      acl: get(a.props, "acl"),
-      grants: pluck(a.props, "accessControlPolicy.grants").map((g) => isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") })
-    }))
-  ];
-  for (const s of aclSources) {
-    if (isUnknown(s.acl)) unknown ??= `${s.source} (acl)`;
-    else if (typeof s.acl === "string" && cannedPublic(s.acl)) aclFindings.push(`${s.source} is the canned ACL \`${s.acl}\``);
-    for (const g of s.grants) {
-      if (isUnknown(g.uri) || isUnknown(g.permission)) {
-        unknown ??= `${s.source} (grants)`;
-        continue;
-      }
-      if (typeof g.uri === "string" && publicGroups.includes(g.uri) && spec.grantPermissions.includes(String(g.permission))) {
-        aclFindings.push(`${s.source} grants ${g.permission} to ${g.uri.split("/").pop()}`);
-      }
+  const cannedPublic = (acl2) => spec.cannedAcls.includes(acl2) || mode === "read" && authenticatedIsPublic && acl2 === "authenticated-read";
+  const isAclResource = T.bucketAcl.includes(type);
+  const source = isAclResource ? "its" : "the bucket's";
+  const acl = get(props, "acl");
+  const grants = isAclResource ? pluck(props, "accessControlPolicy.grants").map((g) => isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") }) : pluck(props, "grants").flatMap((g) => isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })));
+  if (isUnknown(acl)) unknown ??= "acl";
+  else if (typeof acl === "string" && cannedPublic(acl)) findings.push(`${source} \`acl\` is the canned ACL \`${acl}\``);
+  for (const g of grants) {
+    if (isUnknown(g.uri) || isUnknown(g.permission)) {
+      unknown ??= isAclResource ? "accessControlPolicy.grants" : "grants";
+      continue;
+    }
+    if (typeof g.uri === "string" && publicGroups.includes(g.uri) && spec.grantPermissions.includes(String(g.permission))) {
+      findings.push(`${source} ACL grants ${g.permission} to ${g.uri.split("/").pop()}`);
     }
   }
-  const findings = [];
-  if (aclFindings.length > 0) {
-    const ignored = effectiveBlock(bucket, c, "ignorePublicAcls");
-    const enforced = c.attached(bucket, T.bucketOwnership, "bucket").some((o) => get(o.props, "rule.objectOwnership") === "BucketOwnerEnforced");
-    if (ignored === "unknown" && !enforced) unknown ??= "the public access block's ignorePublicAcls";
-    else if (ignored !== true && !enforced) findings.push(...aclFindings);
-  }
-  return { findings, ...unknown ? { unknown } : {} };
+  return { findings, ...unknown && findings.length === 0 ? { unknown } : {} };
 }
 var publicConfig = {
   authenticatedUsersArePublic: {
@@ -9492,23 +9460,22 @@ var publicConfig = {
 };
 function publicPolicy(mode) {
   const control = mode === "read" ? "S3.2" : "S3.3";
-  return stackPolicy(
+  return resourcePolicy(
     {
       name: `s3-bucket-no-public-${mode}`,
       description: `S3 buckets must not allow public ${mode} access through ACLs (bucket policies: resource-policy-not-public).`,
       severity: "critical",
       controls: [control],
       frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls true (or BucketOwnerEnforced object ownership).`,
-      config: publicConfig
+      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups. Prefer no ACL at all: aws.s3.BucketOwnershipControls with BucketOwnerEnforced.`,
+      config: publicConfig,
+      resourceTypes: [...T.bucket, ...T.bucketAcl]
     },
-    (c) => {
-      c.forEach(T.bucket, (bucket) => {
-        const { findings, unknown } = publicExposure(bucket, c, mode, c.config.authenticatedUsersArePublic !== false);
-        if (findings.length > 0) {
-          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, 'remove the public grant (use `acl: "private"`), or set `ignorePublicAcls: true` on an aws.s3.BucketPublicAccessBlock');
-        } else if (unknown) undecidable(unknown);
-      });
+    ({ type, props, config, fail }) => {
+      const { findings, unknown } = publicAcl(type, props, mode, config.authenticatedUsersArePublic !== false);
+      if (findings.length > 0) {
+        fail(`public ${mode} access: ${findings.join("; ")}`, 'remove the public grant (use `acl: "private"`, or no ACL with BucketOwnerEnforced object ownership)');
+      } else if (unknown) undecidable(unknown);
     }
   );
 }

@@ -79,18 +79,6 @@ function bucketPolicyDocs(bucket: PolicyResource, attached: Attached): { source:
   return out;
 }
 
-/** The public access block settings that apply to a bucket: its own block(s) and any account-level block in the stack. */
-function effectiveBlock(bucket: PolicyResource, c: Pick<StackCheck, "attached" | "ofType">, setting: (typeof PAB_SETTINGS)[number]): boolean | "unknown" {
-  const blocks = [...c.attached(bucket, T.bucketPublicAccessBlock, "bucket"), ...c.ofType(T.accountPublicAccessBlock)];
-  let unknown = false;
-  for (const b of blocks) {
-    const v = get(b.props, setting);
-    if (v === true) return true;
-    if (isUnknown(v)) unknown = true;
-  }
-  return unknown ? "unknown" : false;
-}
-
 /**
  * Why a bucket receives logs that an AWS service writes (S3 server access logs, load balancer
  * access logs, CloudFront standard logs), or undefined. Those services only write to buckets
@@ -190,50 +178,37 @@ const access = {
   },
 } as const;
 
-/** Ways a bucket is readable/writable by anyone, with what is unknown at preview. */
-function publicExposure(bucket: PolicyResource, c: Pick<StackCheck, "attached" | "ofType">, mode: "read" | "write", authenticatedIsPublic: boolean): { findings: string[]; unknown?: string } {
+/**
+ * Ways one resource (a bucket's own `acl`/`grants`, or an aws.s3.BucketAcl) makes a bucket
+ * readable/writable by anyone, with what is unknown at preview. Decided on the resource alone, so
+ * that it blocks at registration in `pulumi up`: a public ACL is refused by S3 while Block Public
+ * Access is on (the default since April 2023) and is ignored only while `ignorePublicAcls` stays
+ * on, so declaring one is the flaw.
+ */
+function publicAcl(type: string, props: unknown, mode: "read" | "write", authenticatedIsPublic: boolean): { findings: string[]; unknown?: string } {
   const spec = access[mode];
-  const aclFindings: string[] = [];
+  const findings: string[] = [];
   let unknown: string | undefined;
   const publicGroups = authenticatedIsPublic ? [ALL_USERS, AUTHENTICATED_USERS] : [ALL_USERS];
   const cannedPublic = (acl: string) => (spec.cannedAcls as readonly string[]).includes(acl) || (mode === "read" && authenticatedIsPublic && acl === "authenticated-read");
-
-  // ACLs: the inline `acl`/`grants` of the bucket, and aws.s3.BucketAcl resources.
-  const aclSources: { source: string; acl: unknown; grants: { uri: unknown; permission: unknown }[] }[] = [
-    {
-      source: "the bucket's `acl`/`grants`",
-      acl: get(bucket.props, "acl"),
-      grants: pluck(bucket.props, "grants").flatMap((g: any) => (isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })))),
-    },
-    ...c.attached(bucket, T.bucketAcl, "bucket").map((a) => ({
-      source: `aws.s3.BucketAcl ${a.name}`,
-      acl: get(a.props, "acl"),
-      grants: pluck(a.props, "accessControlPolicy.grants").map((g: any) => (isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") })),
-    })),
-  ];
-  for (const s of aclSources) {
-    if (isUnknown(s.acl)) unknown ??= `${s.source} (acl)`;
-    else if (typeof s.acl === "string" && cannedPublic(s.acl)) aclFindings.push(`${s.source} is the canned ACL \`${s.acl}\``);
-    for (const g of s.grants) {
-      if (isUnknown(g.uri) || isUnknown(g.permission)) {
-        unknown ??= `${s.source} (grants)`;
-        continue;
-      }
-      if (typeof g.uri === "string" && publicGroups.includes(g.uri) && (spec.grantPermissions as readonly string[]).includes(String(g.permission))) {
-        aclFindings.push(`${s.source} grants ${g.permission} to ${g.uri.split("/").pop()}`);
-      }
+  const isAclResource = (T.bucketAcl as readonly string[]).includes(type);
+  const source = isAclResource ? "its" : "the bucket's";
+  const acl = get(props, "acl");
+  const grants = isAclResource
+    ? pluck(props, "accessControlPolicy.grants").map((g: any) => (isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") }))
+    : pluck(props, "grants").flatMap((g: any) => (isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p }))));
+  if (isUnknown(acl)) unknown ??= "acl";
+  else if (typeof acl === "string" && cannedPublic(acl)) findings.push(`${source} \`acl\` is the canned ACL \`${acl}\``);
+  for (const g of grants) {
+    if (isUnknown(g.uri) || isUnknown(g.permission)) {
+      unknown ??= isAclResource ? "accessControlPolicy.grants" : "grants";
+      continue;
+    }
+    if (typeof g.uri === "string" && publicGroups.includes(g.uri) && (spec.grantPermissions as readonly string[]).includes(String(g.permission))) {
+      findings.push(`${source} ACL grants ${g.permission} to ${g.uri.split("/").pop()}`);
     }
   }
-
-  // Block Public Access neutralises what it covers; BucketOwnerEnforced turns ACLs off.
-  const findings: string[] = [];
-  if (aclFindings.length > 0) {
-    const ignored = effectiveBlock(bucket, c, "ignorePublicAcls");
-    const enforced = c.attached(bucket, T.bucketOwnership, "bucket").some((o) => get(o.props, "rule.objectOwnership") === "BucketOwnerEnforced");
-    if (ignored === "unknown" && !enforced) unknown ??= "the public access block's ignorePublicAcls";
-    else if (ignored !== true && !enforced) findings.push(...aclFindings);
-  }
-  return { findings, ...(unknown ? { unknown } : {}) };
+  return { findings, ...(unknown && findings.length === 0 ? { unknown } : {}) };
 }
 
 const publicConfig = {
@@ -246,23 +221,22 @@ const publicConfig = {
 
 function publicPolicy(mode: "read" | "write") {
   const control = mode === "read" ? "S3.2" : "S3.3";
-  return stackPolicy(
+  return resourcePolicy(
     {
       name: `s3-bucket-no-public-${mode}`,
       description: `S3 buckets must not allow public ${mode} access through ACLs (bucket policies: resource-policy-not-public).`,
       severity: "critical",
       controls: [control],
       frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls true (or BucketOwnerEnforced object ownership).`,
+      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups. Prefer no ACL at all: aws.s3.BucketOwnershipControls with BucketOwnerEnforced.`,
       config: publicConfig,
+      resourceTypes: [...T.bucket, ...T.bucketAcl],
     },
-    (c) => {
-      c.forEach(T.bucket, (bucket) => {
-        const { findings, unknown } = publicExposure(bucket, c, mode, c.config.authenticatedUsersArePublic !== false);
-        if (findings.length > 0) {
-          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, "remove the public grant (use `acl: \"private\"`), or set `ignorePublicAcls: true` on an aws.s3.BucketPublicAccessBlock");
-        } else if (unknown) undecidable(unknown);
-      });
+    ({ type, props, config, fail }) => {
+      const { findings, unknown } = publicAcl(type, props, mode, config.authenticatedUsersArePublic !== false);
+      if (findings.length > 0) {
+        fail(`public ${mode} access: ${findings.join("; ")}`, "remove the public grant (use `acl: \"private\"`, or no ACL with BucketOwnerEnforced object ownership)");
+      } else if (unknown) undecidable(unknown);
     },
   );
 }
