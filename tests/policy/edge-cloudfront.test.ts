@@ -180,16 +180,47 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       expect(unknowns(vs)).to.have.length(1);
     });
 
-    it("references unknown at preview (webAclId, certificate, OAC, log bucket) count as set", async () => {
-      const d = dist({
-        webAclId: UNKNOWN,
-        loggingConfig: { bucket: UNKNOWN },
-        viewerCertificate: { ...good.viewerCertificate, acmCertificateArn: UNKNOWN },
-        origins: [{ ...s3Origin, originAccessControlId: UNKNOWN }, albOrigin],
-      });
-      for (const p of [cloudfrontWaf, cloudfrontAccessLogging, cloudfrontCustomCertificate, cloudfrontSni, cloudfrontTlsPolicy, cloudfrontOriginAccessControl]) {
-        expect(await evaluate(p, [d]), p.name).to.deep.equal([]);
+    // Typed references (lib/references.ts): an unknown reference is set only when it comes from a
+    // resource of the right type; from anything else it is undecidable (advisory), never a pass.
+    const unknownRefs = {
+      webAclId: UNKNOWN,
+      loggingConfig: { bucket: UNKNOWN },
+      viewerCertificate: { ...good.viewerCertificate, acmCertificateArn: UNKNOWN },
+      origins: [{ ...s3Origin, originAccessControlId: UNKNOWN }, albOrigin],
+    };
+    const refPolicies = [cloudfrontWaf, cloudfrontAccessLogging, cloudfrontCustomCertificate, cloudfrontSni, cloudfrontTlsPolicy, cloudfrontOriginAccessControl];
+
+    it("references unknown at preview (webAclId, certificate, OAC, log bucket) count as set when they come from a web ACL, certificate, OAC, bucket", async () => {
+      const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT", defaultAction: { allow: {} } }, { name: "edge-acl" });
+      const logs = res("aws:s3/bucket:Bucket", {}, { name: "logs" });
+      const cert = res("aws:acm/certificateValidation:CertificateValidation", { certificateArn: UNKNOWN }, { name: "cert-validation" });
+      const oac = res("aws:cloudfront/originAccessControl:OriginAccessControl", { originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" }, { name: "oac" });
+      const d = res(DIST, { ...good, ...unknownRefs }, { name: "cdn", deps: { webAclId: [acl], loggingConfig: [logs], viewerCertificate: [cert], origins: [oac] } });
+      for (const p of refPolicies) expect(await evaluate(p, [acl, logs, cert, oac, d]), p.name).to.deep.equal([]);
+    });
+
+    it("references unknown at preview from anything else are undecidable, with a note saying how to make them known", async () => {
+      const d = dist(unknownRefs);
+      for (const p of refPolicies) {
+        const vs = await evaluate(p, [d]);
+        expect(findings(vs), p.name).to.deep.equal([]);
+        expect(unknowns(vs), p.name).to.have.length(1);
+        expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
+        expect(unknowns(vs)[0]!.message, p.name).to.match(/is unknown until apply \(an output of source \(test\.index\.UnknownSource\)\), so whether it refers to an aws\.[a-z0-9]+\.\w+.* cannot be told\. To make it known, set it from/);
       }
+      // A component's output is not a web ACL: still undecidable, naming it.
+      const wrapper = res("acme:edge:Firewall", {}, { name: "firewall" });
+      const viaComponent = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [wrapper] } });
+      const vs = await evaluate(cloudfrontWaf, [wrapper, viaComponent]);
+      expect(unknowns(vs).map((v) => v.message)).to.deep.equal([
+        "[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): cannot be decided during preview: `webAclId` of cdn is unknown until apply (an output of firewall (acme.edge.Firewall)), so whether it refers to an aws.wafv2.WebAcl or aws.waf.WebAcl cannot be told. To make it known, set it from an aws.wafv2.WebAcl or aws.waf.WebAcl of this stack (its id or ARN output), or to a literal id or ARN. It is checked again on `pulumi up`.",
+      ]);
+    });
+
+    it("a reference policy reports once: an absent web ACL at registration (resource phase), not again in the stack phase", async () => {
+      expect(typeof (cloudfrontWaf as { validateResource?: unknown }).validateResource).to.equal("function");
+      const vs = await evaluate(cloudfrontWaf, [dist({ webAclId: undefined })]);
+      expect(vs.map((v) => v.message.split("\n").pop())).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): has no web ACL. Fix: set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`"]);
     });
 
     it("CloudFront.8 and CloudFront.15 do not apply to the default certificate (CloudFront.7 reports it)", async () => {

@@ -28,7 +28,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // pack.ts
-var import_policy28 = require("@pulumi/policy");
+var import_policy29 = require("@pulumi/policy");
 
 // policies/audit.ts
 var audit_exports = {};
@@ -810,6 +810,56 @@ function undecidableIfUntraced(target, sides, path) {
     `${s.name} (${className(s.type)}) might point at it, but its \`${path}\` is unknown until apply (${from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "with no resource of this stack behind it"}). To make it known, set \`${path}\` from ${target.name}'s own output (e.g. \`${path}: ${target.name}.id\`) or to a literal value`
   );
 }
+var DEFER = /* @__PURE__ */ Symbol("decided on the stack's property dependencies");
+function referencePolicy(meta, check) {
+  const stack = stackPolicy(meta, ({ ofType, fail, note, config }) => {
+    for (const r of ofType(meta.resourceTypes)) {
+      if (exemptionState(meta, r, config).kind === "valid") continue;
+      let deferred = false;
+      try {
+        check({
+          props: r.props,
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          args: { type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts, getConfig: () => config, ...r.provider ? { provider: r.provider } : {} },
+          config,
+          ref: (path, types) => {
+            const ref = reference(r, path, types);
+            if (ref.kind === "absent") return false;
+            if (ref.kind === "value") return true;
+            deferred = true;
+            if (ref.kind === "resource") return true;
+            return undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
+          },
+          // What came before the first unknown reference was reported by the resource phase.
+          fail: (problem, fix) => {
+            if (deferred) fail(r, problem, fix);
+          }
+        });
+      } catch (e) {
+        if (e?.constructor?.name !== "UnknownValueError") throw e;
+        if (deferred) note(r, `cannot be decided during preview: ${e.message}. It is checked again on \`pulumi up\`.`);
+      }
+    }
+  });
+  const resource = resourcePolicy(meta, (c) => {
+    try {
+      check({
+        ...c,
+        ref: (path) => {
+          const v = get(c.props, path);
+          if (v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0) return false;
+          if (!containsUnknown(v)) return true;
+          throw DEFER;
+        }
+      });
+    } catch (e) {
+      if (e !== DEFER) throw e;
+    }
+  });
+  return { ...resource, validateStack: stack.validateStack };
+}
 
 // policies/edge-cloudfront.ts
 var edge_cloudfront_exports = {};
@@ -871,13 +921,15 @@ function targetOrigins(props, targetId) {
   if (origins.some((o) => isUnknown(get(o, "originId")))) undecidable("origins.originId");
   return [];
 }
-function customCertificate(props) {
+var CERTIFICATE_SOURCES = ["aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation", "aws:iam/serverCertificate:ServerCertificate"];
+var WEB_ACL_SOURCES = [...TE.webAcl, ...TE.wafGlobalWebAcl];
+function customCertificate(props, ref) {
   const vc = props.viewerCertificate;
   if (!vc) return false;
   const def = get(vc, "cloudfrontDefaultCertificate");
   if (isUnknown(def)) undecidable("viewerCertificate.cloudfrontDefaultCertificate");
   if (def === true) return false;
-  return present(get(vc, "acmCertificateArn")) || present(get(vc, "iamCertificateId"));
+  return ref("viewerCertificate.acmCertificateArn", CERTIFICATE_SOURCES) || ref("viewerCertificate.iamCertificateId", CERTIFICATE_SOURCES);
 }
 var distribution = TE.distribution;
 var cloudfrontDefaultRootObject = resourcePolicy(
@@ -949,13 +1001,15 @@ var cloudfrontAccessLogging = stackPolicy(
   },
   ({ forEach, attached, fail }) => {
     forEach(distribution, (d) => {
-      if (present(get(d.props, "loggingConfig.bucket"))) return;
+      const logBucket = reference(d, "loggingConfig.bucket", T.bucket);
+      if (logBucket.kind === "value" || logBucket.kind === "resource") return;
       const sources = attached(d, TE.logDeliverySource, "resourceArn").filter((s) => {
         const t = get(s.props, "logType");
         if (isUnknown(t)) undecidable(`${s.name}.logType`);
         return t === "ACCESS_LOGS";
       });
       if (sources.some((s) => attached(s, TE.logDelivery, "deliverySourceName").length > 0)) return;
+      if (logBucket.kind === "unknown") undecidableBecause(unknownReferenceMessage(d, "loggingConfig.bucket", T.bucket, logBucket.from));
       if (sources.length > 0) {
         fail(d, `log delivery source ${sources.map((s) => s.name).join(", ")} has no aws.cloudwatch.LogDelivery, so no access log is written`, "add an aws.cloudwatch.LogDelivery with `deliverySourceName` = the source's name and a `deliveryDestinationArn`");
       } else {
@@ -964,7 +1018,7 @@ var cloudfrontAccessLogging = stackPolicy(
     });
   }
 );
-var cloudfrontWaf = resourcePolicy(
+var cloudfrontWaf = referencePolicy(
   {
     name: "cloudfront-waf-enabled",
     description: "CloudFront distributions must be associated with an AWS WAF web ACL.",
@@ -974,11 +1028,11 @@ var cloudfrontWaf = resourcePolicy(
     remediationSteps: 'Create an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"` (in us-east-1) and set the distribution\'s `webAclId` to its `arn`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "webAclId"))) fail("has no web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
+  ({ ref, fail }) => {
+    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("has no web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
   }
 );
-var cloudfrontCustomCertificate = resourcePolicy(
+var cloudfrontCustomCertificate = referencePolicy(
   {
     name: "cloudfront-custom-certificate",
     description: "CloudFront distributions must use a custom SSL/TLS certificate, not the default *.cloudfront.net one.",
@@ -988,13 +1042,13 @@ var cloudfrontCustomCertificate = resourcePolicy(
     remediationSteps: 'Set `viewerCertificate: { acmCertificateArn: <ACM certificate in us-east-1>, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }` and drop `cloudfrontDefaultCertificate`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) {
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) {
       fail("uses the default *.cloudfront.net certificate", "set `viewerCertificate.acmCertificateArn` to an ACM certificate (us-east-1) for the distribution's aliases, and remove `cloudfrontDefaultCertificate: true`");
     }
   }
 );
-var cloudfrontSni = resourcePolicy(
+var cloudfrontSni = referencePolicy(
   {
     name: "cloudfront-sni-only",
     description: "CloudFront distributions with a custom certificate must serve HTTPS with SNI, not dedicated IPs.",
@@ -1004,8 +1058,8 @@ var cloudfrontSni = resourcePolicy(
     remediationSteps: 'Set `viewerCertificate.sslSupportMethod: "sni-only"`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) return;
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) return;
     const method = props.viewerCertificate.sslSupportMethod;
     if (method !== "sni-only") fail(`serves its custom certificate with sslSupportMethod ${method === void 0 ? "unset" : `"${method}"`}`, 'set `viewerCertificate.sslSupportMethod: "sni-only"`');
   }
@@ -1109,7 +1163,7 @@ var cloudfrontS3OriginExists = stackPolicy(
     });
   }
 );
-var cloudfrontOriginAccessControl = resourcePolicy(
+var cloudfrontOriginAccessControl = referencePolicy(
   {
     name: "cloudfront-s3-origin-access-control",
     description: "CloudFront S3 origins must use origin access control (OAC), so the bucket stays private.",
@@ -1126,11 +1180,11 @@ var cloudfrontOriginAccessControl = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     asArray(props.origins).forEach((o, i) => {
       if (!isS3Origin(o)) return;
-      if (present(get(o, "originAccessControlId"))) return;
-      const oai = present(get(o, "s3OriginConfig.originAccessIdentity"));
+      if (ref(`origins.${i}.originAccessControlId`, ["aws:cloudfront/originAccessControl:OriginAccessControl"])) return;
+      const oai = ref(`origins.${i}.s3OriginConfig.originAccessIdentity`, ["aws:cloudfront/originAccessIdentity:OriginAccessIdentity"]);
       if (oai && truthy(config.allowOriginAccessIdentity)) return;
       fail(
         oai ? `S3 ${originLabel(o, i)} uses a legacy origin access identity, not origin access control` : `S3 ${originLabel(o, i)} has no origin access control`,
@@ -1140,7 +1194,7 @@ var cloudfrontOriginAccessControl = resourcePolicy(
   }
 );
 var CLOUDFRONT_TLS_POLICIES = ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
-var cloudfrontTlsPolicy = resourcePolicy(
+var cloudfrontTlsPolicy = referencePolicy(
   {
     name: "cloudfront-viewer-tls-policy",
     description: "CloudFront distributions with a custom certificate must use the recommended viewer TLS security policy (TLSv1.2_2021 or newer).",
@@ -1158,8 +1212,8 @@ var cloudfrontTlsPolicy = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
-    if (!customCertificate(props)) return;
+  ({ props, config, ref, fail }) => {
+    if (!customCertificate(props, ref)) return;
     const v = props.viewerCertificate.minimumProtocolVersion ?? "TLSv1";
     const min = String(config.minimumProtocolVersion ?? "TLSv1.2_2021");
     const rank = CLOUDFRONT_TLS_POLICIES.indexOf(v);
@@ -10940,7 +10994,7 @@ var allPolicies = areas.flatMap((a) => a.policies);
 var notDecidable22 = Object.assign({}, ...areas.map((a) => a.notDecidable ?? {}));
 
 // pack.ts
-new import_policy28.PolicyPack("aws-compliance", {
+new import_policy29.PolicyPack("aws-compliance", {
   description: "AWS FSBP, HIPAA and PCI DSS controls for the aws-blueprints workloads, decided at preview time.",
   displayName: "aws-blueprints AWS compliance",
   enforcementLevel: "mandatory",

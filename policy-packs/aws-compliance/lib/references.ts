@@ -11,8 +11,9 @@
  * Stack policies see property dependencies; resource policies (inputs only) do not, so a rule
  * that must tell these apart reads the reference in a stack policy.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { UnknownValueError as PolicyUnknownValueError } from "@pulumi/policy";
+import { exemptionState, resourcePolicy, stackPolicy, type PolicyMeta, type ResourceCheck } from "./policy";
 import { containsUnknown, get, isUnknown } from "./values";
 
 /** What a reference input amounts to. */
@@ -95,4 +96,80 @@ export function undecidableIfUntraced(target: PolicyResource, sides: readonly Po
     `${s.name} (${className(s.type)}) might point at it, but its \`${path}\` is unknown until apply (${from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "with no resource of this stack behind it"}). ` +
       `To make it known, set \`${path}\` from ${target.name}'s own output (e.g. \`${path}: ${target.name}.id\`) or to a literal value`,
   );
+}
+
+/** What a reference policy's check gets: a resource policy's context, plus `ref`. */
+export interface ReferenceCheck extends ResourceCheck {
+  /**
+   * Whether reference `path` is set: a known, non-empty value, or an unknown one whose property
+   * dependency is a resource of `types`. Absent is false; any other unknown is undecidable.
+   */
+  ref(path: string, types: readonly string[]): boolean;
+}
+
+/** Stops the resource phase of a reference policy where only property dependencies can decide. */
+const DEFER = Symbol("decided on the stack's property dependencies");
+
+/**
+ * A policy over single resources whose check reads typed references (`ref`). It runs in two
+ * phases of the same policy, so each flaw is reported once:
+ * - as a resource policy (inputs, at registration, blocking in `pulumi up`): everything it can
+ *   decide there, an absent or literal reference included; a reference unknown at preview stops it
+ *   without a verdict;
+ * - as a stack policy (outputs and property dependencies), only for the resources the first
+ *   phase left: an unknown reference from a resource of the right type is set; from anything
+ *   else it is undecidable, an advisory note saying how to make it known; the findings that
+ *   follow it are reported there.
+ * (The policy server runs `validateResource` in Analyze and `validateStack` in AnalyzeStack; the
+ * CLI lists it as a resource policy.)
+ */
+export function referencePolicy(meta: PolicyMeta & { resourceTypes: readonly string[] }, check: (c: ReferenceCheck) => void): ResourceValidationPolicy {
+  const stack = stackPolicy(meta, ({ ofType, fail, note, config }) => {
+    for (const r of ofType(meta.resourceTypes)) {
+      if (exemptionState(meta, r, config).kind === "valid") continue; // reported by the resource phase
+      let deferred = false;
+      try {
+        check({
+          props: r.props,
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          args: { type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts, getConfig: () => config, ...(r.provider ? { provider: r.provider } : {}) } as unknown as ResourceValidationArgs,
+          config,
+          ref: (path, types) => {
+            const ref = reference(r, path, types);
+            if (ref.kind === "absent") return false;
+            if (ref.kind === "value") return true;
+            deferred = true;
+            if (ref.kind === "resource") return true;
+            return undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
+          },
+          // What came before the first unknown reference was reported by the resource phase.
+          fail: (problem, fix) => {
+            if (deferred) fail(r, problem, fix);
+          },
+        });
+      } catch (e) {
+        if ((e as Error)?.constructor?.name !== "UnknownValueError") throw e;
+        // Another unknown before any reference: the resource phase already said it cannot run.
+        if (deferred) note(r, `cannot be decided during preview: ${(e as Error).message}. It is checked again on \`pulumi up\`.`);
+      }
+    }
+  });
+  const resource = resourcePolicy(meta, (c) => {
+    try {
+      check({
+        ...c,
+        ref: (path) => {
+          const v = get(c.props, path);
+          if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return false;
+          if (!containsUnknown(v)) return true;
+          throw DEFER;
+        },
+      });
+    } catch (e) {
+      if (e !== DEFER) throw e;
+    }
+  });
+  return { ...resource, validateStack: stack.validateStack } as ResourceValidationPolicy;
 }
