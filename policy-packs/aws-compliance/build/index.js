@@ -768,6 +768,14 @@ var TE = {
 
 // lib/references.ts
 var import_policy3 = require("@pulumi/policy");
+var SOURCES = {
+  /** A KMS key reference: a key's `arn`/`keyId`, a replica or external key, or an alias (`arn`/`name`, `targetKeyArn`). */
+  kmsKey: ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey", "aws:kms/alias:Alias"],
+  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
+  role: ["aws:iam/role:Role"],
+  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  firehose: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]
+};
 function dependenciesOf(r, path) {
   return r.propertyDependencies?.[path.split(".")[0]] ?? [];
 }
@@ -784,7 +792,8 @@ function className(type) {
   return m ? `${m[1]}.${m[2]}.${m[3]}` : type;
 }
 function unknownReferenceMessage(r, path, types, from) {
-  const wanted = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  const all = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  const wanted = all.length > 2 ? [`${all[0]} (or ${all.slice(1).join(", ")})`] : all;
   const source = from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "a value with no resource of this stack behind it";
   return `\`${path}\` of ${r.name} is unknown until apply (${source}), so whether it refers to ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the right kind of resource"} cannot be told. To make it known, set it from ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the resource"} of this stack (its id or ARN output), or to a literal id or ARN`;
 }
@@ -1278,7 +1287,7 @@ var cloudtrailMultiRegion = resourcePolicy(
     if (problems.length > 0) fail(problems.join("; "), 'set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: "All"`)');
   }
 );
-var cloudtrailEncryption = resourcePolicy(
+var cloudtrailEncryption = referencePolicy(
   {
     name: "cloudtrail-kms-encryption",
     description: "CloudTrail trails must encrypt log files with a KMS key (SSE-KMS).",
@@ -1288,8 +1297,8 @@ var cloudtrailEncryption = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` on the aws.cloudtrail.Trail to a customer managed aws.kms.Key whose policy lets cloudtrail.amazonaws.com encrypt (scoped by `aws:SourceArn`).",
     resourceTypes: TE.trail
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "kmsKeyId"))) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+  ({ ref, fail }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
 var cloudtrailLogValidation = resourcePolicy(
@@ -1306,7 +1315,7 @@ var cloudtrailLogValidation = resourcePolicy(
     if (props.enableLogFileValidation !== true) fail("has log file validation off, so tampering with its logs goes unnoticed", "set `enableLogFileValidation: true`");
   }
 );
-var cloudtrailCloudwatchLogs = resourcePolicy(
+var cloudtrailCloudwatchLogs = referencePolicy(
   {
     name: "cloudtrail-cloudwatch-logs",
     description: "CloudTrail trails must deliver to CloudWatch Logs (a log group and a role to write to it).",
@@ -1316,8 +1325,11 @@ var cloudtrailCloudwatchLogs = resourcePolicy(
     remediationSteps: "Set `cloudWatchLogsGroupArn` (an aws.cloudwatch.LogGroup ARN suffixed with `:*`) and `cloudWatchLogsRoleArn` (a role trusted by cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents) on the trail.",
     resourceTypes: TE.trail
   },
-  ({ props, fail }) => {
-    const missing = ["cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"].filter((k) => !present(get(props, k)));
+  ({ ref, fail }) => {
+    const missing = [
+      ["cloudWatchLogsGroupArn", SOURCES.logGroup],
+      ["cloudWatchLogsRoleArn", SOURCES.role]
+    ].filter(([k, types]) => !ref(k, types)).map(([k]) => k);
     if (missing.length > 0) fail(`is not integrated with CloudWatch Logs (${missing.map((m) => `\`${m}\``).join(" and ")} unset)`, `set ${missing.map((m) => `\`${m}\``).join(" and ")}`);
   }
 );
@@ -1411,8 +1423,8 @@ var cloudtrailBucketLogging = stackPolicy(
     const buckets = ofType(T.bucket);
     forEach(TE.trail, (trail) => {
       for (const bucket of trailBuckets(trail, buckets)) {
-        if (present(get(bucket.props, "logging.targetBucket"))) continue;
         if (attached(bucket, T.bucketLogging, "bucket").length > 0) continue;
+        if (referenceIsSet(bucket, "logging.targetBucket", SOURCES.bucket)) continue;
         fail(trail, `writes to bucket ${bucket.name}, which has no server access logging`, "add an aws.s3.BucketLogging with `bucket` = the trail bucket and `targetBucket` = an access-log bucket");
       }
     });

@@ -16,6 +16,16 @@ import { UnknownValueError as PolicyUnknownValueError } from "@pulumi/policy";
 import { exemptionState, resourcePolicy, stackPolicy, type PolicyMeta, type ResourceCheck } from "./policy";
 import { containsUnknown, get, isUnknown } from "./values";
 
+/** The resource types common references come from. */
+export const SOURCES = {
+  /** A KMS key reference: a key's `arn`/`keyId`, a replica or external key, or an alias (`arn`/`name`, `targetKeyArn`). */
+  kmsKey: ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey", "aws:kms/alias:Alias"],
+  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
+  role: ["aws:iam/role:Role"],
+  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  firehose: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
+} as const;
+
 /** What a reference input amounts to. */
 export type Reference =
   | { kind: "absent" }
@@ -48,7 +58,9 @@ export function className(type: string): string {
 
 /** The message of an undecidable reference: what is unknown, where it came from, how to make it known. */
 export function unknownReferenceMessage(r: PolicyResource, path: string, types: readonly string[], from: readonly PolicyResource[]): string {
-  const wanted = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  const all = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  // Name the usual type, and the others in brackets when there are many (keys: replica, external, alias).
+  const wanted = all.length > 2 ? [`${all[0]} (or ${all.slice(1).join(", ")})`] : all;
   const source = from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "a value with no resource of this stack behind it";
   return (
     `\`${path}\` of ${r.name} is unknown until apply (${source}), so whether it refers to ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the right kind of resource"} cannot be told. ` +
