@@ -4593,7 +4593,7 @@ function classicNotEmpty(meta) {
     }
   );
 }
-var wafClassicGlobalWebAclLogging = resourcePolicy(
+var wafClassicGlobalWebAclLogging = referencePolicy(
   {
     name: "waf-classic-global-web-acl-logging",
     description: "AWS WAF Classic global web ACLs must log to a Kinesis Data Firehose stream.",
@@ -4603,8 +4603,8 @@ var wafClassicGlobalWebAclLogging = resourcePolicy(
     remediationSteps: "Set `loggingConfiguration.logDestination` to the ARN of a Kinesis Data Firehose delivery stream named `aws-waf-logs-*` (better: migrate to aws.wafv2.WebAcl with an aws.wafv2.WebAclLoggingConfiguration).",
     resourceTypes: TE.wafGlobalWebAcl
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "loggingConfiguration.logDestination"))) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
+  ({ ref, fail }) => {
+    if (!ref("loggingConfiguration.logDestination", SOURCES.firehose)) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
   }
 );
 var wafClassicRegionalRuleNotEmpty = classicNotEmpty({
@@ -4844,7 +4844,7 @@ var apigatewayWebsocketExecutionLogging = stackPolicy(
     });
   }
 );
-var apigatewayClientCertificate = resourcePolicy(
+var apigatewayClientCertificate = referencePolicy(
   {
     name: "apigateway-stage-client-certificate",
     description: "API Gateway REST API stages must present an SSL client certificate to their backend.",
@@ -4854,8 +4854,8 @@ var apigatewayClientCertificate = resourcePolicy(
     remediationSteps: "Create an aws.apigateway.ClientCertificate and set the stage's `clientCertificateId` to its `id`; have the backend verify it.",
     resourceTypes: TE.restStage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "clientCertificateId"))) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
+  ({ ref, fail }) => {
+    if (!ref("clientCertificateId", ["aws:apigateway/clientCertificate:ClientCertificate"])) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
   }
 );
 var apigatewayXray = resourcePolicy(
@@ -4939,7 +4939,8 @@ var apigatewayV2RouteAuthorization = stackPolicy(
     });
   }
 );
-var apigatewayV2AccessLogging = resourcePolicy(
+var ACCESS_LOG_SOURCES = [...SOURCES.logGroup, ...SOURCES.firehose];
+var apigatewayV2AccessLogging = referencePolicy(
   {
     name: "apigateway-v2-stage-access-logging",
     description: "API Gateway v2 (HTTP and WebSocket) stages must have access logging.",
@@ -4949,11 +4950,11 @@ var apigatewayV2AccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group ARN>, format: <JSON format> }` on the aws.apigatewayv2.Stage.",
     resourceTypes: TE.v2Stage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   }
 );
-var apigatewayRestAccessLogging = resourcePolicy(
+var apigatewayRestAccessLogging = referencePolicy(
   {
     name: "apigateway-rest-stage-access-logging",
     description: "API Gateway REST API stages must have access logging.",
@@ -4963,8 +4964,8 @@ var apigatewayRestAccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group or Firehose ARN>, format: <JSON format> }` on the aws.apigateway.Stage.",
     resourceTypes: TE.restStage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   }
 );
 function internetFacing(lb, types) {
@@ -4983,7 +4984,7 @@ var wafInFrontOfInternetFacing = stackPolicy(
   },
   ({ forEach, attached, ofType, fail }) => {
     forEach(TE.distribution, (d) => {
-      if (!present(get(d.props, "webAclId"))) fail(d, "is an internet-facing CloudFront distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
+      if (!referenceIsSet(d, "webAclId", [...TE.webAcl, ...TE.wafGlobalWebAcl])) fail(d, "is an internet-facing CloudFront distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
     });
     forEach(T.loadBalancer, (lb) => {
       if (!internetFacing(lb, ["application"])) return;
