@@ -303,14 +303,17 @@ runSpecs([
     pass: [
       { title: "an internal database without a CMK (out of scope)", type: I, inputs: { tags: { "data-classification": "internal", compliance: "none" } } },
       { title: "a confidential database with a CMK ARN", type: I, inputs: { kmsKeyId: KEY, tags: { "data-classification": "confidential" } } },
-      { title: "a restricted cluster whose key is an output (unknown at preview)", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } } },
+      { title: "a restricted cluster whose key is an aws.kms.Key's output (unknown at preview)", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } }, deps: { kmsKeyId: [res("aws:kms/key:Key", {}, { name: "db-key" })] } },
     ],
     fail: [
       { title: "a confidential instance without a key", type: I, inputs: { tags: { "data-classification": "confidential" } }, expect: ["data-classification=confidential", "customer managed aws.kms.Key"] },
       { title: "a HIPAA cluster on the AWS managed key", type: C, inputs: { kmsKeyId: "alias/aws/rds", tags: { "data-classification": "internal", compliance: "fsbp hipaa" } }, expect: ["compliance=fsbp hipaa", "alias/aws/rds"] },
       { title: "(config) every database in scope", type: I, inputs: { tags: { "data-classification": "internal" } }, config: { cmkDataClassifications: ["*"] }, expect: ["no customer managed key"] },
     ],
-    unknown: [{ title: "the tags unknown", type: I, inputs: { tags: UNKNOWN } }],
+    unknown: [
+      { title: "the tags unknown", type: I, inputs: { tags: UNKNOWN } },
+      { title: "a key unknown at preview that comes from no key", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } } },
+    ],
   },
   {
     policy: rds.rdsPerformanceInsightsKms,

@@ -2682,7 +2682,7 @@ var kinesisStreamRetention = resourcePolicy(
     if (hours < min) fail(`records are kept ${hours} hours${isSet(props, "retentionPeriod") ? "" : " (unset, default 24)"}, below the required ${min}`, `set \`retentionPeriod: ${min}\` or more`);
   }
 );
-var kinesisStreamCustomerManagedKey = resourcePolicy(
+var kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
     description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -2693,10 +2693,13 @@ var kinesisStreamCustomerManagedKey = resourcePolicy(
     resourceTypes: TD.kinesisStream,
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -3790,7 +3793,7 @@ var rdsProxyRequireTls = resourcePolicy(
     if (props.requireTls !== true) fail("the proxy accepts connections without TLS (`requireTls` is not true; AWS default false)", "set `requireTls: true`");
   }
 );
-var rdsCustomerManagedKey = resourcePolicy(
+var rdsCustomerManagedKey = referencePolicy(
   {
     name: "rds-customer-managed-key",
     description: "RDS DB instances and clusters holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -3801,15 +3804,18 @@ var rdsCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster],
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the database is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`the database is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
-var rdsPerformanceInsightsKms = resourcePolicy(
+var rdsPerformanceInsightsKms = referencePolicy(
   {
     name: "rds-performance-insights-kms",
     description: "When Performance Insights is on (its data includes SQL text), it must be encrypted with a customer managed KMS key.",
@@ -3819,10 +3825,13 @@ var rdsPerformanceInsightsKms = resourcePolicy(
     remediationSteps: "Set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN on every aws.rds.Instance / aws.rds.Cluster / aws.rds.ClusterInstance with `performanceInsightsEnabled: true` (the key cannot be changed later).",
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster, ...TD.rdsClusterInstance]
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     if (props.performanceInsightsEnabled !== true) return;
     const key = get(props, "performanceInsightsKmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("performanceInsightsKmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail("Performance Insights is on without `performanceInsightsKmsKeyId` (it falls back to the AWS managed aws/rds key)", "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`Performance Insights uses the AWS managed key ${key}`, "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -4208,7 +4217,7 @@ var redshiftNonDefaultPort = resourcePolicy(
     if (port === REDSHIFT_DEFAULT_PORT) fail(`it listens on the default port ${REDSHIFT_DEFAULT_PORT}${isSet(props, "port") ? "" : " (`port` is unset)"}`, `set \`port\` to a value other than ${REDSHIFT_DEFAULT_PORT}`);
   }
 );
-var redshiftCustomerManagedKey = resourcePolicy(
+var redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
     description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -4219,10 +4228,13 @@ var redshiftCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -5394,12 +5406,20 @@ var statefulResourcesProtected = resourcePolicy(
 var awsManaged = (v) => typeof v === "string" && /(^|:)alias\/aws\//.test(v);
 function keyProblem(r, prop) {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey);
+    return void 0;
+  }
   if (!present(v)) return `has no \`${prop}\`, so it uses an AWS owned or AWS managed key`;
   if (awsManaged(v)) return `uses the AWS managed key ${v}`;
   return void 0;
 }
 function managedKeyOnly(r, prop) {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey);
+    return void 0;
+  }
   return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : void 0;
 }
 var CMK_CHECKS = [
@@ -5408,19 +5428,24 @@ var CMK_CHECKS = [
     what: "S3 bucket",
     problem: (r, sides) => {
       const defaults = [
-        get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault"),
+        { owner: r, prop: "serverSideEncryptionConfiguration", d: get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault") },
         ...sides(T.bucketSse, "bucket").flatMap((s) => {
           const rules = known5(s, "rules");
-          return asArray(rules).map((rule) => get(rule, "applyServerSideEncryptionByDefault"));
+          return asArray(rules).map((rule) => ({ owner: s, prop: "rules", d: get(rule, "applyServerSideEncryptionByDefault") }));
         })
-      ].filter((d) => d !== void 0);
-      if (defaults.some(isUnknown)) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
-      const kms = defaults.filter((d) => {
+      ].filter((x) => x.d !== void 0);
+      if (defaults.some((x) => isUnknown(x.d))) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
+      const kms = defaults.filter(({ d }) => {
         const alg = get(d, "sseAlgorithm");
         if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
         return alg === "aws:kms" || alg === "aws:kms:dsse";
       });
-      if (kms.some((d) => present(get(d, "kmsMasterKeyId")) && !awsManaged(get(d, "kmsMasterKeyId")))) return void 0;
+      const customerManaged = ({ owner, prop, d }) => {
+        const key = get(d, "kmsMasterKeyId");
+        if (containsUnknown(key)) return referenceIsSet(owner, prop, SOURCES.kmsKey);
+        return present(key) && !awsManaged(key);
+      };
+      if (kms.some(customerManaged)) return void 0;
       return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
     },
     fix: 'add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN'
@@ -8619,11 +8644,11 @@ var daxTls = resourcePolicy(
     if (t !== "TLS") fail(`the cluster endpoint encryption type is ${t}`, 'set `clusterEndpointEncryptionType: "TLS"`');
   }
 );
-function isCmk(key) {
-  if (isUnknown(key)) return true;
+function isCmk(key, ref, path) {
+  if (containsUnknown(key)) return ref(path, SOURCES.kmsKey);
   return typeof key === "string" && key.length > 0 && !isAwsManagedKeyRef(key);
 }
-var dynamoCmk = resourcePolicy(
+var dynamoCmk = referencePolicy(
   {
     name: "dynamodb-table-cmk",
     description: "DynamoDB tables with confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -8634,22 +8659,22 @@ var dynamoCmk = resourcePolicy(
     resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
     config: cmkScopeConfig
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const why = cmkReason(props);
     if (type === "aws:dynamodb/tableReplica:TableReplica") {
-      if (!isCmk(get(props, "kmsKeyArn"))) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
+      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
       return;
     }
     const sse = raw(get(props, "serverSideEncryption"));
     if (isUnknown(sse)) undecidable("serverSideEncryption");
     if (isUnknown(sse?.enabled)) undecidable("serverSideEncryption.enabled");
-    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn)) {
+    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn, ref, "serverSideEncryption.kmsKeyArn")) {
       fail(`the table is ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
     }
     const replicas = get(props, "replicas");
     if (isUnknown(replicas)) undecidable("replicas");
-    const bare = asArray(replicas).filter((r) => !isCmk(get(r, "kmsKeyArn"))).map((r) => get(r, "regionName"));
+    const bare = asArray(replicas).filter((r, i) => !isCmk(get(r, "kmsKeyArn"), ref, `replicas.${i}.kmsKeyArn`)).map((r) => get(r, "regionName"));
     if (bare.length > 0) fail(`the replica${bare.length > 1 ? "s" : ""} in ${bare.join(", ")} name${bare.length > 1 ? "" : "s"} no customer managed key`, "set `kmsKeyArn` on each `replicas[]` entry to a customer managed key in that Region");
   }
 );
@@ -8684,7 +8709,7 @@ var efsEncryptedAtRest = resourcePolicy(
     if (props.encrypted !== true) fail("the file system is not encrypted at rest", "set `encrypted: true` (replaces the file system)");
   }
 );
-var efsEncryptedWithKms = resourcePolicy(
+var efsEncryptedWithKms = referencePolicy(
   {
     name: "efs-encrypted-with-kms-key",
     description: "EFS file systems must encrypt file data with a KMS key of your own (not only the AWS managed aws/elasticfilesystem key).",
@@ -8701,14 +8726,17 @@ var efsEncryptedWithKms = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (props.encrypted !== true) {
       fail("file data is not encrypted with AWS KMS", "set `encrypted: true` and `kmsKeyId` to your aws.kms.Key's arn");
       return;
     }
     if (config.requireKmsKeyId === false) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyId ${key} is an AWS managed key` : "no `kmsKeyId`: the AWS managed aws/elasticfilesystem key is used", "set `kmsKeyId` to your aws.kms.Key's arn (replaces the file system)");
     }
@@ -9082,7 +9110,7 @@ var logGroupRetention = resourcePolicy(
     if (typeof days === "number" && days < min) fail(`events are kept ${days} days, below the required ${min}`, `set \`retentionInDays\` to at least ${min} (e.g. ${min <= 365 ? 365 : min})`);
   }
 );
-var logGroupKms = resourcePolicy(
+var logGroupKms = referencePolicy(
   {
     name: "cloudwatch-log-group-kms",
     description: "CloudWatch log groups must be encrypted with a customer managed KMS key.",
@@ -9100,10 +9128,13 @@ var logGroupKms = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0) fail("no customer managed KMS key (`kmsKeyId`)", "set `kmsKeyId` to your aws.kms.Key's arn");
   }
 );
@@ -9145,7 +9176,7 @@ var glacierVaultLock = stackPolicy(
     });
   }
 );
-var backupVaultCmk = resourcePolicy(
+var backupVaultCmk = referencePolicy(
   {
     name: "backup-vault-cmk",
     description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key.",
@@ -9163,10 +9194,13 @@ var backupVaultCmk = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
     const key = get(props, "kmsKeyArn");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyArn", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyArn ${key} is an AWS managed key` : "no `kmsKeyArn`: recovery points use the AWS managed aws/backup key", "set `kmsKeyArn` to your aws.kms.Key's arn");
     }

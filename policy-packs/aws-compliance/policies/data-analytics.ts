@@ -9,7 +9,8 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isSet, isTrue, known, knownNumber, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
-import { asArray, get, isUnknown, parseJson, raw, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, asArray, get, isUnknown, parseJson, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
 // EMR
@@ -395,7 +396,7 @@ export const kinesisStreamRetention = resourcePolicy(
   },
 );
 
-export const kinesisStreamCustomerManagedKey = resourcePolicy(
+export const kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
     description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -406,10 +407,14 @@ export const kinesisStreamCustomerManagedKey = resourcePolicy(
     resourceTypes: TD.kinesisStream,
     config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return; // an output of another resource, such as an aws.kms.Key's ARN
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },

@@ -13,7 +13,8 @@ import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isFalse, isSet, known, knownNumber, knownStrings, parameterOn, parameterValue, referencedBy, refersTo, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
 import { untracedPointers, undecidableIfUntraced } from "../lib/references";
-import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 const REDSHIFT_DEFAULT_PORT = 5439;
 
@@ -366,7 +367,7 @@ export const redshiftNonDefaultPort = resourcePolicy(
   },
 );
 
-export const redshiftCustomerManagedKey = resourcePolicy(
+export const redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
     description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -377,10 +378,14 @@ export const redshiftCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
     config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return; // an output of another resource, such as an aws.kms.Key's ARN
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
