@@ -2463,7 +2463,7 @@ var emrInTransitEncryption = resourcePolicy(
     else if (!enc.InTransitEncryptionConfiguration?.TLSCertificateConfiguration) fail("in-transit encryption has no `InTransitEncryptionConfiguration.TLSCertificateConfiguration`", "add a `TLSCertificateConfiguration` (PEM or custom certificate provider)");
   }
 );
-var emrClusterSecurityConfiguration = resourcePolicy(
+var emrClusterSecurityConfiguration = referencePolicy(
   {
     name: "emr-cluster-security-configuration",
     description: "EMR clusters must use a security configuration (the only way to turn on EMR encryption at rest and in transit).",
@@ -2473,8 +2473,8 @@ var emrClusterSecurityConfiguration = resourcePolicy(
     remediationSteps: "Create an aws.emr.SecurityConfiguration with at-rest and in-transit encryption and set its name as the aws.emr.Cluster's `securityConfiguration`.",
     resourceTypes: TD.emrCluster
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:emr/securityConfiguration:SecurityConfiguration"])) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
   }
 );
 var emrClusterKerberos = resourcePolicy(
@@ -2607,7 +2607,7 @@ var glueSecurityConfigurationEncrypted = resourcePolicy(
     if (off.length > 0) fail(`encryption is off for ${off.map(([p]) => p.split(".")[0]).join(", ")}`, off.map(([p, v]) => `set \`encryptionConfiguration.${p}: "${v}"\``).join(", "));
   }
 );
-var glueJobSecurityConfiguration = resourcePolicy(
+var glueJobSecurityConfiguration = referencePolicy(
   {
     name: "glue-job-security-configuration",
     description: "Glue jobs, crawlers and development endpoints must use a security configuration (encryption of S3 output, logs and bookmarks).",
@@ -2617,8 +2617,8 @@ var glueJobSecurityConfiguration = resourcePolicy(
     remediationSteps: "Set `securityConfiguration` on the aws.glue.Job / aws.glue.Crawler / aws.glue.DevEndpoint to an aws.glue.SecurityConfiguration's name.",
     resourceTypes: [...TD.glueJob, ...TD.glueCrawler, ...TD.glueDevEndpoint]
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:glue/securityConfiguration:SecurityConfiguration"])) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
   }
 );
 var glueDataCatalogEncrypted = stackPolicy(
@@ -2647,7 +2647,7 @@ var glueDataCatalogEncrypted = stackPolicy(
     }
   }
 );
-var kinesisStreamEncrypted = resourcePolicy(
+var kinesisStreamEncrypted = referencePolicy(
   {
     name: "kinesis-stream-encrypted",
     description: "Kinesis data streams must be encrypted at rest with KMS.",
@@ -2657,10 +2657,10 @@ var kinesisStreamEncrypted = resourcePolicy(
     remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` (a customer managed key, or alias/aws/kinesis) on the aws.kinesis.Stream.',
     resourceTypes: TD.kinesisStream
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     const type = props.encryptionType;
     if (type !== "KMS") fail(`the stream is not encrypted (\`encryptionType\` is ${type ?? "unset; default NONE"})`, 'set `encryptionType: "KMS"` and `kmsKeyId`');
-    else if (!isSet(props, "kmsKeyId")) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
+    else if (!ref("kmsKeyId", SOURCES.kmsKey)) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
   }
 );
 var kinesisStreamRetention = resourcePolicy(
@@ -2736,7 +2736,7 @@ var sagemakerNotebookNoDirectInternet = resourcePolicy(
     if (v !== "Disabled") fail(`direct internet access is on (\`directInternetAccess\` is ${v ?? "unset; default Enabled"})`, 'set `directInternetAccess: "Disabled"` with `subnetId`');
   }
 );
-var sagemakerNotebookInVpc = resourcePolicy(
+var sagemakerNotebookInVpc = referencePolicy(
   {
     name: "sagemaker-notebook-in-vpc",
     description: "SageMaker notebook instances must be launched in a custom VPC.",
@@ -2746,8 +2746,8 @@ var sagemakerNotebookInVpc = resourcePolicy(
     remediationSteps: "Set `subnetId` (a private subnet of your VPC) and `securityGroups` on the aws.sagemaker.NotebookInstance.",
     resourceTypes: TD.sagemakerNotebook
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "subnetId")) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
+  ({ fail, ref }) => {
+    if (!ref("subnetId", ["aws:ec2/subnet:Subnet"])) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
   }
 );
 var sagemakerNotebookNoRoot = resourcePolicy(
@@ -2827,7 +2827,7 @@ var sagemakerNotebookPlatform = resourcePolicy(
     else if (!includesCi(supported, String(p))) fail(`the notebook runs on ${p}, which is not a supported platform`, `set \`platformIdentifier\` to one of ${supported.join(", ")}`);
   }
 );
-var sagemakerStorageKms = resourcePolicy(
+var sagemakerStorageKms = referencePolicy(
   {
     name: "sagemaker-storage-kms-key",
     description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls.",
@@ -2837,11 +2837,11 @@ var sagemakerStorageKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.sagemaker.NotebookInstance / aws.sagemaker.Domain.",
     resourceTypes: [...TD.sagemakerNotebook, ...TD.sagemakerDomain]
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyId")) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
   }
 );
-var sagemakerEndpointConfigKms = resourcePolicy(
+var sagemakerEndpointConfigKms = referencePolicy(
   {
     name: "sagemaker-endpoint-config-kms-key",
     description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a KMS key.",
@@ -2851,8 +2851,8 @@ var sagemakerEndpointConfigKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyArn` to a customer managed aws.kms.Key on the aws.sagemaker.EndpointConfiguration.",
     resourceTypes: TD.sagemakerEndpointConfig
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyArn")) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyArn", SOURCES.kmsKey)) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
   }
 );
 var sagemakerNotebookImdsv2 = resourcePolicy(
@@ -2886,7 +2886,7 @@ var sagemakerDomainVpcOnly = resourcePolicy(
   }
 );
 var logLevels = ["OFF", "FATAL", "ERROR", "ALL"];
-var stepFunctionsLogging = resourcePolicy(
+var stepFunctionsLogging = referencePolicy(
   {
     name: "stepfunctions-logging",
     description: "Step Functions state machines must log execution history to CloudWatch Logs at the configured level or finer.",
@@ -2900,7 +2900,7 @@ var stepFunctionsLogging = resourcePolicy(
       requireExecutionData: { type: "boolean", description: "Require `includeExecutionData: true`.", default: false }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     const level = String(known3(props, "loggingConfiguration.level") ?? "OFF").toUpperCase();
     const min = String(config.minimumLevel ?? "ERROR").toUpperCase();
     if (level === "OFF") {
@@ -2908,7 +2908,7 @@ var stepFunctionsLogging = resourcePolicy(
       return;
     }
     if (logLevels.indexOf(level) < logLevels.indexOf(min)) fail(`the logging level is ${level}, below the required ${min}`, `set \`loggingConfiguration.level: "${min}"\` or "ALL"`);
-    if (!isSet(props, "loggingConfiguration.logDestination")) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
+    if (!ref("loggingConfiguration.logDestination", SOURCES.logGroup)) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
     if (config.requireExecutionData === true && known3(props, "loggingConfiguration.includeExecutionData") !== true) fail("execution data is not logged (`loggingConfiguration.includeExecutionData` is not true)", "set `loggingConfiguration.includeExecutionData: true`");
   }
 );
@@ -3162,7 +3162,7 @@ var rdsInstanceMultiAz = resourcePolicy(
     if (props.multiAz !== true) fail("the instance runs in a single Availability Zone (`multiAz` is not true; AWS default false)", "set `multiAz: true`");
   }
 );
-var rdsEnhancedMonitoring = resourcePolicy(
+var rdsEnhancedMonitoring = referencePolicy(
   {
     name: "rds-enhanced-monitoring",
     description: "RDS DB instances, Aurora cluster instances and Multi-AZ DB clusters must have Enhanced Monitoring on, at least as often as configured.",
@@ -3175,7 +3175,7 @@ var rdsEnhancedMonitoring = resourcePolicy(
       maxMonitoringIntervalSeconds: { type: "number", description: "The longest acceptable Enhanced Monitoring interval, in seconds.", default: 60 }
     }
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, fail, ref }) => {
     if (TD.rdsCluster.includes(type) && !isSet(props, "dbClusterInstanceClass")) return;
     const interval = knownNumber(props, "monitoringInterval", 0);
     const max = Number(config.maxMonitoringIntervalSeconds ?? 60);
@@ -3183,7 +3183,7 @@ var rdsEnhancedMonitoring = resourcePolicy(
       fail("Enhanced Monitoring is off (`monitoringInterval` is 0 or unset)", `set \`monitoringInterval\` to 1-${max} seconds and \`monitoringRoleArn\` to a role with AmazonRDSEnhancedMonitoringRole`);
     } else if (interval > max) {
       fail(`\`monitoringInterval\` is ${interval} s, longer than the allowed ${max} s`, `set \`monitoringInterval\` to at most ${max}`);
-    } else if (!isSet(props, "monitoringRoleArn")) {
+    } else if (!ref("monitoringRoleArn", SOURCES.role)) {
       fail("`monitoringRoleArn` is not set, so Enhanced Monitoring cannot publish", "set `monitoringRoleArn` to a role with the AmazonRDSEnhancedMonitoringRole policy");
     }
   }
@@ -3611,7 +3611,7 @@ var rdsInstanceCopyTags = resourcePolicy(
     if (props.copyTagsToSnapshot !== true) fail("tags are not copied to snapshots (`copyTagsToSnapshot` is not true)", "set `copyTagsToSnapshot: true`");
   }
 );
-var rdsInstanceInVpc = resourcePolicy(
+var rdsInstanceInVpc = referencePolicy(
   {
     name: "rds-instance-in-vpc",
     description: "RDS DB instances must be deployed in a VPC of the program's choosing (an explicit DB subnet group), not the default VPC.",
@@ -3621,8 +3621,8 @@ var rdsInstanceInVpc = resourcePolicy(
     remediationSteps: "Create an aws.rds.SubnetGroup over private subnets of your VPC and set it as the aws.rds.Instance's `dbSubnetGroupName`.",
     resourceTypes: TD.rdsInstance
   },
-  ({ props, fail }) => {
-    if (isSet(props, "dbSubnetGroupName")) return;
+  ({ props, fail, ref }) => {
+    if (ref("dbSubnetGroupName", ["aws:rds/subnetGroup:SubnetGroup"])) return;
     const source = get(props, "replicateSourceDb");
     if (isUnknown(source)) void props.replicateSourceDb;
     if (typeof source === "string" && source.length > 0 && !source.startsWith("arn:")) return;
@@ -4016,7 +4016,7 @@ var redshiftAuditLogging = stackPolicy(
         const dest = known3(l.props, "logDestinationType");
         if (dest === "cloudwatch") {
           if (knownStrings(l.props, "logExports").length === 0) fail(c, `its aws.redshift.Logging ${l.name} sends to CloudWatch but exports no logs`, "set `logExports` (connectionlog, userlog, useractivitylog)");
-        } else if (!isSet(l.props, "bucketName")) {
+        } else if (!referenceIsSet(l, "bucketName", SOURCES.bucket)) {
           fail(c, `its aws.redshift.Logging ${l.name} has no destination (no \`bucketName\` for s3)`, 'set `bucketName` (with `logDestinationType: "s3"`) or `logDestinationType: "cloudwatch"` with `logExports`');
         }
       }
@@ -4188,7 +4188,7 @@ var redshiftMultiAz = resourcePolicy(
     fail("the cluster runs in a single Availability Zone (`multiAz` is not true; default false)", nodeType.toLowerCase().startsWith("ra3") ? "set `multiAz: true`" : `set \`multiAz: true\` on an RA3 \`nodeType\` (the cluster uses ${nodeType})`);
   }
 );
-var redshiftInVpc = resourcePolicy(
+var redshiftInVpc = referencePolicy(
   {
     name: "redshift-cluster-subnet-group",
     description: "Redshift clusters must run in a VPC of the program's choosing (an explicit cluster subnet group), not the default VPC.",
@@ -4198,8 +4198,8 @@ var redshiftInVpc = resourcePolicy(
     remediationSteps: "Create an aws.redshift.SubnetGroup over private subnets and set it as the aws.redshift.Cluster's `clusterSubnetGroupName`.",
     resourceTypes: TD.redshiftCluster
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "clusterSubnetGroupName")) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
+  ({ fail, ref }) => {
+    if (!ref("clusterSubnetGroupName", ["aws:redshift/subnetGroup:SubnetGroup"])) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
   }
 );
 var redshiftNonDefaultPort = resourcePolicy(

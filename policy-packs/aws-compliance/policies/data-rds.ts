@@ -218,7 +218,7 @@ export const rdsInstanceMultiAz = resourcePolicy(
   },
 );
 
-export const rdsEnhancedMonitoring = resourcePolicy(
+export const rdsEnhancedMonitoring = referencePolicy(
   {
     name: "rds-enhanced-monitoring",
     description: "RDS DB instances, Aurora cluster instances and Multi-AZ DB clusters must have Enhanced Monitoring on, at least as often as configured.",
@@ -232,7 +232,7 @@ export const rdsEnhancedMonitoring = resourcePolicy(
       maxMonitoringIntervalSeconds: { type: "number", description: "The longest acceptable Enhanced Monitoring interval, in seconds.", default: 60 },
     },
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, fail, ref }) => {
     // Aurora clusters are monitored per member (aws.rds.ClusterInstance); only Multi-AZ DB clusters
     // (dbClusterInstanceClass set) take the setting on the cluster.
     if (TD.rdsCluster.includes(type as never) && !isSet(props, "dbClusterInstanceClass")) return;
@@ -242,7 +242,7 @@ export const rdsEnhancedMonitoring = resourcePolicy(
       fail("Enhanced Monitoring is off (`monitoringInterval` is 0 or unset)", `set \`monitoringInterval\` to 1-${max} seconds and \`monitoringRoleArn\` to a role with AmazonRDSEnhancedMonitoringRole`);
     } else if (interval > max) {
       fail(`\`monitoringInterval\` is ${interval} s, longer than the allowed ${max} s`, `set \`monitoringInterval\` to at most ${max}`);
-    } else if (!isSet(props, "monitoringRoleArn")) {
+    } else if (!ref("monitoringRoleArn", SOURCES.role)) {
       fail("`monitoringRoleArn` is not set, so Enhanced Monitoring cannot publish", "set `monitoringRoleArn` to a role with the AmazonRDSEnhancedMonitoringRole policy");
     }
   },
@@ -726,7 +726,7 @@ export const rdsInstanceCopyTags = resourcePolicy(
   },
 );
 
-export const rdsInstanceInVpc = resourcePolicy(
+export const rdsInstanceInVpc = referencePolicy(
   {
     name: "rds-instance-in-vpc",
     description: "RDS DB instances must be deployed in a VPC of the program's choosing (an explicit DB subnet group), not the default VPC.",
@@ -736,8 +736,8 @@ export const rdsInstanceInVpc = resourcePolicy(
     remediationSteps: "Create an aws.rds.SubnetGroup over private subnets of your VPC and set it as the aws.rds.Instance's `dbSubnetGroupName`.",
     resourceTypes: TD.rdsInstance,
   },
-  ({ props, fail }) => {
-    if (isSet(props, "dbSubnetGroupName")) return;
+  ({ props, fail, ref }) => {
+    if (ref("dbSubnetGroupName", ["aws:rds/subnetGroup:SubnetGroup"])) return;
     const source = get(props, "replicateSourceDb");
     if (isUnknown(source)) void props.replicateSourceDb; // cannot tell same-region from cross-region
     // A same-region replica (source named by identifier) uses its source's subnet group; a

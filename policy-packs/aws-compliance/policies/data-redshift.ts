@@ -12,8 +12,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isFalse, isSet, known, knownNumber, knownStrings, parameterOn, parameterValue, referencedBy, refersTo, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
-import { untracedPointers, undecidableIfUntraced } from "../lib/references";
-import { referencePolicy, SOURCES } from "../lib/references";
+import { referenceIsSet, referencePolicy, SOURCES, undecidableIfUntraced, untracedPointers } from "../lib/references";
 import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 const REDSHIFT_DEFAULT_PORT = 5439;
@@ -139,7 +138,7 @@ export const redshiftAuditLogging = stackPolicy(
         const dest = known(l.props, "logDestinationType");
         if (dest === "cloudwatch") {
           if (knownStrings(l.props, "logExports").length === 0) fail(c, `its aws.redshift.Logging ${l.name} sends to CloudWatch but exports no logs`, "set `logExports` (connectionlog, userlog, useractivitylog)");
-        } else if (!isSet(l.props, "bucketName")) {
+        } else if (!referenceIsSet(l, "bucketName", SOURCES.bucket)) {
           fail(c, `its aws.redshift.Logging ${l.name} has no destination (no \`bucketName\` for s3)`, 'set `bucketName` (with `logDestinationType: "s3"`) or `logDestinationType: "cloudwatch"` with `logExports`');
         }
       }
@@ -336,7 +335,7 @@ export const redshiftMultiAz = resourcePolicy(
   },
 );
 
-export const redshiftInVpc = resourcePolicy(
+export const redshiftInVpc = referencePolicy(
   {
     name: "redshift-cluster-subnet-group",
     description: "Redshift clusters must run in a VPC of the program's choosing (an explicit cluster subnet group), not the default VPC.",
@@ -346,8 +345,8 @@ export const redshiftInVpc = resourcePolicy(
     remediationSteps: "Create an aws.redshift.SubnetGroup over private subnets and set it as the aws.redshift.Cluster's `clusterSubnetGroupName`.",
     resourceTypes: TD.redshiftCluster,
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "clusterSubnetGroupName")) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
+  ({ fail, ref }) => {
+    if (!ref("clusterSubnetGroupName", ["aws:redshift/subnetGroup:SubnetGroup"])) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
   },
 );
 
