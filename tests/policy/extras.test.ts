@@ -44,7 +44,11 @@ describe("QuickSight policies (BP.QuickSight.1, BP.QuickSight.2)", () => {
     await undecided(extras.quicksightSsl, ds({ sslProperties: { disableSsl: UNKNOWN } }));
   });
   it("quicksight-data-source-vpc-connection: requires a VPC connection for RDS/Redshift, by config", async () => {
-    expect(await evaluate(extras.quicksightVpcConnection, ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }))).to.deep.equal([]);
+    const conn = res("aws:quicksight/vpcConnection:VpcConnection", {}, { name: "db-conn" });
+    const wired = { ...ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }) };
+    wired.propertyDependencies = { vpcConnectionProperties: [conn.urn] };
+    expect(await evaluate(extras.quicksightVpcConnection, [conn, wired])).to.deep.equal([]);
+    await undecided(extras.quicksightVpcConnection, ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }));
     expect(await only(extras.quicksightVpcConnection, ds({}))).to.include("[BP.QuickSight.2] sales (aws:quicksight/dataSource:DataSource): reaches its RDS database over the public network");
     expect(await evaluate(extras.quicksightVpcConnection, ds({ type: "ATHENA", parameters: { athena: { workGroup: "primary" } } }))).to.deep.equal([]);
     expect(await evaluate(extras.quicksightVpcConnection, ds({}), { typesRequiringVpc: ["REDSHIFT"] })).to.deep.equal([]);

@@ -191,7 +191,11 @@ describe("policy s3-bucket-access-logging (S3.9)", () => {
   }
   it("passes inline logging (v7 object and v6 list)", async () => {
     await expectPass(s3.s3AccessLogging, [res(B, { logging: { targetBucket: "logs" } })]);
-    await expectPass(s3.s3AccessLogging, [res(BV2, { loggings: [{ targetBucket: UNKNOWN }] })]);
+    const logs = res(B, {}, { name: "access-logs" });
+    await expectPass(s3.s3AccessLogging, [logs, res(BV2, { loggings: [{ targetBucket: UNKNOWN }] }, { deps: { loggings: [logs] } })]);
+  });
+  it("cannot decide an inline target unknown at preview that comes from no bucket", async () => {
+    await expectUnknown(s3.s3AccessLogging, [res(BV2, { loggings: [{ targetBucket: UNKNOWN }] })]);
   });
   it("fails a bucket without logging", () =>
     expectFail(s3.s3AccessLogging, [res(B, {}, { name: "media" })], ["[S3.9] media (aws:s3/bucket:Bucket): server access logging is off. Fix: add an aws.s3.BucketLogging with `targetBucket`"]));

@@ -5178,7 +5178,7 @@ var quicksightSsl = resourcePolicy(
     if (props.sslProperties?.disableSsl === true) fail("connects to its data source without SSL (`sslProperties.disableSsl: true`)", "set `sslProperties.disableSsl: false`");
   }
 );
-var quicksightVpcConnection = resourcePolicy(
+var quicksightVpcConnection = referencePolicy(
   {
     name: "quicksight-data-source-vpc-connection",
     description: "QuickSight data sources for RDS, Aurora and Redshift must connect through a QuickSight VPC connection.",
@@ -5196,10 +5196,10 @@ var quicksightVpcConnection = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const type = props.type;
     if (!(config.typesRequiringVpc ?? ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"]).includes(type)) return;
-    if (!present(get(props, "vpcConnectionProperties.vpcConnectionArn"))) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
+    if (!ref("vpcConnectionProperties.vpcConnectionArn", ["aws:quicksight/vpcConnection:VpcConnection"])) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
   }
 );
 var normaliseMode = (m) => String(m ?? "").toLowerCase().replace(/[_-]/g, "");
@@ -6465,10 +6465,12 @@ function known7(obj, path, label2 = path) {
   if (isUnknown(v)) undecidable(label2);
   return v;
 }
+var LB_SOURCES = [...T.targetGroup, ...T.classicLoadBalancer, "aws:elasticloadbalancingv2/targetGroup:TargetGroup", "aws:applicationloadbalancing/targetGroup:TargetGroup", "aws:vpclattice/targetGroup:TargetGroup"];
 function hasList(r, prop) {
   const v = get(r.props, prop);
-  if (v === void 0) return false;
-  return isUnknown(v) || asArray(v).length > 0;
+  if (v === void 0 || v === null) return false;
+  if (containsUnknown(v)) return referenceIsSet(r, prop, LB_SOURCES);
+  return asArray(v).length > 0;
 }
 var autoscalingGroupElbHealthCheck = stackPolicy(
   {
@@ -9736,8 +9738,8 @@ var s3AccessLogging = stackPolicy(
     const { forEach, attached, fail, config } = c;
     forEach(T.bucket, (bucket) => {
       if (config.ignoreLogTargetBuckets !== false && logDeliveryTarget(bucket, c, "server-access")) return;
-      const inlineTargets = [...pluck(bucket.props, "logging.targetBucket"), ...pluck(bucket.props, "loggings.targetBucket")];
-      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inlineTargets.some((t) => isUnknown(t) || typeof t === "string" && t.length > 0);
+      const inline = ["logging", "loggings"].flatMap((prop) => pluck(bucket.props, `${prop}.targetBucket`).map((t) => ({ prop, t })));
+      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inline.some(({ t }) => typeof t === "string" && !isUnknown(t) && t.length > 0) || inline.some(({ prop, t }) => isUnknown(t) && referenceIsSet(bucket, prop, SOURCES.bucket));
       if (!on) {
         fail(bucket, "server access logging is off", "add an aws.s3.BucketLogging with `targetBucket` and `targetPrefix` for this bucket");
       }

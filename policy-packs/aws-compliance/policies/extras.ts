@@ -14,7 +14,7 @@ import * as zlib from "node:zlib";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
-import { referenceIsSet, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
+import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, containsUnknown, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
 import { present } from "./edge-cloudfront";
 
@@ -100,7 +100,7 @@ export const quicksightSsl = resourcePolicy(
   },
 );
 
-export const quicksightVpcConnection = resourcePolicy(
+export const quicksightVpcConnection = referencePolicy(
   {
     name: "quicksight-data-source-vpc-connection",
     description: "QuickSight data sources for RDS, Aurora and Redshift must connect through a QuickSight VPC connection.",
@@ -118,10 +118,10 @@ export const quicksightVpcConnection = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const type = props.type;
     if (!((config.typesRequiringVpc as string[] | undefined) ?? ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"]).includes(type)) return;
-    if (!present(get(props, "vpcConnectionProperties.vpcConnectionArn"))) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
+    if (!ref("vpcConnectionProperties.vpcConnectionArn", ["aws:quicksight/vpcConnection:VpcConnection"])) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
   },
 );
 

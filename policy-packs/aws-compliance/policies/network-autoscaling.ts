@@ -6,8 +6,9 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, N, pointingAt } from "../lib/tokens-network";
-import { untracedPointers, undecidableIfUntraced } from "../lib/references";
-import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
+import { referenceIsSet, untracedPointers, undecidableIfUntraced } from "../lib/references";
+import { T } from "../lib/tokens";
+import { asArray, containsUnknown, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
 function known<T = any>(obj: unknown, path: string, label = path): T {
@@ -16,11 +17,18 @@ function known<T = any>(obj: unknown, path: string, label = path): T {
   return v as T;
 }
 
-/** True if a list input is set and non-empty (an unknown list counts as set: the program passes one). */
+/** Where an Auto Scaling group's load-balancer references come from (target groups, Classic ELBs, Lattice target groups). */
+const LB_SOURCES = [...T.targetGroup, ...T.classicLoadBalancer, "aws:elasticloadbalancingv2/targetGroup:TargetGroup", "aws:applicationloadbalancing/targetGroup:TargetGroup", "aws:vpclattice/targetGroup:TargetGroup"];
+
+/**
+ * True if a list of load-balancer references is set and non-empty: known, or unknown at preview and
+ * from a target group or load balancer of the stack; from anything else undecidable (lib/references.ts).
+ */
 function hasList(r: PolicyResource, prop: string): boolean {
   const v = get(r.props, prop);
-  if (v === undefined) return false;
-  return isUnknown(v) || asArray(v).length > 0;
+  if (v === undefined || v === null) return false;
+  if (containsUnknown(v)) return referenceIsSet(r, prop, LB_SOURCES);
+  return asArray(v).length > 0;
 }
 
 export const autoscalingGroupElbHealthCheck = stackPolicy(

@@ -17,6 +17,7 @@ import { parsePolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy, stackPolicy, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
+import { referenceIsSet, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
 type Attached = StackCheck["attached"];
@@ -420,9 +421,13 @@ export const s3AccessLogging = stackPolicy(
     forEach(T.bucket, (bucket) => {
       if (config.ignoreLogTargetBuckets !== false && logDeliveryTarget(bucket, c, "server-access")) return;
       // A side aws.s3.BucketLogging turns logging on whatever its target (required, and usually
-      // another bucket's id, unknown at preview); an inline target may likewise be unknown.
-      const inlineTargets = [...pluck(bucket.props, "logging.targetBucket"), ...pluck(bucket.props, "loggings.targetBucket")];
-      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inlineTargets.some((t) => isUnknown(t) || (typeof t === "string" && t.length > 0));
+      // another bucket's id, unknown at preview). An inline target counts when known, or when
+      // unknown and from a bucket of the stack; from anything else it is undecidable (lib/references.ts).
+      const inline = (["logging", "loggings"] as const).flatMap((prop) => pluck(bucket.props, `${prop}.targetBucket`).map((t) => ({ prop, t })));
+      const on =
+        attached(bucket, T.bucketLogging, "bucket").length > 0 ||
+        inline.some(({ t }) => typeof t === "string" && !isUnknown(t) && t.length > 0) ||
+        inline.some(({ prop, t }) => isUnknown(t) && referenceIsSet(bucket, prop, SOURCES.bucket));
       if (!on) {
         fail(bucket, "server access logging is off", "add an aws.s3.BucketLogging with `targetBucket` and `targetPrefix` for this bucket");
       }
