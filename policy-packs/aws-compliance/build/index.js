@@ -1828,7 +1828,7 @@ var lambdaSupportedRuntime = resourcePolicy(
     if (!allowed.includes(String(runtime))) fail(`runtime "${runtime}" is deprecated or not on the supported list`, `set \`runtime\` to one of ${allowed.join(", ")}`);
   }
 );
-var lambdaInVpc = resourcePolicy(
+var lambdaInVpc = referencePolicy(
   {
     name: "lambda-in-vpc",
     description: "Lambda functions must run in a VPC (`vpcConfig` with subnets).",
@@ -1839,9 +1839,8 @@ var lambdaInVpc = resourcePolicy(
     remediationSteps: "Set `vpcConfig: { subnetIds: <private subnets>, securityGroupIds: [...] }` on the aws.lambda.Function.",
     resourceTypes: N.lambdaFunction
   },
-  ({ props, fail }) => {
-    const subnets = get(props, "vpcConfig.subnetIds");
-    if (isUnknown(subnets) || asArray(subnets).length > 0) return;
+  ({ ref, fail }) => {
+    if (ref("vpcConfig.subnetIds", [...N.subnet, ...N.awsxVpc])) return;
     fail("it has no `vpcConfig`, so it runs outside the workload VPC (no security groups, no private routing)", "set `vpcConfig: { subnetIds: <private subnet ids>, securityGroupIds: [<sg>] }`");
   }
 );
@@ -1882,6 +1881,7 @@ var lambdaXrayTracing = resourcePolicy(
     if (mode !== "Active") fail(`X-Ray tracing is ${mode === void 0 ? "not configured (PassThrough)" : `"${mode}"`}`, 'set `tracingConfig: { mode: "Active" }`');
   }
 );
+var DESTINATIONS = ["aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:lambda/function:Function", "aws:cloudwatch/eventBus:EventBus"];
 var lambdaAsyncFailureDestination = stackPolicy(
   {
     name: "lambda-async-failure-destination",
@@ -1913,8 +1913,8 @@ var lambdaAsyncFailureDestination = stackPolicy(
       });
       const isAsync = invokers.length > 0 || eics.length > 0 || config.allFunctions === true;
       if (!isAsync && !principalUnknown) return;
-      if (get(fn.props, "deadLetterConfig.targetArn") !== void 0) return;
-      if (eics.some((e) => get(e.props, "destinationConfig.onFailure.destination") !== void 0)) return;
+      if (referenceIsSet(fn, "deadLetterConfig.targetArn", DESTINATIONS)) return;
+      if (eics.some((e) => referenceIsSet(e, "destinationConfig.onFailure.destination", DESTINATIONS))) return;
       if (!isAsync) undecidable("aws.lambda.Permission.principal");
       const why = invokers.length > 0 ? `it is invoked asynchronously by ${[...new Set(invokers)].join(", ")}` : eics.length > 0 ? `it has an async invoke config (${eics.map((e) => e.name).join(", ")})` : "every function must keep failed events (allFunctions)";
       fail(fn, `${why}, but events that fail every retry are dropped: no \`deadLetterConfig\` and no on-failure destination`, "set `deadLetterConfig: { targetArn: <SQS queue ARN> }` or add an aws.lambda.FunctionEventInvokeConfig with `destinationConfig: { onFailure: { destination } }`");
@@ -1962,7 +1962,7 @@ var lambdaLogGroupEncrypted = stackPolicy(
           return;
         }
       } else what = `its log group ${mine.map((g) => g.name).join(", ")}`;
-      const plain = mine.filter((g) => get(g.props, "kmsKeyId") === void 0);
+      const plain = mine.filter((g) => !referenceIsSet(g, "kmsKeyId", SOURCES.kmsKey));
       if (plain.length > 0) fail(fn, `${what} (${plain.map((g) => g.name).join(", ")}) has no \`kmsKeyId\``, `set \`kmsKeyId\` on ${plain.map((g) => g.name).join(", ")} to a customer managed KMS key whose policy lets CloudWatch Logs use it`);
     });
   }
@@ -7824,7 +7824,7 @@ var elbDeletionProtection = resourcePolicy(
     if (known9(props, "enableDeletionProtection") !== true) fail("deletion protection is off", "set `enableDeletionProtection: true`");
   }
 );
-var elbAccessLogs = resourcePolicy(
+var elbAccessLogs = referencePolicy(
   {
     name: "elb-access-logs",
     description: "Application and Classic Load Balancers must write access logs to S3.",
@@ -7835,7 +7835,7 @@ var elbAccessLogs = resourcePolicy(
     resourceTypes: [...N.loadBalancer, ...N.classicLoadBalancer],
     config: typesConfig(["application"])
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     const classic = N.classicLoadBalancer.includes(type);
     if (!classic && !config.loadBalancerTypes.includes(lbType(props))) return;
     const logs = known9(props, "accessLogs");
@@ -7844,10 +7844,9 @@ var elbAccessLogs = resourcePolicy(
       return;
     }
     const enabled = known9(logs, "enabled", "accessLogs.enabled");
-    const bucket = get(logs, "bucket");
     const on = classic ? enabled !== false : enabled === true;
     if (!on) fail("`accessLogs.enabled` is not true", "set `accessLogs.enabled: true`");
-    else if (bucket === void 0 || bucket === "") fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
+    else if (!ref("accessLogs.bucket", SOURCES.bucket)) fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
   }
 );
 var elbClassicConnectionDraining = resourcePolicy(
