@@ -24,6 +24,10 @@ describe("policy s3-account-public-access-block (S3.1)", () => {
       "Fix: set `blockPublicPolicy: true`, `restrictPublicBuckets: true` on the aws.s3.AccountPublicAccessBlock",
     ]));
   it("says a setting unknown at preview cannot be decided", () => expectUnknown(s3.s3AccountPublicAccessBlock, [res(T, { ...ALL_ON, restrictPublicBuckets: UNKNOWN })]));
+  it("decides a block's settings as a resource policy (blocks at registration), the stack-wide requirement in its stack phase", () => {
+    expect(typeof (s3.s3AccountPublicAccessBlock as { validateResource?: unknown }).validateResource).to.equal("function");
+    expect(typeof (s3.s3AccountPublicAccessBlock as { validateStack?: unknown }).validateStack).to.equal("function");
+  });
   it("requires the block in the stack only when requireInStack is set", async () => {
     const stack = res("pulumi:pulumi:Stack", {}, { name: "shop-prod" });
     await expectPass(s3.s3AccountPublicAccessBlock, [stack, res(B, {})]);

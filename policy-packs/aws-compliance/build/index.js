@@ -9483,39 +9483,40 @@ function allowedActions(s, candidates) {
   if (s.notActions.length > 0) return candidates.filter((a) => !s.notActions.some((p) => actionPatternMatches(p, a)));
   return candidates.filter((a) => s.actions.some((p) => actionPatternMatches(p, a)));
 }
-var s3AccountPublicAccessBlock = stackPolicy(
-  {
-    name: "s3-account-public-access-block",
-    description: "The account-level S3 Block Public Access settings must all be on.",
-    severity: "medium",
-    controls: ["S3.1"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
-    config: {
-      requireInStack: {
-        type: "boolean",
-        description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
-        default: false
-      }
-    }
-  },
-  ({ forEach, ofType, resources, fail, config }) => {
-    forEach(T.accountPublicAccessBlock, (pab) => {
-      const off = PAB_SETTINGS.filter((s) => {
-        const v = get(pab.props, s);
-        if (isUnknown(v)) undecidable(s);
-        return v !== true;
-      });
-      if (off.length > 0) {
-        fail(pab, `account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
-      }
-    });
-    if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
-      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? { name: "stack", type: "pulumi:pulumi:Stack" };
-      fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+var s3AccountPublicAccessBlockMeta = {
+  name: "s3-account-public-access-block",
+  description: "The account-level S3 Block Public Access settings must all be on.",
+  severity: "medium",
+  controls: ["S3.1"],
+  frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+  remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
+  config: {
+    requireInStack: {
+      type: "boolean",
+      description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
+      default: false
     }
   }
-);
+};
+var s3AccountPublicAccessBlockStack = stackPolicy(s3AccountPublicAccessBlockMeta, ({ ofType, resources, fail, config }) => {
+  if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? { name: "stack", type: "pulumi:pulumi:Stack" };
+    fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+  }
+});
+var s3AccountPublicAccessBlock = {
+  ...resourcePolicy({ ...s3AccountPublicAccessBlockMeta, resourceTypes: T.accountPublicAccessBlock }, ({ props, fail }) => {
+    const off = PAB_SETTINGS.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
+    });
+    if (off.length > 0) {
+      fail(`account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
+    }
+  }),
+  validateStack: s3AccountPublicAccessBlockStack.validateStack
+};
 var ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 var AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 var access = {

@@ -12,9 +12,9 @@
  * `replicationConfigurations[]`), and accepts the side resource instead (joined by property
  * dependency on `bucket`, or by the bucket's name), with both tokens of each `*V2` alias pair.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 import { parsePolicyDocument, type Statement } from "../lib/iam";
-import { resourcePolicy, stackPolicy, type StackCheck } from "../lib/policy";
+import { resourcePolicy, stackPolicy, type PolicyMeta, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referenceIsSet, SOURCES } from "../lib/references";
@@ -123,41 +123,49 @@ function allowedActions(s: Statement, candidates: readonly string[]): string[] {
 // ---------------------------------------------------------------------------------------------
 // S3.1
 
-export const s3AccountPublicAccessBlock = stackPolicy(
-  {
-    name: "s3-account-public-access-block",
-    description: "The account-level S3 Block Public Access settings must all be on.",
-    severity: "medium",
-    controls: ["S3.1"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps:
-      "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
-    config: {
-      requireInStack: {
-        type: "boolean",
-        description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
-        default: false,
-      },
+const s3AccountPublicAccessBlockMeta = {
+  name: "s3-account-public-access-block",
+  description: "The account-level S3 Block Public Access settings must all be on.",
+  severity: "medium",
+  controls: ["S3.1"],
+  frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+  remediationSteps:
+    "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
+  config: {
+    requireInStack: {
+      type: "boolean",
+      description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
+      default: false,
     },
   },
-  ({ forEach, ofType, resources, fail, config }) => {
-    forEach(T.accountPublicAccessBlock, (pab) => {
-      // Every setting defaults to false on aws.s3.AccountPublicAccessBlock: absent fails.
-      const off = PAB_SETTINGS.filter((s) => {
-        const v = get(pab.props, s);
-        if (isUnknown(v)) undecidable(s);
-        return v !== true;
-      });
-      if (off.length > 0) {
-        fail(pab, `account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
-      }
+} satisfies PolicyMeta;
+
+/**
+ * S3.1 in two phases of one policy: a block that leaves a setting off is what one resource shows
+ * (a resource policy: it blocks at registration in `pulumi up`); a stack without any block
+ * (`requireInStack`) only the whole stack shows.
+ */
+const s3AccountPublicAccessBlockStack = stackPolicy(s3AccountPublicAccessBlockMeta, ({ ofType, resources, fail, config }) => {
+  if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? ({ name: "stack", type: "pulumi:pulumi:Stack" } as PolicyResource);
+    fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+  }
+});
+
+export const s3AccountPublicAccessBlock: ResourceValidationPolicy = {
+  ...resourcePolicy({ ...s3AccountPublicAccessBlockMeta, resourceTypes: T.accountPublicAccessBlock }, ({ props, fail }) => {
+    // Every setting defaults to false on aws.s3.AccountPublicAccessBlock: absent fails.
+    const off = PAB_SETTINGS.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
     });
-    if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
-      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? ({ name: "stack", type: "pulumi:pulumi:Stack" } as PolicyResource);
-      fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+    if (off.length > 0) {
+      fail(`account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
     }
-  },
-);
+  }),
+  validateStack: s3AccountPublicAccessBlockStack.validateStack,
+} as ResourceValidationPolicy;
 
 // ---------------------------------------------------------------------------------------------
 // S3.2 / S3.3: public read / write through ACLs (a public bucket policy is found by
