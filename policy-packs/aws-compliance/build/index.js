@@ -281,26 +281,25 @@ function fixedScalar(op, key, value) {
 // lib/outputs.ts
 var import_policy2 = require("@pulumi/policy");
 function declaredView(resources) {
-  const views = /* @__PURE__ */ new Map();
-  const view = (r) => {
-    let v = views.get(r);
-    if (v) return v;
-    const props = declaredProps(r);
-    const proxied = props === r.props ? r.props : (0, import_policy2.unknownCheckingProxy)(props);
-    const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r;
-    const made = { ...rest, props: proxied, asType: (cls) => r.isType(cls) ? proxied : void 0 };
-    views.set(r, made);
-    let deps;
-    let propDeps;
-    Object.defineProperties(made, {
-      parent: { get: () => r.parent ? view(r.parent) : void 0, enumerable: true },
-      dependencies: { get: () => deps ??= r.dependencies.map(view), enumerable: true },
-      propertyDependencies: { get: () => propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)])), enumerable: true }
-    });
-    v = made;
-    return v;
-  };
   return resources.map(view);
+}
+var views = /* @__PURE__ */ new WeakMap();
+function view(r) {
+  const cached = views.get(r);
+  if (cached) return cached;
+  const props = declaredProps(r);
+  const proxied = props === r.props ? r.props : (0, import_policy2.unknownCheckingProxy)(props);
+  const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r;
+  const made = { ...rest, props: proxied, asType: (cls) => r.isType(cls) ? proxied : void 0 };
+  views.set(r, made);
+  let deps;
+  let propDeps;
+  Object.defineProperties(made, {
+    parent: { get: () => r.parent ? view(r.parent) : void 0, enumerable: true },
+    dependencies: { get: () => deps ??= r.dependencies.map(view), enumerable: true },
+    propertyDependencies: { get: () => propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)])), enumerable: true }
+  });
+  return made;
 }
 function declaredProps(r) {
   const p = raw(r.props);

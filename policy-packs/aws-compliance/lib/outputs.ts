@@ -17,27 +17,32 @@ import { isUnknown, raw } from "./values";
  * After an update (no unknowns) it is the outputs as they are.
  */
 export function declaredView(resources: readonly PolicyResource[]): PolicyResource[] {
-  const views = new Map<PolicyResource, PolicyResource>();
-  const view = (r: PolicyResource): PolicyResource => {
-    let v = views.get(r);
-    if (v) return v;
-    const props = declaredProps(r);
-    const proxied = props === r.props ? r.props : unknownCheckingProxy(props);
-    // Every resource gets a view, so that parents and dependencies reached from one are views too.
-    const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r as PolicyResource & { parent?: PolicyResource };
-    const made = { ...rest, props: proxied, asType: (cls: any) => (r.isType(cls) ? proxied : undefined) } as unknown as PolicyResource;
-    views.set(r, made);
-    let deps: PolicyResource[] | undefined;
-    let propDeps: Record<string, PolicyResource[]> | undefined;
-    Object.defineProperties(made, {
-      parent: { get: () => (r.parent ? view(r.parent) : undefined), enumerable: true },
-      dependencies: { get: () => (deps ??= r.dependencies.map(view)), enumerable: true },
-      propertyDependencies: { get: () => (propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)]))), enumerable: true },
-    });
-    v = made;
-    return v;
-  };
   return resources.map(view);
+}
+
+/**
+ * One view per resource object: a view depends only on its resource, and an evaluator that hands
+ * every stack policy the same objects (the offline plan's harness) builds each view once.
+ */
+const views = new WeakMap<PolicyResource, PolicyResource>();
+
+function view(r: PolicyResource): PolicyResource {
+  const cached = views.get(r);
+  if (cached) return cached;
+  const props = declaredProps(r);
+  const proxied = props === r.props ? r.props : unknownCheckingProxy(props);
+  // Every resource gets a view, so that parents and dependencies reached from one are views too.
+  const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r as PolicyResource & { parent?: PolicyResource };
+  const made = { ...rest, props: proxied, asType: (cls: any) => (r.isType(cls) ? proxied : undefined) } as unknown as PolicyResource;
+  views.set(r, made);
+  let deps: PolicyResource[] | undefined;
+  let propDeps: Record<string, PolicyResource[]> | undefined;
+  Object.defineProperties(made, {
+    parent: { get: () => (r.parent ? view(r.parent) : undefined), enumerable: true },
+    dependencies: { get: () => (deps ??= r.dependencies.map(view)), enumerable: true },
+    propertyDependencies: { get: () => (propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)]))), enumerable: true },
+  });
+  return made;
 }
 
 /** The props with undeclared unknowns removed, or the same object when there are none. */
