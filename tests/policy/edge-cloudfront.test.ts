@@ -217,6 +217,19 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       ]);
     });
 
+    it("a reference policy handles exemptions once across its two phases", async () => {
+      const urn = "urn:pulumi:test::test::aws:cloudfront/distribution:Distribution::cdn";
+      const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT" }, { name: "edge-acl" });
+      const wired = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [acl] } });
+      // A valid exemption: one EXEMPTED diagnostic, whichever phase would have decided.
+      const valid = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2099-12-31", reason: "static brochure site, no dynamic content" }] });
+      expect(valid.map((v) => v.message.slice(0, 30))).to.deep.equal(["EXEMPTED [CloudFront.6] cdn (a"]);
+      // An expired one on a resource the stack phase passes: one note to remove it.
+      const expired = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2020-01-31", reason: "static brochure site, no dynamic content" }] });
+      expect(expired.map((v) => v.message)).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): passes cloudfront-waf-enabled; its exemption (pack config) expired on 2020-01-31, and is not needed: remove it."]);
+      expect(expired[0]!.enforcementLevel).to.equal("advisory");
+    });
+
     it("a reference policy reports once: an absent web ACL at registration (resource phase), not again in the stack phase", async () => {
       expect(typeof (cloudfrontWaf as { validateResource?: unknown }).validateResource).to.equal("function");
       const vs = await evaluate(cloudfrontWaf, [dist({ webAclId: undefined })]);

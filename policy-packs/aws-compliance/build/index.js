@@ -822,8 +822,10 @@ var DEFER = /* @__PURE__ */ Symbol("decided on the stack's property dependencies
 function referencePolicy(meta, check) {
   const stack = stackPolicy(meta, ({ ofType, fail, note, config }) => {
     for (const r of ofType(meta.resourceTypes)) {
-      if (exemptionState(meta, r, config).kind === "valid") continue;
+      const state = exemptionState(meta, r, config);
+      if (state.kind === "valid") continue;
       let deferred = false;
+      let failed = false;
       try {
         check({
           props: r.props,
@@ -842,31 +844,40 @@ function referencePolicy(meta, check) {
           },
           // What came before the first unknown reference was reported by the resource phase.
           fail: (problem, fix) => {
-            if (deferred) fail(r, problem, fix);
+            if (!deferred) return;
+            failed = true;
+            fail(r, problem, fix);
           }
         });
+        if (deferred && !failed && state.kind === "ignored") note(r, `passes ${meta.name}; ${state.why}, and is not needed: remove it.`);
       } catch (e) {
         if (e?.constructor?.name !== "UnknownValueError") throw e;
         if (deferred) note(r, `cannot be decided during preview: ${e.message}. It is checked again on \`pulumi up\`.`);
       }
     }
   });
-  const resource = resourcePolicy(meta, (c) => {
+  const resource = resourcePolicy(
+    meta,
+    (c) => check({
+      ...c,
+      ref: (path) => {
+        const v = get(c.props, path);
+        if (v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0) return false;
+        if (!containsUnknown(v)) return true;
+        throw DEFER;
+      }
+    })
+  );
+  const inner = resource.validateResource;
+  const validateResource = (args, report) => {
     try {
-      check({
-        ...c,
-        ref: (path) => {
-          const v = get(c.props, path);
-          if (v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0) return false;
-          if (!containsUnknown(v)) return true;
-          throw DEFER;
-        }
-      });
+      inner(args, report);
     } catch (e) {
       if (e !== DEFER) throw e;
     }
-  });
-  return { ...resource, validateStack: stack.validateStack };
+  };
+  validateResource.__pulumiTypes = inner.__pulumiTypes;
+  return { ...resource, validateResource, validateStack: stack.validateStack };
 }
 
 // policies/edge-cloudfront.ts

@@ -11,7 +11,7 @@
  * Stack policies see property dependencies; resource policies (inputs only) do not, so a rule
  * that must tell these apart reads the reference in a stack policy.
  */
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { UnknownValueError as PolicyUnknownValueError } from "@pulumi/policy";
 import { exemptionState, resourcePolicy, stackPolicy, type PolicyMeta, type ResourceCheck } from "./policy";
 import { containsUnknown, get, isUnknown } from "./values";
@@ -138,8 +138,10 @@ const DEFER = Symbol("decided on the stack's property dependencies");
 export function referencePolicy(meta: PolicyMeta & { resourceTypes: readonly string[] }, check: (c: ReferenceCheck) => void): ResourceValidationPolicy {
   const stack = stackPolicy(meta, ({ ofType, fail, note, config }) => {
     for (const r of ofType(meta.resourceTypes)) {
-      if (exemptionState(meta, r, config).kind === "valid") continue; // reported by the resource phase
+      const state = exemptionState(meta, r, config);
+      if (state.kind === "valid") continue; // reported by the resource phase
       let deferred = false;
+      let failed = false;
       try {
         check({
           props: r.props,
@@ -158,9 +160,13 @@ export function referencePolicy(meta: PolicyMeta & { resourceTypes: readonly str
           },
           // What came before the first unknown reference was reported by the resource phase.
           fail: (problem, fix) => {
-            if (deferred) fail(r, problem, fix);
+            if (!deferred) return;
+            failed = true;
+            fail(r, problem, fix);
           },
         });
+        // The resource phase left this resource undecided, so the stale-exemption note is ours to give.
+        if (deferred && !failed && state.kind === "ignored") note(r, `passes ${meta.name}; ${state.why}, and is not needed: remove it.`);
       } catch (e) {
         if ((e as Error)?.constructor?.name !== "UnknownValueError") throw e;
         // Another unknown before any reference: the resource phase already said it cannot run.
@@ -168,20 +174,27 @@ export function referencePolicy(meta: PolicyMeta & { resourceTypes: readonly str
       }
     }
   });
-  const resource = resourcePolicy(meta, (c) => {
+  const resource = resourcePolicy(meta, (c) =>
+    check({
+      ...c,
+      ref: (path) => {
+        const v = get(c.props, path);
+        if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return false;
+        if (!containsUnknown(v)) return true;
+        throw DEFER;
+      },
+    }),
+  );
+  // DEFER leaves through the exemption handling too, so an ignored exemption gets no "passes" note
+  // from a phase that decided nothing.
+  const inner = resource.validateResource as (args: ResourceValidationArgs, report: ReportViolation) => void;
+  const validateResource = (args: ResourceValidationArgs, report: ReportViolation): void => {
     try {
-      check({
-        ...c,
-        ref: (path) => {
-          const v = get(c.props, path);
-          if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) return false;
-          if (!containsUnknown(v)) return true;
-          throw DEFER;
-        },
-      });
+      inner(args, report);
     } catch (e) {
       if (e !== DEFER) throw e;
     }
-  });
-  return { ...resource, validateStack: stack.validateStack } as ResourceValidationPolicy;
+  };
+  (validateResource as { __pulumiTypes?: readonly string[] }).__pulumiTypes = (inner as { __pulumiTypes?: readonly string[] }).__pulumiTypes;
+  return { ...resource, validateResource, validateStack: stack.validateStack } as ResourceValidationPolicy;
 }
