@@ -40,6 +40,9 @@ const T = {
   selection: "aws:backup/selection:Selection",
 };
 
+/** A launch template of the stack, for instances whose template reference is unknown at preview. */
+const template = res(T.lt, { imageId: "ami-1", metadataOptions: { httpTokens: "required" } }, { name: "web-template" });
+
 // ---------------------------------------------------------------------------------------------
 // Account-level settings
 // ---------------------------------------------------------------------------------------------
@@ -138,7 +141,8 @@ const T = {
   const badEbs = res(T.instance, { rootBlockDevice: { encrypted: true }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] }, { name: "db" });
   describePolicy(ec2.ec2InstanceEbsEncrypted, [
     { it: "passes encrypted root and EBS devices", resources: [good], expect: "pass" },
-    { it: "leaves the root volume to the launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "pass" },
+    { it: "leaves the root volume to the launch template (of the stack, or named)", resources: [template, res(T.instance, { launchTemplate: { id: UNKNOWN } }, { deps: { launchTemplate: [template] } }), res(T.instance, { launchTemplate: { name: "web" } })], expect: "pass" },
+    { it: "is undecidable when the launch template is unknown and comes from no launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "unknown" },
     { it: "fails an instance without an encrypted root device", resources: [noRoot], expect: [[head(ec2.ec2InstanceEbsEncrypted, noRoot), "root volume (from the AMI)", "rootBlockDevice: { encrypted: true }"]] },
     { it: "fails an unencrypted EBS device", resources: [badEbs], expect: [[head(ec2.ec2InstanceEbsEncrypted, badEbs), "ebsBlockDevices[0] has `encrypted: false`"]] },
     { it: "accepts absent flags under assumeEncryptionByDefault", resources: [noRoot], config: { assumeEncryptionByDefault: true }, expect: "pass" },
@@ -207,7 +211,8 @@ const T = {
   describePolicy(ec2.ec2InstanceImdsv2, [
     { it: "passes httpTokens required", resources: [res(T.instance, { metadataOptions: { httpTokens: "required" } })], expect: "pass" },
     { it: "passes a disabled metadata endpoint", resources: [res(T.instance, { metadataOptions: { httpEndpoint: "disabled" } })], expect: "pass" },
-    { it: "leaves it to the launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } })], expect: "pass" },
+    { it: "leaves it to the launch template (of the stack)", resources: [template, res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } }, { deps: { launchTemplate: [template] } })], expect: "pass" },
+    { it: "is undecidable when the launch template is unknown and comes from no launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } })], expect: "unknown" },
     { it: "cannot decide an instance without metadataOptions (the AMI's ImdsSupport decides, which preview cannot see)", resources: [none], expect: "unknown" },
     { it: "cannot decide metadataOptions without httpTokens", resources: [res(T.instance, { metadataOptions: { httpPutResponseHopLimit: 1 } })], expect: "unknown" },
     { it: "fails httpTokens optional", resources: [optional], expect: [[head(ec2.ec2InstanceImdsv2, optional), '"optional"']] },

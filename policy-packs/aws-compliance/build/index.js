@@ -6929,7 +6929,7 @@ var ec2EbsVolumeEncrypted = resourcePolicy(
     if (p) fail(`${p}, so it is stored unencrypted unless the account encrypts by default`, "set `encrypted: true` (with `kmsKeyId` for a customer managed key)");
   }
 );
-var ec2InstanceEbsEncrypted = resourcePolicy(
+var ec2InstanceEbsEncrypted = referencePolicy(
   {
     name: "ec2-instance-ebs-encrypted",
     description: "The root and EBS block devices of EC2 instances must be encrypted at rest.",
@@ -6940,12 +6940,12 @@ var ec2InstanceEbsEncrypted = resourcePolicy(
     resourceTypes: N.instance,
     config: ENCRYPTION_DEFAULT_CONFIG
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const assume = config.assumeEncryptionByDefault === true;
     const problems = [];
     const root = known8(props, "rootBlockDevice");
     if (root === void 0) {
-      if (known8(props, "launchTemplate") === void 0 && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
+      if (!ref("launchTemplate", N.launchTemplate) && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
     } else {
       const p = unencrypted(root, "rootBlockDevice", assume, "rootBlockDevice");
       if (p) problems.push(p);
@@ -7053,7 +7053,7 @@ function imdsProblem(mo, path) {
   if (tokens === void 0) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
   return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
-var ec2InstanceImdsv2 = resourcePolicy(
+var ec2InstanceImdsv2 = referencePolicy(
   {
     name: "ec2-instance-imdsv2",
     description: "EC2 instances must require IMDSv2 (session tokens) for the instance metadata service.",
@@ -7063,9 +7063,9 @@ var ec2InstanceImdsv2 = resourcePolicy(
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or on the launch template it uses).',
     resourceTypes: N.instance
   },
-  ({ props, fail }) => {
+  ({ props, ref, fail }) => {
     const mo = known8(props, "metadataOptions");
-    if (mo === void 0 && known8(props, "launchTemplate") !== void 0) return;
+    if (mo === void 0 && ref("launchTemplate", N.launchTemplate)) return;
     const p = imdsProblem(mo, "metadataOptions");
     if (p) fail(p, 'set `metadataOptions: { httpTokens: "required" }`');
   }

@@ -26,7 +26,7 @@ import {
   stackAnchor,
   untraceable,
 } from "../lib/tokens-network";
-import { referenceIsSet, undecidableIfUntraced } from "../lib/references";
+import { referenceIsSet, referencePolicy, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 const ALL3: Framework[] = ["FSBP", "HIPAA", "PCI DSS"];
@@ -243,7 +243,7 @@ export const ec2EbsVolumeEncrypted = resourcePolicy(
   },
 );
 
-export const ec2InstanceEbsEncrypted = resourcePolicy(
+export const ec2InstanceEbsEncrypted = referencePolicy(
   {
     name: "ec2-instance-ebs-encrypted",
     description: "The root and EBS block devices of EC2 instances must be encrypted at rest.",
@@ -254,13 +254,13 @@ export const ec2InstanceEbsEncrypted = resourcePolicy(
     resourceTypes: N.instance,
     config: ENCRYPTION_DEFAULT_CONFIG,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const assume = config.assumeEncryptionByDefault === true;
     const problems: string[] = [];
     const root = known(props, "rootBlockDevice");
     if (root === undefined) {
-      // Launched from a template: the template's block device mappings decide (EC2.181).
-      if (known(props, "launchTemplate") === undefined && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
+      // Launched from a template (named, or a launch template of the stack): its block device mappings decide (EC2.181).
+      if (!ref("launchTemplate", N.launchTemplate) && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
     } else {
       const p = unencrypted(root, "rootBlockDevice", assume, "rootBlockDevice");
       if (p) problems.push(p);
@@ -388,7 +388,7 @@ function imdsProblem(mo: unknown, path: string): string | undefined {
   return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
 
-export const ec2InstanceImdsv2 = resourcePolicy(
+export const ec2InstanceImdsv2 = referencePolicy(
   {
     name: "ec2-instance-imdsv2",
     description: "EC2 instances must require IMDSv2 (session tokens) for the instance metadata service.",
@@ -398,10 +398,10 @@ export const ec2InstanceImdsv2 = resourcePolicy(
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or on the launch template it uses).',
     resourceTypes: N.instance,
   },
-  ({ props, fail }) => {
+  ({ props, ref, fail }) => {
     const mo = known(props, "metadataOptions");
-    // Launched from a template without its own metadataOptions: the template decides (EC2.170).
-    if (mo === undefined && known(props, "launchTemplate") !== undefined) return;
+    // Launched from a template (named, or a launch template of the stack) without its own metadataOptions: the template decides (EC2.170).
+    if (mo === undefined && ref("launchTemplate", N.launchTemplate)) return;
     const p = imdsProblem(mo, "metadataOptions");
     if (p) fail(p, 'set `metadataOptions: { httpTokens: "required" }`');
   },
