@@ -249,6 +249,7 @@ const template = res(T.lt, { imageId: "ami-1", metadataOptions: { httpTokens: "r
   const privateSubnet = res(T.subnet, { vpcId: "vpc-1" }, { name: "private-a" });
   const explicit = res(T.instance, { associatePublicIpAddress: true }, { name: "bastion" });
   const inPublic = res(T.instance, { subnetId: UNKNOWN }, { name: "web", deps: { subnetId: [publicSubnet] } });
+  const awsxNet = res(T.awsxVpc, { numberOfAvailabilityZones: 2 }, { name: "net" });
   describePolicy(ec2.ec2InstanceNoPublicIp, [
     { it: "passes an instance in a private subnet", resources: [privateSubnet, res(T.instance, { subnetId: UNKNOWN }, { deps: { subnetId: [privateSubnet] } })], expect: "pass" },
     { it: "passes associatePublicIpAddress: false in a public subnet", resources: [publicSubnet, res(T.instance, { subnetId: UNKNOWN, associatePublicIpAddress: false }, { deps: { subnetId: [publicSubnet] } })], expect: "pass" },
@@ -261,6 +262,8 @@ const template = res(T.lt, { imageId: "ami-1", metadataOptions: { httpTokens: "r
     },
     { it: "passes an instance placed by a launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "pass" },
     { it: "is undecidable when associatePublicIpAddress is unknown", resources: [res(T.instance, { associatePublicIpAddress: UNKNOWN })], expect: "unknown" },
+    { it: "passes a subnet of an awsx VPC (its subnets are judged by EC2.15) or a literal subnet id", resources: [awsxNet, res(T.instance, { subnetId: UNKNOWN }, { deps: { subnetId: [awsxNet] } }), res(T.instance, { subnetId: "subnet-0abc" })], expect: "pass" },
+    { it: "is undecidable when the subnet is unknown and comes from no subnet or VPC of the stack", resources: [res(T.instance, { subnetId: UNKNOWN })], expect: "unknown" },
   ]);
 }
 

@@ -7136,6 +7136,8 @@ var ec2InstanceNoPublicIp = stackPolicy(
         const map = known8(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
       }
+      const subnet = reference(inst, "subnetId", [...N.subnet, ...N.awsxVpc]);
+      if (subnet.kind === "unknown") undecidableBecause(unknownReferenceMessage(inst, "subnetId", N.subnet, subnet.from));
     });
   }
 );

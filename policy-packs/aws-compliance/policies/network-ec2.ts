@@ -26,7 +26,7 @@ import {
   stackAnchor,
   untraceable,
 } from "../lib/tokens-network";
-import { referenceIsSet, referencePolicy, undecidableIfUntraced } from "../lib/references";
+import { reference, referenceIsSet, referencePolicy, undecidableBecause, undecidableIfUntraced, unknownReferenceMessage } from "../lib/references";
 import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 const ALL3: Framework[] = ["FSBP", "HIPAA", "PCI DSS"];
@@ -482,6 +482,9 @@ export const ec2InstanceNoPublicIp = stackPolicy(
         const map = known(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
       }
+      // A subnet unknown at preview that comes from no subnet (or awsx VPC) of the stack might assign public IPs.
+      const subnet = reference(inst, "subnetId", [...N.subnet, ...N.awsxVpc]);
+      if (subnet.kind === "unknown") undecidableBecause(unknownReferenceMessage(inst, "subnetId", N.subnet, subnet.from));
     });
   },
 );
