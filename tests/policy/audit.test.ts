@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as audit from "../../policy-packs/aws-compliance/policies/audit";
-import { UNKNOWN, evaluate, only, res, undecided } from "../helpers/policy";
+import { UNKNOWN, evaluate, only, res, undecided, unknowns } from "../helpers/policy";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const goodTrail = {
@@ -15,18 +15,30 @@ const goodTrail = {
 const trail = (over: Record<string, unknown> = {}, opts: Parameters<typeof res>[2] = {}) => res(TRAIL, { ...goodTrail, ...over }, { name: "org-trail", ...opts });
 
 describe("CloudTrail resource policies (CloudTrail.1/2/4/5)", () => {
-  const table: { policy: Policy; control: string; bad: Record<string, unknown>; expect: string; unknown?: Record<string, unknown> }[] = [
+  const table: { policy: Policy; control: string; bad: Record<string, unknown>; expect: string; unknown?: Record<string, unknown>; reference?: string }[] = [
     { policy: audit.cloudtrailMultiRegion, control: "CloudTrail.1", bad: { isMultiRegionTrail: false }, expect: "it is a single-Region trail", unknown: { isMultiRegionTrail: UNKNOWN } },
-    { policy: audit.cloudtrailEncryption, control: "CloudTrail.2", bad: { kmsKeyId: undefined }, expect: "does not encrypt its log files with KMS. Fix: set `kmsKeyId`" },
+    { policy: audit.cloudtrailEncryption, control: "CloudTrail.2", bad: { kmsKeyId: undefined }, expect: "does not encrypt its log files with KMS. Fix: set `kmsKeyId`", reference: "kmsKeyId" },
     { policy: audit.cloudtrailLogValidation, control: "CloudTrail.4", bad: { enableLogFileValidation: undefined }, expect: "has log file validation off", unknown: { enableLogFileValidation: UNKNOWN } },
-    { policy: audit.cloudtrailCloudwatchLogs, control: "CloudTrail.5", bad: { cloudWatchLogsRoleArn: "" }, expect: "is not integrated with CloudWatch Logs (`cloudWatchLogsRoleArn` unset)" },
+    { policy: audit.cloudtrailCloudwatchLogs, control: "CloudTrail.5", bad: { cloudWatchLogsRoleArn: "" }, expect: "is not integrated with CloudWatch Logs (`cloudWatchLogsRoleArn` unset)", reference: "cloudWatchLogsGroupArn" },
   ];
   for (const t of table) {
     describe(`policy ${t.policy.name} (${t.control})`, () => {
-      it("passes a well-configured trail (references unknown at preview count as set)", async () => {
+      it("passes a well-configured trail (references unknown at preview count as set when they come from a key, log group, role)", async () => {
         expect(await evaluate(t.policy, trail())).to.deep.equal([]);
-        expect(await evaluate(t.policy, trail({ kmsKeyId: UNKNOWN, cloudWatchLogsGroupArn: UNKNOWN, cloudWatchLogsRoleArn: UNKNOWN }))).to.deep.equal([]);
+        const key = res("aws:kms/key:Key", { enableKeyRotation: true }, { name: "trail-key" });
+        const group = res("aws:cloudwatch/logGroup:LogGroup", {}, { name: "trail-logs" });
+        const role = res("aws:iam/role:Role", { assumeRolePolicy: "{}" }, { name: "trail-logs-role" });
+        const wired = trail({ kmsKeyId: UNKNOWN, cloudWatchLogsGroupArn: UNKNOWN, cloudWatchLogsRoleArn: UNKNOWN }, { deps: { kmsKeyId: [key], cloudWatchLogsGroupArn: [group], cloudWatchLogsRoleArn: [role] } });
+        expect(await evaluate(t.policy, [key, group, role, wired])).to.deep.equal([]);
       });
+      if (t.reference) {
+        it("cannot decide a reference that is unknown and comes from something else (advisory, saying how to make it known)", async () => {
+          await undecided(t.policy, trail({ [t.reference!]: UNKNOWN }));
+          const [note] = unknowns(await evaluate(t.policy, trail({ [t.reference!]: UNKNOWN })));
+          expect(note!.message).to.include(`\`${t.reference}\` of org-trail is unknown until apply`);
+          expect(note!.message).to.include("To make it known, set it from");
+        });
+      }
       it("fails a weak one, naming the control and the fix", async () => {
         expect(await only(t.policy, trail(t.bad))).to.include(`[${t.control}] org-trail (${TRAIL}): ${t.expect}`);
       });
@@ -113,8 +125,15 @@ describe("policies on the trail bucket (CloudTrail.6, CloudTrail.7)", () => {
     it("fails a trail bucket without access logging", async () => {
       expect(await only(audit.cloudtrailBucketLogging, [bucket(), trail()])).to.include("[CloudTrail.7] org-trail (aws:cloudtrail/trail:Trail): writes to bucket audit-bucket, which has no server access logging. Fix: add an aws.s3.BucketLogging");
     });
-    it("cannot decide an unknown bucket name with no dependency", async () => {
+    it("cannot decide an unknown bucket name that comes from no bucket", async () => {
       await undecided(audit.cloudtrailBucketLogging, [bucket(), trail({ s3BucketName: UNKNOWN })]);
+    });
+    it("inline logging to a bucket of the stack (unknown at preview) counts; from something else it is undecidable", async () => {
+      const logs = res("aws:s3/bucket:Bucket", {}, { name: "access-logs" });
+      const wired = res("aws:s3/bucket:Bucket", { bucket: "audit-logs", logging: { targetBucket: UNKNOWN } }, { name: "audit-bucket", deps: { logging: [logs] } });
+      expect(await evaluate(audit.cloudtrailBucketLogging, [logs, wired, trail()])).to.deep.equal([]);
+      const untyped = res("aws:s3/bucket:Bucket", { bucket: "audit-logs", logging: { targetBucket: UNKNOWN } }, { name: "audit-bucket" });
+      await undecided(audit.cloudtrailBucketLogging, [untyped, trail()]);
     });
   });
 });

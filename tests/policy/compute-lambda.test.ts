@@ -50,8 +50,10 @@ const perm = (inputs: Record<string, unknown>, name?: string, deps?: Record<stri
 {
   const p = lambda.lambdaInVpc;
   const outside = fn({}, "worker");
+  const subnet = res("aws:ec2/subnet:Subnet", { vpcId: "v", cidrBlock: "10.0.1.0/24" }, { name: "private-a" });
   describePolicy(p, [
-    { it: "passes a function in a VPC (subnets unknown at preview)", resources: [fn({ vpcConfig: { subnetIds: UNKNOWN, securityGroupIds: [UNKNOWN] } })], expect: "pass" },
+    { it: "passes a function in a VPC (subnets of the stack, unknown at preview)", resources: [subnet, { ...fn({ vpcConfig: { subnetIds: UNKNOWN, securityGroupIds: [UNKNOWN] } }), propertyDependencies: { vpcConfig: [subnet.urn] } }], expect: "pass" },
+    { it: "is undecidable when the subnets are unknown and come from no subnet or VPC", resources: [fn({ vpcConfig: { subnetIds: UNKNOWN, securityGroupIds: [UNKNOWN] } })], expect: "unknown" },
     { it: "fails a function outside a VPC (advisory by default)", resources: [outside], expect: [[head(p, outside), "no `vpcConfig`", "vpcConfig: { subnetIds"]], level: "advisory" },
     { it: "takes the level from config (mandatory for PCI stacks)", resources: [outside], config: { enforcementLevel: "mandatory" }, expect: [[head(p, outside)]], level: "mandatory" },
   ]);
@@ -95,10 +97,12 @@ const perm = (inputs: Record<string, unknown>, name?: string, deps?: Record<stri
   const f = fn({ name: "thumbnailer" }, "thumbnailer");
   const fromS3 = perm({ principal: "s3.amazonaws.com", function: UNKNOWN, sourceArn: UNKNOWN }, "s3-invoke", { function: [f] });
   const fromApi = perm({ principal: "apigateway.amazonaws.com", function: "thumbnailer", sourceArn: UNKNOWN });
+  const dlq = res("aws:sqs/queue:Queue", {}, { name: "thumbnailer-failures" });
   describePolicy(p, [
     { it: "passes a synchronously invoked function without a DLQ", resources: [f, fromApi], expect: "pass" },
     { it: "passes an async function with a dead-letter queue", resources: [fn({ deadLetterConfig: { targetArn: UNKNOWN } }, "thumbnailer"), perm({ principal: "sns.amazonaws.com", function: "thumbnailer", sourceArn: "t" })], expect: "pass" },
-    { it: "passes an async function with an on-failure destination", resources: [f, fromS3, res(T.eic, { functionName: UNKNOWN, destinationConfig: { onFailure: { destination: UNKNOWN } } }, { deps: { functionName: [f] } })], expect: "pass" },
+    { it: "passes an async function with an on-failure destination", resources: [f, fromS3, dlq, res(T.eic, { functionName: UNKNOWN, destinationConfig: { onFailure: { destination: UNKNOWN } } }, { deps: { functionName: [f], destinationConfig: [dlq] } })], expect: "pass" },
+    { it: "is undecidable when the destination is unknown and comes from no queue, topic, function or bus", resources: [f, fromS3, res(T.eic, { functionName: UNKNOWN, destinationConfig: { onFailure: { destination: UNKNOWN } } }, { deps: { functionName: [f] } })], expect: "unknown" },
     { it: "fails an S3-triggered function that drops failed events", resources: [f, fromS3], expect: [[head(p, f), "invoked asynchronously by s3.amazonaws.com", "deadLetterConfig"]] },
     { it: "fails every function when config says allFunctions", resources: [f, fromApi], config: { allFunctions: true }, expect: [[head(p, f), "allFunctions"]] },
     { it: "is undecidable when an invoker principal is unknown", resources: [f, perm({ principal: UNKNOWN, function: "thumbnailer" })], expect: "unknown" },
@@ -120,12 +124,14 @@ const perm = (inputs: Record<string, unknown>, name?: string, deps?: Record<stri
   const p = lambda.lambdaLogGroupEncrypted;
   const named = fn({ name: "orders" }, "orders");
   const group = (inputs: Record<string, unknown>, deps?: Record<string, ReturnType<typeof res>[]>) => res(T.logGroup, { retentionInDays: 365, ...inputs }, { name: "orders-logs", ...(deps ? { deps } : {}) });
-  const custom = res(T.logGroup, { name: "/app/orders", kmsKeyId: UNKNOWN }, { name: "app-logs" });
+  const key = res("aws:kms/key:Key", {}, { name: "logs-key" });
+  const custom = res(T.logGroup, { name: "/app/orders", kmsKeyId: UNKNOWN }, { name: "app-logs", deps: { kmsKeyId: [key] } });
   const viaConfig = fn({ loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN } }, "viaConfig");
   describePolicy(p, [
     { it: "passes the default log group, named literally, with a KMS key", resources: [named, group({ name: "/aws/lambda/orders", kmsKeyId: "arn:aws:kms:us-east-1:1:key/k" })], expect: "pass" },
-    { it: "passes a log group named from the function's output", resources: [named, group({ name: UNKNOWN, kmsKeyId: UNKNOWN }, { name: [named] })], expect: "pass" },
-    { it: "passes loggingConfig.logGroup pointing at an encrypted group", resources: [custom, res(T.fn, { role: "r", loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN } }, { deps: { loggingConfig: [custom] } })], expect: "pass" },
+    { it: "passes a log group named from the function's output", resources: [named, key, group({ name: UNKNOWN, kmsKeyId: UNKNOWN }, { name: [named], kmsKeyId: [key] })], expect: "pass" },
+    { it: "passes loggingConfig.logGroup pointing at an encrypted group", resources: [key, custom, res(T.fn, { role: "r", loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN } }, { deps: { loggingConfig: [custom] } })], expect: "pass" },
+    { it: "is undecidable when the group's key is unknown and comes from no key", resources: [named, group({ name: UNKNOWN, kmsKeyId: UNKNOWN }, { name: [named] })], expect: "unknown" },
     { it: "fails a function whose log group Lambda would create", resources: [named], expect: [[head(p, named), '"/aws/lambda/orders"', "without a KMS key", "kmsKeyId"]] },
     { it: "fails a log group without kmsKeyId", resources: [named, group({ name: "/aws/lambda/orders" })], expect: [[head(p, named), "orders-logs", "has no `kmsKeyId`"]] },
     { it: "is undecidable when the custom log group name is unknown and untraceable", resources: [viaConfig], expect: "unknown" },

@@ -71,7 +71,8 @@ runSpecs([
   {
     policy: an.emrClusterSecurityConfiguration,
     controls: "BP.EMR.1",
-    pass: [{ title: "a security configuration (output unknown at preview)", type: EMR, inputs: { securityConfiguration: UNKNOWN } }],
+    pass: [{ title: "a security configuration (an aws.emr.SecurityConfiguration's output, unknown at preview)", type: EMR, inputs: { securityConfiguration: UNKNOWN }, deps: { securityConfiguration: [res("aws:emr/securityConfiguration:SecurityConfiguration", {}, { name: "emr-sec" })] } }],
+    unknown: [{ title: "a security configuration unknown at preview that comes from no security configuration", type: EMR, inputs: { securityConfiguration: UNKNOWN } }],
     fail: [{ title: "none", type: EMR, inputs: {}, expect: ["no security configuration", "set `securityConfiguration`"] }],
   },
   {
@@ -150,12 +151,13 @@ runSpecs([
     controls: "BP.Glue.2",
     pass: [
       { title: "a job with a security configuration", type: JOB, inputs: { securityConfiguration: "glue-enc" } },
-      { title: "a crawler with one (output unknown)", type: "aws:glue/crawler:Crawler", inputs: { securityConfiguration: UNKNOWN } },
+      { title: "a crawler with one (an aws.glue.SecurityConfiguration's output)", type: "aws:glue/crawler:Crawler", inputs: { securityConfiguration: UNKNOWN }, deps: { securityConfiguration: [res("aws:glue/securityConfiguration:SecurityConfiguration", {}, { name: "glue-sec" })] } },
     ],
     fail: [
       { title: "a job without", type: JOB, inputs: {}, expect: ["set `securityConfiguration`"] },
       { title: "a dev endpoint without", type: "aws:glue/devEndpoint:DevEndpoint", inputs: {}, expect: ["no `securityConfiguration`"] },
     ],
+    unknown: [{ title: "a security configuration unknown at preview that comes from none", type: "aws:glue/crawler:Crawler", inputs: { securityConfiguration: UNKNOWN } }],
   },
   {
     policy: an.kinesisStreamEncrypted,
@@ -217,7 +219,8 @@ runSpecs([
   {
     policy: an.sagemakerNotebookInVpc,
     controls: "SageMaker.2",
-    pass: [{ title: "a subnet (output unknown)", type: NB, inputs: { subnetId: UNKNOWN } }],
+    pass: [{ title: "a subnet (an aws.ec2.Subnet's output)", type: NB, inputs: { subnetId: UNKNOWN }, deps: { subnetId: [res("aws:ec2/subnet:Subnet", {}, { name: "private-a" })] } }],
+    unknown: [{ title: "a subnet unknown at preview that comes from no subnet", type: NB, inputs: { subnetId: UNKNOWN } }],
     fail: [{ title: "no subnet", type: NB, inputs: {}, expect: ["not in a VPC", "set `subnetId`"] }],
   },
   {
@@ -262,12 +265,13 @@ runSpecs([
     controls: "BP.SageMaker.1",
     pass: [
       { title: "a notebook with a key", type: NB, inputs: { kmsKeyId: KEY } },
-      { title: "a domain with a key (output unknown)", type: DOMAIN, inputs: { kmsKeyId: UNKNOWN } },
+      { title: "a domain with a key (an aws.kms.Key's output)", type: DOMAIN, inputs: { kmsKeyId: UNKNOWN }, deps: { kmsKeyId: [res("aws:kms/key:Key", {}, { name: "ml-key" })] } },
     ],
     fail: [
       { title: "a notebook without", type: NB, inputs: {}, expect: ["`kmsKeyId` is unset", "customer managed aws.kms.Key"] },
       { title: "a domain without", type: DOMAIN, inputs: {}, expect: ["`kmsKeyId` is unset"] },
     ],
+    unknown: [{ title: "a key unknown at preview that comes from no key", type: DOMAIN, inputs: { kmsKeyId: UNKNOWN } }],
   },
   {
     policy: an.sagemakerEndpointConfigKms,
@@ -293,7 +297,7 @@ runSpecs([
     policy: an.stepFunctionsLogging,
     controls: "StepFunctions.1",
     pass: [
-      { title: "ERROR to a log group", type: SFN, inputs: { definition: "{}", roleArn: "r", loggingConfiguration: { level: "ERROR", logDestination: UNKNOWN } } },
+      { title: "ERROR to a log group", type: SFN, inputs: { definition: "{}", roleArn: "r", loggingConfiguration: { level: "ERROR", logDestination: UNKNOWN } }, deps: { loggingConfiguration: [res("aws:cloudwatch/logGroup:LogGroup", {}, { name: "sfn-logs" })] } },
       { title: "(config) FATAL when FATAL is the minimum", type: SFN, inputs: { loggingConfiguration: { level: "FATAL", logDestination: "arn:aws:logs:eu-west-1:111122223333:log-group:sfn:*" } }, config: { minimumLevel: "FATAL" } },
     ],
     fail: [
@@ -302,7 +306,7 @@ runSpecs([
       { title: "a level without a destination", type: SFN, inputs: { loggingConfiguration: { level: "ALL" } }, expect: ["no destination"] },
       { title: "(config) execution data required", type: SFN, inputs: { loggingConfiguration: { level: "ALL", logDestination: "arn:x:*" } }, config: { requireExecutionData: true }, expect: ["includeExecutionData: true"] },
     ],
-    unknown: [{ title: "the level unknown", type: SFN, inputs: { loggingConfiguration: { level: UNKNOWN } } }],
+    unknown: [{ title: "the level unknown", type: SFN, inputs: { loggingConfiguration: { level: UNKNOWN } } }, { title: "a log destination unknown at preview that comes from no log group", type: SFN, inputs: { definition: "{}", roleArn: "r", loggingConfiguration: { level: "ERROR", logDestination: UNKNOWN } } }],
   },
   {
     policy: an.stepFunctionsTracing,
@@ -319,7 +323,7 @@ describe("policy emr-primary-node-no-public-ip (EMR.1)", () => {
     const subnet = res(SUBNET, { vpcId: "v", cidrBlock: "10.0.1.0/24" });
     const c = res(EMR, { ec2Attributes: { subnetId: UNKNOWN, instanceProfile: UNKNOWN } }, { deps: { ec2Attributes: [subnet] } });
     expect(await evaluate(p, [subnet, c])).to.deep.equal([]);
-    const byId = res(SUBNET, { id: "subnet-0abc", mapPublicIpOnLaunch: false });
+    const byId = res(SUBNET, { id: "subnet-0abc", mapPublicIpOnLaunch: false }, { outputs: { id: "subnet-0abc" } });
     expect(await evaluate(p, [byId, res(EMR, { ec2Attributes: { subnetIds: ["subnet-0abc"], instanceProfile: "p" } })])).to.deep.equal([]);
   });
   it("fails a cluster in a subnet that maps public IPs, and one with no subnet (default VPC)", async () => {

@@ -82,7 +82,7 @@ runSpecs([
     policy: rds.rdsEnhancedMonitoring,
     controls: "RDS.6",
     pass: [
-      { title: "an instance at 60 s with a role still unknown at preview", type: I, inputs: { monitoringInterval: 60, monitoringRoleArn: UNKNOWN } },
+      { title: "an instance at 60 s with a role still unknown at preview (an aws.iam.Role's output)", type: I, inputs: { monitoringInterval: 60, monitoringRoleArn: UNKNOWN }, deps: { monitoringRoleArn: [res("aws:iam/role:Role", {}, { name: "monitoring" })] } },
       { title: "an Aurora cluster (monitored per member)", type: C, inputs: { engine: "aurora-postgresql" } },
       { title: "a cluster instance at 30 s", type: CI, inputs: { monitoringInterval: 30, monitoringRoleArn: "arn:aws:iam::111122223333:role/rds-mon" } },
     ],
@@ -92,7 +92,7 @@ runSpecs([
       { title: "an interval without a role", type: I, inputs: { monitoringInterval: 5 }, expect: ["`monitoringRoleArn` is not set"] },
       { title: "(config) 60 s when at most 30 s is allowed", type: I, inputs: { monitoringInterval: 60, monitoringRoleArn: "arn:r" }, config: { maxMonitoringIntervalSeconds: 30 }, expect: ["60 s, longer than the allowed 30 s"] },
     ],
-    unknown: [{ title: "monitoringInterval unknown", type: I, inputs: { monitoringInterval: UNKNOWN } }],
+    unknown: [{ title: "monitoringInterval unknown", type: I, inputs: { monitoringInterval: UNKNOWN } }, { title: "a role unknown at preview that comes from no role", type: I, inputs: { monitoringInterval: 60, monitoringRoleArn: UNKNOWN } }],
   },
   {
     policy: rds.rdsClusterDeletionProtection,
@@ -242,14 +242,14 @@ runSpecs([
     controls: "RDS.18",
     pass: [
       { title: "an explicit subnet group", type: I, inputs: { dbSubnetGroupName: "private-db" } },
-      { title: "a subnet group that is an output unknown at preview", type: I, inputs: { dbSubnetGroupName: UNKNOWN } },
+      { title: "a subnet group that is an aws.rds.SubnetGroup's output, unknown at preview", type: I, inputs: { dbSubnetGroupName: UNKNOWN }, deps: { dbSubnetGroupName: [res("aws:rds/subnetGroup:SubnetGroup", {}, { name: "db-subnets" })] } },
       { title: "a same-region replica (inherits its source's subnet group)", type: I, inputs: { replicateSourceDb: "primary-db" } },
     ],
     fail: [
       { title: "no subnet group", type: I, inputs: {}, expect: ["default VPC", "set `dbSubnetGroupName`"] },
       { title: "a cross-region replica without a subnet group", type: I, inputs: { replicateSourceDb: "arn:aws:rds:us-west-2:111122223333:db:primary" }, expect: ["default VPC"] },
     ],
-    unknown: [{ title: "the replica source unknown", type: I, inputs: { replicateSourceDb: UNKNOWN } }],
+    unknown: [{ title: "the replica source unknown", type: I, inputs: { replicateSourceDb: UNKNOWN } }, { title: "a subnet group unknown at preview that comes from no subnet group", type: I, inputs: { dbSubnetGroupName: UNKNOWN } }],
   },
   {
     policy: rds.rdsNoDefaultPort,
@@ -303,14 +303,17 @@ runSpecs([
     pass: [
       { title: "an internal database without a CMK (out of scope)", type: I, inputs: { tags: { "data-classification": "internal", compliance: "none" } } },
       { title: "a confidential database with a CMK ARN", type: I, inputs: { kmsKeyId: KEY, tags: { "data-classification": "confidential" } } },
-      { title: "a restricted cluster whose key is an output (unknown at preview)", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } } },
+      { title: "a restricted cluster whose key is an aws.kms.Key's output (unknown at preview)", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } }, deps: { kmsKeyId: [res("aws:kms/key:Key", {}, { name: "db-key" })] } },
     ],
     fail: [
       { title: "a confidential instance without a key", type: I, inputs: { tags: { "data-classification": "confidential" } }, expect: ["data-classification=confidential", "customer managed aws.kms.Key"] },
       { title: "a HIPAA cluster on the AWS managed key", type: C, inputs: { kmsKeyId: "alias/aws/rds", tags: { "data-classification": "internal", compliance: "fsbp hipaa" } }, expect: ["compliance=fsbp hipaa", "alias/aws/rds"] },
       { title: "(config) every database in scope", type: I, inputs: { tags: { "data-classification": "internal" } }, config: { cmkDataClassifications: ["*"] }, expect: ["no customer managed key"] },
     ],
-    unknown: [{ title: "the tags unknown", type: I, inputs: { tags: UNKNOWN } }],
+    unknown: [
+      { title: "the tags unknown", type: I, inputs: { tags: UNKNOWN } },
+      { title: "a key unknown at preview that comes from no key", type: C, inputs: { kmsKeyId: UNKNOWN, tags: { "data-classification": "restricted" } } },
+    ],
   },
   {
     policy: rds.rdsPerformanceInsightsKms,

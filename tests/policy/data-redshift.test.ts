@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as rs from "../../policy-packs/aws-compliance/policies/data-redshift";
-import { evaluate, findings, res, UNKNOWN } from "../helpers/policy";
+import { evaluate, findings, res, undecided, UNKNOWN } from "../helpers/policy";
 import { expectOne, expectUndecided, runSpecs } from "./data-table";
 
 const RC = "aws:redshift/cluster:Cluster";
@@ -96,7 +96,8 @@ runSpecs([
   {
     policy: rs.redshiftInVpc,
     controls: "BP.Redshift.2",
-    pass: [{ title: "a subnet group (output unknown at preview)", type: RC, inputs: { clusterSubnetGroupName: UNKNOWN } }],
+    pass: [{ title: "a subnet group (an aws.redshift.SubnetGroup's output, unknown at preview)", type: RC, inputs: { clusterSubnetGroupName: UNKNOWN }, deps: { clusterSubnetGroupName: [res("aws:redshift/subnetGroup:SubnetGroup", {}, { name: "wh-subnets" })] } }],
+    unknown: [{ title: "a subnet group unknown at preview that comes from no subnet group", type: RC, inputs: { clusterSubnetGroupName: UNKNOWN } }],
     fail: [{ title: "no subnet group", type: RC, inputs: {}, expect: ["default VPC", "set `clusterSubnetGroupName`"] }],
   },
   {
@@ -224,8 +225,11 @@ describe("policy redshift-audit-logging (Redshift.4)", () => {
   const p = rs.redshiftAuditLogging;
   it("passes a cluster with an aws.redshift.Logging to S3 or CloudWatch (v7 has no inline logging)", async () => {
     const c = res(RC, { clusterIdentifier: "wh" }, { name: "wh" });
-    const s3 = res(LOG, { clusterIdentifier: UNKNOWN, logDestinationType: "s3", bucketName: UNKNOWN }, { deps: { clusterIdentifier: [c] } });
-    expect(await evaluate(p, [c, s3])).to.deep.equal([]);
+    const bucket = res("aws:s3/bucket:Bucket", {}, { name: "audit-logs" });
+    const s3 = res(LOG, { clusterIdentifier: UNKNOWN, logDestinationType: "s3", bucketName: UNKNOWN }, { deps: { clusterIdentifier: [c], bucketName: [bucket] } });
+    expect(await evaluate(p, [c, bucket, s3])).to.deep.equal([]);
+    // A bucket name unknown at preview that comes from no bucket cannot be told.
+    await undecided(p, [c, res(LOG, { clusterIdentifier: UNKNOWN, logDestinationType: "s3", bucketName: UNKNOWN }, { deps: { clusterIdentifier: [c] } })]);
     const cw = res(LOG, { clusterIdentifier: "wh", logDestinationType: "cloudwatch", logExports: ["connectionlog", "userlog", "useractivitylog"] });
     expect(await evaluate(p, [c, cw])).to.deep.equal([]);
   });

@@ -17,6 +17,8 @@ export interface Case {
   config?: Record<string, unknown>;
   /** More resources evaluated with it (stack policies). */
   with?: (self: PlannedResource) => PlannedResource[];
+  /** Property dependencies of the subject (a reference unknown at preview and where it came from). */
+  deps?: Record<string, PlannedResource[]>;
   name?: string;
 }
 
@@ -35,8 +37,9 @@ export interface Spec {
 }
 
 async function run(c: Case, policy: Policy) {
-  const self = res(c.type, c.inputs, { name: c.name ?? "subject" });
-  return evaluate(policy, [self, ...(c.with?.(self) ?? [])], c.config ?? {});
+  const self = res(c.type, c.inputs, { name: c.name ?? "subject", ...(c.deps ? { deps: c.deps } : {}) });
+  const sources = Object.values(c.deps ?? {}).flat();
+  return evaluate(policy, [self, ...(c.with?.(self) ?? []), ...sources.filter((d, i) => sources.indexOf(d) === i)], c.config ?? {});
 }
 
 export function runSpecs(specs: Spec[]): void {

@@ -180,16 +180,60 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       expect(unknowns(vs)).to.have.length(1);
     });
 
-    it("references unknown at preview (webAclId, certificate, OAC, log bucket) count as set", async () => {
-      const d = dist({
-        webAclId: UNKNOWN,
-        loggingConfig: { bucket: UNKNOWN },
-        viewerCertificate: { ...good.viewerCertificate, acmCertificateArn: UNKNOWN },
-        origins: [{ ...s3Origin, originAccessControlId: UNKNOWN }, albOrigin],
-      });
-      for (const p of [cloudfrontWaf, cloudfrontAccessLogging, cloudfrontCustomCertificate, cloudfrontSni, cloudfrontTlsPolicy, cloudfrontOriginAccessControl]) {
-        expect(await evaluate(p, [d]), p.name).to.deep.equal([]);
+    // Typed references (lib/references.ts): an unknown reference is set only when it comes from a
+    // resource of the right type; from anything else it is undecidable (advisory), never a pass.
+    const unknownRefs = {
+      webAclId: UNKNOWN,
+      loggingConfig: { bucket: UNKNOWN },
+      viewerCertificate: { ...good.viewerCertificate, acmCertificateArn: UNKNOWN },
+      origins: [{ ...s3Origin, originAccessControlId: UNKNOWN }, albOrigin],
+    };
+    const refPolicies = [cloudfrontWaf, cloudfrontAccessLogging, cloudfrontCustomCertificate, cloudfrontSni, cloudfrontTlsPolicy, cloudfrontOriginAccessControl];
+
+    it("references unknown at preview (webAclId, certificate, OAC, log bucket) count as set when they come from a web ACL, certificate, OAC, bucket", async () => {
+      const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT", defaultAction: { allow: {} } }, { name: "edge-acl" });
+      const logs = res("aws:s3/bucket:Bucket", {}, { name: "logs" });
+      const cert = res("aws:acm/certificateValidation:CertificateValidation", { certificateArn: UNKNOWN }, { name: "cert-validation" });
+      const oac = res("aws:cloudfront/originAccessControl:OriginAccessControl", { originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" }, { name: "oac" });
+      const d = res(DIST, { ...good, ...unknownRefs }, { name: "cdn", deps: { webAclId: [acl], loggingConfig: [logs], viewerCertificate: [cert], origins: [oac] } });
+      for (const p of refPolicies) expect(await evaluate(p, [acl, logs, cert, oac, d]), p.name).to.deep.equal([]);
+    });
+
+    it("references unknown at preview from anything else are undecidable, with a note saying how to make them known", async () => {
+      const d = dist(unknownRefs);
+      for (const p of refPolicies) {
+        const vs = await evaluate(p, [d]);
+        expect(findings(vs), p.name).to.deep.equal([]);
+        expect(unknowns(vs), p.name).to.have.length(1);
+        expect(unknowns(vs)[0]!.enforcementLevel).to.equal("advisory");
+        expect(unknowns(vs)[0]!.message, p.name).to.match(/is unknown until apply \(an output of source \(test\.index\.UnknownSource\)\), so whether it refers to an aws\.[a-z0-9]+\.\w+.* cannot be told\. To make it known, set it from/);
       }
+      // A component's output is not a web ACL: still undecidable, naming it.
+      const wrapper = res("acme:edge:Firewall", {}, { name: "firewall" });
+      const viaComponent = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [wrapper] } });
+      const vs = await evaluate(cloudfrontWaf, [wrapper, viaComponent]);
+      expect(unknowns(vs).map((v) => v.message)).to.deep.equal([
+        "[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): cannot be decided during preview: `webAclId` of cdn is unknown until apply (an output of firewall (acme.edge.Firewall)), so whether it refers to an aws.wafv2.WebAcl or aws.waf.WebAcl cannot be told. To make it known, set it from an aws.wafv2.WebAcl or aws.waf.WebAcl of this stack (its id or ARN output), or to a literal id or ARN. It is checked again on `pulumi up`.",
+      ]);
+    });
+
+    it("a reference policy handles exemptions once across its two phases", async () => {
+      const urn = "urn:pulumi:test::test::aws:cloudfront/distribution:Distribution::cdn";
+      const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT" }, { name: "edge-acl" });
+      const wired = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [acl] } });
+      // A valid exemption: one EXEMPTED diagnostic, whichever phase would have decided.
+      const valid = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2099-12-31", reason: "static brochure site, no dynamic content" }] });
+      expect(valid.map((v) => v.message.slice(0, 30))).to.deep.equal(["EXEMPTED [CloudFront.6] cdn (a"]);
+      // An expired one on a resource the stack phase passes: one note to remove it.
+      const expired = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2020-01-31", reason: "static brochure site, no dynamic content" }] });
+      expect(expired.map((v) => v.message)).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): passes cloudfront-waf-enabled; its exemption (pack config) expired on 2020-01-31, and is not needed: remove it."]);
+      expect(expired[0]!.enforcementLevel).to.equal("advisory");
+    });
+
+    it("a reference policy reports once: an absent web ACL at registration (resource phase), not again in the stack phase", async () => {
+      expect(typeof (cloudfrontWaf as { validateResource?: unknown }).validateResource).to.equal("function");
+      const vs = await evaluate(cloudfrontWaf, [dist({ webAclId: undefined })]);
+      expect(vs.map((v) => v.message.split("\n").pop())).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): has no web ACL. Fix: set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`"]);
     });
 
     it("CloudFront.8 and CloudFront.15 do not apply to the default certificate (CloudFront.7 reports it)", async () => {
@@ -215,7 +259,7 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       const elsewhere = dist({ origins: [{ ...s3Origin, domainName: "shared-assets.s3.amazonaws.com" }, albOrigin] });
       expect(findings(await evaluate(cloudfrontS3OriginExists, [elsewhere]))).to.have.length(1);
       expect(await evaluate(cloudfrontS3OriginExists, [elsewhere], { externalBuckets: ["shared-assets"] })).to.deep.equal([]);
-      const bucket = res("aws:s3/bucketV2:BucketV2", { bucketPrefix: "site-" }, { name: "site" });
+      const bucket = res("aws:s3/bucketV2:BucketV2", { bucketPrefix: "site-" }, { name: "site", outputs: { bucket: "site-a1b2c3" } });
       const computed = res(DIST, { ...good, origins: [{ ...s3Origin, domainName: UNKNOWN }, albOrigin] }, { name: "cdn", deps: { origins: [bucket] } });
       expect(await evaluate(cloudfrontS3OriginExists, [bucket, computed])).to.deep.equal([]);
       const prefixed = dist({ origins: [{ ...s3Origin, domainName: "site-a1b2c3.s3.eu-west-1.amazonaws.com" }] });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { PlannedResource } from "../../tools/policy/harness";
 import type { Policy } from "@pulumi/policy";
 import * as edge from "../../policy-packs/aws-compliance/policies/edge-waf-api";
 import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
@@ -46,9 +47,13 @@ describe("WAF Classic policies (WAF.1-8, BP.Edge.3)", () => {
 
   describe("policy waf-classic-global-web-acl-logging (WAF.1)", () => {
     const type = "aws:waf/webAcl:WebAcl";
-    it("passes a web ACL with a log destination (also unknown at preview)", async () => {
+    it("passes a web ACL with a log destination (also unknown at preview, from a Firehose stream)", async () => {
       expect(await evaluate(edge.wafClassicGlobalWebAclLogging, res(type, { loggingConfiguration: { logDestination: "arn:aws:firehose:us-east-1:1:deliverystream/aws-waf-logs-x" } }))).to.deep.equal([]);
-      expect(await evaluate(edge.wafClassicGlobalWebAclLogging, res(type, { loggingConfiguration: { logDestination: UNKNOWN } }))).to.deep.equal([]);
+      const stream = res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", { name: "aws-waf-logs-x", destination: "extended_s3" }, { name: "waf-logs" });
+      expect(await evaluate(edge.wafClassicGlobalWebAclLogging, [stream, res(type, { loggingConfiguration: { logDestination: UNKNOWN } }, { deps: { loggingConfiguration: [stream] } })])).to.deep.equal([]);
+    });
+    it("cannot decide a log destination unknown at preview that comes from something else", async () => {
+      await undecided(edge.wafClassicGlobalWebAclLogging, res(type, { loggingConfiguration: { logDestination: UNKNOWN } }));
     });
     it("fails one without logging", async () => {
       expect(await only(edge.wafClassicGlobalWebAclLogging, res(type, {}, { name: "old" }))).to.include("[WAF.1] old (aws:waf/webAcl:WebAcl): has no logging. Fix: set `loggingConfiguration.logDestination`");
@@ -205,18 +210,34 @@ describe("API Gateway policies", () => {
   });
 
   describe("resource policies on REST stages (APIGateway.2, APIGateway.3, BP.Api.1) and v2 stages (APIGateway.9)", () => {
-    const table: { policy: Policy; control: string; type: string; good: Record<string, unknown>; bad: Record<string, unknown>; expect: string; unknown?: Record<string, unknown> }[] = [
-      { policy: edge.apigatewayClientCertificate, control: "APIGateway.2", type: STAGE, good: { clientCertificateId: "abc123" }, bad: {}, expect: "does not authenticate to its backend with a client certificate. Fix: set `clientCertificateId`" },
+    const group = res("aws:cloudwatch/logGroup:LogGroup", {}, { name: "access-logs" });
+    const cert = res("aws:apigateway/clientCertificate:ClientCertificate", {}, { name: "backend-cert" });
+    const table: {
+      policy: Policy;
+      control: string;
+      type: string;
+      good: Record<string, unknown>;
+      bad: Record<string, unknown>;
+      expect: string;
+      unknown?: Record<string, unknown>;
+      /** A reference: unknown and from the right resource (passes), unknown and from anything else (undecidable). */
+      ref?: { inputs: Record<string, unknown>; from: PlannedResource; prop: string };
+    }[] = [
+      { policy: edge.apigatewayClientCertificate, control: "APIGateway.2", type: STAGE, good: { clientCertificateId: "abc123" }, bad: {}, expect: "does not authenticate to its backend with a client certificate. Fix: set `clientCertificateId`", ref: { inputs: { clientCertificateId: UNKNOWN }, from: cert, prop: "clientCertificateId" } },
       { policy: edge.apigatewayXray, control: "APIGateway.3", type: STAGE, good: { xrayTracingEnabled: true }, bad: { xrayTracingEnabled: false }, expect: "has X-Ray tracing off. Fix: set `xrayTracingEnabled: true`", unknown: { xrayTracingEnabled: UNKNOWN } },
-      { policy: edge.apigatewayRestAccessLogging, control: "BP.Api.1", type: STAGE, good: { accessLogSettings: { destinationArn: "arn:aws:logs:x", format: "{}" } }, bad: {}, expect: "has no access logging. Fix: set `accessLogSettings.destinationArn`" },
-      { policy: edge.apigatewayV2AccessLogging, control: "APIGateway.9", type: "aws:apigatewayv2/stage:Stage", good: { accessLogSettings: { destinationArn: UNKNOWN, format: "{}" } }, bad: { accessLogSettings: undefined }, expect: "has no access logging" },
+      { policy: edge.apigatewayRestAccessLogging, control: "BP.Api.1", type: STAGE, good: { accessLogSettings: { destinationArn: "arn:aws:logs:x", format: "{}" } }, bad: {}, expect: "has no access logging. Fix: set `accessLogSettings.destinationArn`", ref: { inputs: { accessLogSettings: { destinationArn: UNKNOWN, format: "{}" } }, from: group, prop: "accessLogSettings" } },
+      { policy: edge.apigatewayV2AccessLogging, control: "APIGateway.9", type: "aws:apigatewayv2/stage:Stage", good: { accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:1:log-group:api", format: "{}" } }, bad: { accessLogSettings: undefined }, expect: "has no access logging", ref: { inputs: { accessLogSettings: { destinationArn: UNKNOWN, format: "{}" } }, from: group, prop: "accessLogSettings" } },
     ];
     for (const t of table) {
-      it(`${t.policy.name} (${t.control}): compliant, non-compliant${t.unknown ? ", unknown" : ""}`, async () => {
+      it(`${t.policy.name} (${t.control}): compliant, non-compliant${t.unknown ? ", unknown" : ""}${t.ref ? ", typed reference" : ""}`, async () => {
         expect(await evaluate(t.policy, res(t.type, { stageName: "prod", ...t.good }))).to.deep.equal([]);
         const m = await only(t.policy, res(t.type, { stageName: "prod", ...t.bad }, { name: "st" }));
         expect(m).to.include(`[${t.control}] st (${t.type}): ${t.expect}`);
         if (t.unknown) await undecided(t.policy, res(t.type, { stageName: "prod", ...t.unknown }));
+        if (t.ref) {
+          expect(await evaluate(t.policy, [t.ref.from, res(t.type, { stageName: "prod", ...t.ref.inputs }, { deps: { [t.ref.prop]: [t.ref.from] } })])).to.deep.equal([]);
+          await undecided(t.policy, res(t.type, { stageName: "prod", ...t.ref.inputs }));
+        }
       });
     }
   });
@@ -288,8 +309,14 @@ describe("policy waf-in-front-of-internet-facing (BP.Edge.1)", () => {
       const l = lb(t);
       const a = restApi("REGIONAL");
       const s = stage(a);
-      expect(await evaluate(edge.wafInFrontOfInternetFacing, [dist(UNKNOWN), l, assocTo(l), a, s, assocTo(s)]), t).to.deep.equal([]);
+      const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT" }, { name: "edge-acl" });
+      const d = res("aws:cloudfront/distribution:Distribution", { webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [acl] } });
+      expect(await evaluate(edge.wafInFrontOfInternetFacing, [acl, d, l, assocTo(l), a, s, assocTo(s)]), t).to.deep.equal([]);
     }
+  });
+
+  it("cannot decide a distribution whose webAclId is unknown and comes from no web ACL", async () => {
+    await undecided(edge.wafInFrontOfInternetFacing, [dist(UNKNOWN)]);
   });
 
   it("fails each unprotected kind, naming it", async () => {

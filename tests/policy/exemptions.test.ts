@@ -1,6 +1,7 @@
 /** Exemptions people can trust (lib/policy.ts): severity cap on tags, expiry horizon, legal syntax, URN globs, expired ones re-evaluated. */
 import { expect } from "chai";
-import { s3BlockPublicAccess, s3RequireTls } from "../../policy-packs/aws-compliance/policies/s3";
+import { s3RequireTls } from "../../policy-packs/aws-compliance/policies/s3";
+import { s3NoPublicRead } from "../../policy-packs/aws-compliance/policies/storage-s3";
 import { evaluate, findings, res } from "../helpers/policy";
 
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -19,14 +20,13 @@ describe("exemptions", () => {
     expect(vs[0]!.message).to.match(/^EXEMPTED \[S3.5\] old .* \(tag policy-exemption:s3-bucket-require-tls, until/);
   });
 
-  it("a tag cannot waive a high-severity policy where the stack caps tags at medium (prod): the resource is evaluated", async () => {
+  it("a tag cannot waive a critical-severity policy where the stack caps tags at medium (prod): the resource is evaluated", async () => {
     const value = `static site migration OPS-42 expires=${inDays(30)}`;
-    const bucket = res("aws:s3/bucket:Bucket", { tags: { "policy-exemption:s3-bucket-block-public-access": value } }, { name: "old" });
-    const open = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "old", blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false }, { deps: { bucket: [bucket] } });
-    const vs = findings(await evaluate(s3BlockPublicAccess, [bucket, open], prodRules));
+    const bucket = res("aws:s3/bucket:Bucket", { acl: "public-read", tags: { "policy-exemption:s3-bucket-no-public-read": value } }, { name: "old" });
+    const vs = findings(await evaluate(s3NoPublicRead, [bucket], prodRules));
     expect(vs).to.have.length(1);
     expect(vs[0]!.enforcementLevel).to.equal("mandatory");
-    expect(vs[0]!.message).to.include("a tag cannot waive a high-severity policy in this stack (tags may waive up to medium): that takes a reviewed pack-config exemption");
+    expect(vs[0]!.message).to.include("a tag cannot waive a critical-severity policy in this stack (tags may waive up to medium): that takes a reviewed pack-config exemption");
     // The same tag on a medium policy (S3.5) is honoured in the same stack.
     const medium = res("aws:s3/bucket:Bucket", tag(value), { name: "old2" });
     expect(findings(await evaluate(s3RequireTls, [medium], prodRules))).to.deep.equal([]);
@@ -70,11 +70,11 @@ describe("exemptions", () => {
     const bucket = res("aws:s3/bucket:Bucket", {}, { name: "m" });
     let err: Error | undefined;
     try {
-      await evaluate(s3BlockPublicAccess, [bucket], { exemption: [] });
+      await evaluate(s3NoPublicRead, [bucket], { exemption: [] });
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: exemptions, tagExemptions, environment)");
+    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: authenticatedUsersArePublic, exemptions, tagExemptions, environment)");
     err = undefined;
     try {
       await evaluate(s3RequireTls, [bucket], { exemptions: [{ resource: "m", reason: "because of reasons" }] });

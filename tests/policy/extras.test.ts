@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as zlib from "node:zlib";
 import * as extras from "../../policy-packs/aws-compliance/policies/extras";
-import { UNKNOWN, evaluate, findings, only, res, undecided } from "../helpers/policy";
+import { UNKNOWN, evaluate, findings, only, res, undecided, unknowns } from "../helpers/policy";
 import type * as aws from "@pulumi/aws";
 import { fixture } from "../helpers/fixture";
 import type { PlannedResource } from "../../tools/policy/harness";
@@ -44,7 +44,11 @@ describe("QuickSight policies (BP.QuickSight.1, BP.QuickSight.2)", () => {
     await undecided(extras.quicksightSsl, ds({ sslProperties: { disableSsl: UNKNOWN } }));
   });
   it("quicksight-data-source-vpc-connection: requires a VPC connection for RDS/Redshift, by config", async () => {
-    expect(await evaluate(extras.quicksightVpcConnection, ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }))).to.deep.equal([]);
+    const conn = res("aws:quicksight/vpcConnection:VpcConnection", {}, { name: "db-conn" });
+    const wired = { ...ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }) };
+    wired.propertyDependencies = { vpcConnectionProperties: [conn.urn] };
+    expect(await evaluate(extras.quicksightVpcConnection, [conn, wired])).to.deep.equal([]);
+    await undecided(extras.quicksightVpcConnection, ds({ vpcConnectionProperties: { vpcConnectionArn: UNKNOWN } }));
     expect(await only(extras.quicksightVpcConnection, ds({}))).to.include("[BP.QuickSight.2] sales (aws:quicksight/dataSource:DataSource): reaches its RDS database over the public network");
     expect(await evaluate(extras.quicksightVpcConnection, ds({ type: "ATHENA", parameters: { athena: { workGroup: "primary" } } }))).to.deep.equal([]);
     expect(await evaluate(extras.quicksightVpcConnection, ds({}), { typesRequiringVpc: ["REDSHIFT"] })).to.deep.equal([]);
@@ -178,7 +182,7 @@ describe("policy confidential-data-cmk (BP.Data.2)", () => {
   const pci = { "data-classification": "internal", compliance: "fsbp pci-dss" };
   const table: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
     ["aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY } }, { serverSideEncryption: { enabled: true } }, "has no `serverSideEncryption.kmsKeyArn`"],
-    ["aws:rds/cluster:Cluster", { kmsKeyId: UNKNOWN }, { kmsKeyId: "alias/aws/rds" }, "uses the AWS managed key alias/aws/rds"],
+    ["aws:rds/cluster:Cluster", { kmsKeyId: KEY }, { kmsKeyId: "alias/aws/rds" }, "uses the AWS managed key alias/aws/rds"],
     ["aws:rds/instance:Instance", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
     ["aws:efs/fileSystem:FileSystem", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
     ["aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: KEY }, { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" }, "uses the AWS managed key"],
@@ -191,8 +195,17 @@ describe("policy confidential-data-cmk (BP.Data.2)", () => {
     ["aws:backup/vault:Vault", { kmsKeyArn: KEY }, {}, "has no `kmsKeyArn`"],
   ];
   for (const [type, good, bad, text] of table) {
-    it(`${type}: passes with a customer managed key, fails without`, async () => {
+    it(`${type}: passes with a customer managed key (literal, or from a key of the stack), fails without, undecidable from anything else`, async () => {
       expect(await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good }))).to.deep.equal([]);
+      const prop = Object.keys(good).find((k) => /^kms(Key|MasterKey)(Id|Arn)$/.test(k));
+      if (prop) {
+        const key = res("aws:kms/key:Key", {}, { name: "data-key" });
+        expect(await evaluate(extras.confidentialDataCmk, [key, res(type, { tags: pci, ...good, [prop]: UNKNOWN }, { deps: { [prop]: [key] } })])).to.deep.equal([]);
+        const untyped = await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good, [prop]: UNKNOWN }));
+        expect(findings(untyped)).to.deep.equal([]);
+        expect(unknowns(untyped)).to.have.length(1);
+        expect(unknowns(untyped)[0]!.message).to.include(`\`${prop}\` of`);
+      }
       const m = await only(extras.confidentialDataCmk, res(type, { tags: pci, ...bad }, { name: "store" }));
       expect(m).to.include(`[BP.Data.2] store (${type}): is a `);
       expect(m).to.include("holding pci-dss data but");
@@ -205,7 +218,12 @@ describe("policy confidential-data-cmk (BP.Data.2)", () => {
     expect(await evaluate(extras.confidentialDataCmk, inline)).to.deep.equal([]);
     for (const t of ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]) {
       const b = res("aws:s3/bucketV2:BucketV2", { tags: { "data-classification": "confidential" } }, { name: "phi" });
-      expect(await evaluate(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b] } })]), t).to.deep.equal([]);
+      const key = res("aws:kms/key:Key", {}, { name: "phi-key" });
+      expect(await evaluate(extras.confidentialDataCmk, [b, key, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b], rules: [key] } })]), t).to.deep.equal([]);
+      // A key from no key of the stack cannot be told from the AWS managed one.
+      const vs = await evaluate(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b] } })]);
+      expect(findings(vs), t).to.deep.equal([]);
+      expect(unknowns(vs)[0]!.message).to.include("`rules` of");
       expect(await only(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse() }, { deps: { bucket: [b] } })])).to.include("encrypts with SSE-KMS but not with a customer managed key");
     }
     const plain = res("aws:s3/bucket:Bucket", { tags: { "data-classification": "confidential" } }, { name: "plain" });

@@ -17,13 +17,15 @@ const lc = (inputs: Record<string, unknown>, name?: string) => res(T.lc, { image
 
 {
   const p = asg.autoscalingGroupElbHealthCheck;
-  const tg = res(T.group, { ...base, targetGroupArns: [UNKNOWN] }, { name: "web" });
+  const group = res("aws:lb/targetGroup:TargetGroup", { port: 443, protocol: "HTTPS", vpcId: "v" }, { name: "web-tg" });
+  const tg = res(T.group, { ...base, targetGroupArns: [UNKNOWN] }, { name: "web", deps: { targetGroupArns: [group] } });
   const plain = res(T.group, { ...base, name: "workers" }, { name: "workers" });
   const attach = res(T.attachment, { autoscalingGroupName: "workers", lbTargetGroupArn: UNKNOWN });
   describePolicy(p, [
-    { it: "passes an ELB health check behind a target group", resources: [res(T.group, { ...base, targetGroupArns: [UNKNOWN], healthCheckType: "ELB" })], expect: "pass" },
+    { it: "passes an ELB health check behind a target group", resources: [group, res(T.group, { ...base, targetGroupArns: [UNKNOWN], healthCheckType: "ELB" }, { deps: { targetGroupArns: [group] } })], expect: "pass" },
     { it: "passes a group with no load balancer", resources: [plain], expect: "pass" },
-    { it: "fails the default EC2 health check behind a target group", resources: [tg], expect: [[head(p, tg), 'defaults to "EC2"', 'healthCheckType: "ELB"']] },
+    { it: "fails the default EC2 health check behind a target group", resources: [group, tg], expect: [[head(p, tg), 'defaults to "EC2"', 'healthCheckType: "ELB"']] },
+    { it: "is undecidable when the target groups are unknown and come from no target group or load balancer", resources: [res(T.group, { ...base, targetGroupArns: [UNKNOWN] }, { name: "web" })], expect: "unknown" },
     { it: "fails a group attached by an aws.autoscaling.Attachment (joined by group name)", resources: [plain, attach], expect: [[head(p, plain), "behind a load balancer"]] },
     { it: "counts a traffic source attachment joined by dependency", resources: [plain, res(T.trafficAttachment, { autoscalingGroupName: UNKNOWN }, { deps: { autoscalingGroupName: [plain] } })], expect: [[head(p, plain)]] },
     { it: "is undecidable when the health check type is unknown", resources: [res(T.group, { ...base, loadBalancers: ["clb"], healthCheckType: UNKNOWN })], expect: "unknown" },

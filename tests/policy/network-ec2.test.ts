@@ -40,6 +40,9 @@ const T = {
   selection: "aws:backup/selection:Selection",
 };
 
+/** A launch template of the stack, for instances whose template reference is unknown at preview. */
+const template = res(T.lt, { imageId: "ami-1", metadataOptions: { httpTokens: "required" } }, { name: "web-template" });
+
 // ---------------------------------------------------------------------------------------------
 // Account-level settings
 // ---------------------------------------------------------------------------------------------
@@ -138,7 +141,8 @@ const T = {
   const badEbs = res(T.instance, { rootBlockDevice: { encrypted: true }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false }] }, { name: "db" });
   describePolicy(ec2.ec2InstanceEbsEncrypted, [
     { it: "passes encrypted root and EBS devices", resources: [good], expect: "pass" },
-    { it: "leaves the root volume to the launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "pass" },
+    { it: "leaves the root volume to the launch template (of the stack, or named)", resources: [template, res(T.instance, { launchTemplate: { id: UNKNOWN } }, { deps: { launchTemplate: [template] } }), res(T.instance, { launchTemplate: { name: "web" } })], expect: "pass" },
+    { it: "is undecidable when the launch template is unknown and comes from no launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "unknown" },
     { it: "fails an instance without an encrypted root device", resources: [noRoot], expect: [[head(ec2.ec2InstanceEbsEncrypted, noRoot), "root volume (from the AMI)", "rootBlockDevice: { encrypted: true }"]] },
     { it: "fails an unencrypted EBS device", resources: [badEbs], expect: [[head(ec2.ec2InstanceEbsEncrypted, badEbs), "ebsBlockDevices[0] has `encrypted: false`"]] },
     { it: "accepts absent flags under assumeEncryptionByDefault", resources: [noRoot], config: { assumeEncryptionByDefault: true }, expect: "pass" },
@@ -207,7 +211,8 @@ const T = {
   describePolicy(ec2.ec2InstanceImdsv2, [
     { it: "passes httpTokens required", resources: [res(T.instance, { metadataOptions: { httpTokens: "required" } })], expect: "pass" },
     { it: "passes a disabled metadata endpoint", resources: [res(T.instance, { metadataOptions: { httpEndpoint: "disabled" } })], expect: "pass" },
-    { it: "leaves it to the launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } })], expect: "pass" },
+    { it: "leaves it to the launch template (of the stack)", resources: [template, res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } }, { deps: { launchTemplate: [template] } })], expect: "pass" },
+    { it: "is undecidable when the launch template is unknown and comes from no launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN, version: "$Latest" } })], expect: "unknown" },
     { it: "cannot decide an instance without metadataOptions (the AMI's ImdsSupport decides, which preview cannot see)", resources: [none], expect: "unknown" },
     { it: "cannot decide metadataOptions without httpTokens", resources: [res(T.instance, { metadataOptions: { httpPutResponseHopLimit: 1 } })], expect: "unknown" },
     { it: "fails httpTokens optional", resources: [optional], expect: [[head(ec2.ec2InstanceImdsv2, optional), '"optional"']] },
@@ -244,6 +249,7 @@ const T = {
   const privateSubnet = res(T.subnet, { vpcId: "vpc-1" }, { name: "private-a" });
   const explicit = res(T.instance, { associatePublicIpAddress: true }, { name: "bastion" });
   const inPublic = res(T.instance, { subnetId: UNKNOWN }, { name: "web", deps: { subnetId: [publicSubnet] } });
+  const awsxNet = res(T.awsxVpc, { numberOfAvailabilityZones: 2 }, { name: "net" });
   describePolicy(ec2.ec2InstanceNoPublicIp, [
     { it: "passes an instance in a private subnet", resources: [privateSubnet, res(T.instance, { subnetId: UNKNOWN }, { deps: { subnetId: [privateSubnet] } })], expect: "pass" },
     { it: "passes associatePublicIpAddress: false in a public subnet", resources: [publicSubnet, res(T.instance, { subnetId: UNKNOWN, associatePublicIpAddress: false }, { deps: { subnetId: [publicSubnet] } })], expect: "pass" },
@@ -256,6 +262,8 @@ const T = {
     },
     { it: "passes an instance placed by a launch template", resources: [res(T.instance, { launchTemplate: { id: UNKNOWN } })], expect: "pass" },
     { it: "is undecidable when associatePublicIpAddress is unknown", resources: [res(T.instance, { associatePublicIpAddress: UNKNOWN })], expect: "unknown" },
+    { it: "passes a subnet of an awsx VPC (its subnets are judged by EC2.15) or a literal subnet id", resources: [awsxNet, res(T.instance, { subnetId: UNKNOWN }, { deps: { subnetId: [awsxNet] } }), res(T.instance, { subnetId: "subnet-0abc" })], expect: "pass" },
+    { it: "is undecidable when the subnet is unknown and comes from no subnet or VPC of the stack", resources: [res(T.instance, { subnetId: UNKNOWN })], expect: "unknown" },
   ]);
 }
 
@@ -351,8 +359,10 @@ for (const [policy, service, wrong, user] of [
   const forNat = res(T.eip, { domain: "vpc" }, { name: "nat-ip" });
   const forLb = res(T.eip, { domain: "vpc" }, { name: "nlb-ip" });
   const assocd = res(T.eip, { domain: "vpc" }, { name: "app-ip" });
+  const box = res("aws:ec2/instance:Instance", { ami: "ami-1", instanceType: "t3.micro" }, { name: "box" });
   describePolicy(ec2.ec2EipAttached, [
-    { it: "passes an EIP bound to an instance (even an unknown one)", resources: [res(T.eip, { instance: UNKNOWN })], expect: "pass" },
+    { it: "passes an EIP bound to an instance of the stack (unknown at preview) or a literal one", resources: [box, res(T.eip, { instance: UNKNOWN }, { deps: { instance: [box] } }), res(T.eip, { instance: "i-0123456789abcdef0" })], expect: "pass" },
+    { it: "is undecidable when the instance comes from something that is not an instance", resources: [res(T.eip, { instance: UNKNOWN })], expect: "unknown" },
     { it: "passes an EIP used by an EipAssociation", resources: [assocd, res(T.eipAssoc, { allocationId: UNKNOWN, instanceId: "i-1" }, { deps: { allocationId: [assocd] } })], expect: "pass" },
     { it: "passes an EIP used by a NAT gateway", resources: [forNat, res(T.nat, { allocationId: UNKNOWN, subnetId: "s" }, { deps: { allocationId: [forNat] } })], expect: "pass" },
     { it: "passes an EIP in an NLB subnet mapping", resources: [forLb, res(T.lb, { loadBalancerType: "network", subnetMappings: [{ subnetId: "s", allocationId: UNKNOWN }] }, { deps: { subnetMappings: [forLb] } })], expect: "pass" },

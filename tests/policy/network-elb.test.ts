@@ -80,8 +80,10 @@ const httpsListener = { lbPort: 443, lbProtocol: "https", instancePort: 8080, in
   const bucketOnly = res(T.lb, { accessLogs: { bucket: "logs" } }, { name: "web" });
   const none = res(T.clb, { listeners: [httpsListener] }, { name: "classic" });
   const nlb = res(T.lb, { loadBalancerType: "network" }, { name: "tcp" });
+  const logBucket = res("aws:s3/bucket:Bucket", {}, { name: "lb-logs" });
   describePolicy(p, [
-    { it: "passes an ALB logging to a bucket", resources: [res(T.lb, { accessLogs: { bucket: UNKNOWN, enabled: true } })], expect: "pass" },
+    { it: "passes an ALB logging to a bucket of the stack (unknown at preview)", resources: [logBucket, res(T.lb, { accessLogs: { bucket: UNKNOWN, enabled: true } }, { deps: { accessLogs: [logBucket] } })], expect: "pass" },
+    { it: "is undecidable when the bucket is unknown and comes from no bucket", resources: [res(T.lb, { accessLogs: { bucket: UNKNOWN, enabled: true } })], expect: "unknown" },
     { it: "passes a classic LB with a bucket (enabled by default)", resources: [res(T.clb, { listeners: [httpsListener], accessLogs: { bucket: "logs" } })], expect: "pass" },
     { it: "skips network load balancers by default", resources: [nlb], expect: "pass" },
     { it: "fails an ALB with a bucket but enabled left false", resources: [bucketOnly], expect: [[head(p, bucketOnly), "`accessLogs.enabled` is not true", "accessLogs.enabled: true"]] },

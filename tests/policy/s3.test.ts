@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import type * as aws from "@pulumi/aws";
+import { fixture } from "../helpers/fixture";
 import { s3BlockPublicAccess, s3RequireTls } from "../../policy-packs/aws-compliance/policies/s3";
 import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
 
@@ -56,34 +58,39 @@ describe("policy s3-bucket-require-tls (S3.5)", () => {
 
 describe("policy s3-bucket-block-public-access (S3.8)", () => {
   const all = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+  const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 
-  it("passes a bucket with all four settings on", async () => {
-    const bucket = res("aws:s3/bucket:Bucket", {}, { name: "media" });
-    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "media-1", ...all }, { deps: { bucket: [bucket] } });
-    expect(await evaluate(s3BlockPublicAccess, [bucket, pab])).to.deep.equal([]);
+  it("is a resource policy: it blocks at registration in pulumi up", () => {
+    expect(typeof (s3BlockPublicAccess as { validateResource?: unknown }).validateResource).to.equal("function");
   });
 
-  it("passes a bucket with no block (S3 turns all four on for new buckets since April 2023), fails one whose block turns a setting off", async () => {
-    const bare = res("aws:s3/bucket:Bucket", {}, { name: "bare" });
-    const partial = res("aws:s3/bucket:Bucket", {}, { name: "partial" });
-    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "p", ...all, restrictPublicBuckets: false }, { deps: { bucket: [partial] } });
-    const vs = findings(await evaluate(s3BlockPublicAccess, [bare, partial, pab]));
-    expect(vs.map((v) => v.message.split("\n").pop()!.split(": ")[0])).to.deep.equal(["[S3.8] partial (aws:s3/bucket:Bucket)"]);
-    expect(vs[0]!.message).to.include("restrictPublicBuckets");
+  it("passes a block with all four settings on, and a bucket with no block (S3 turns all four on for new buckets since April 2023)", async () => {
+    const bucket = fixture<aws.s3.BucketArgs>("aws:s3/bucket:Bucket", {}, { name: "media" });
+    const pab = fixture<aws.s3.BucketPublicAccessBlockArgs>(PAB, { bucket: UNKNOWN, ...all }, { deps: { bucket: [bucket] } });
+    expect(await evaluate(s3BlockPublicAccess, [bucket, pab])).to.deep.equal([]);
+    expect(await evaluate(s3BlockPublicAccess, [fixture<aws.s3.BucketArgs>("aws:s3/bucket:Bucket", {}, { name: "bare" })])).to.deep.equal([]);
+  });
+
+  it("fails a block that turns a setting off or leaves one absent (false on this resource), naming them", async () => {
+    const pab = fixture<aws.s3.BucketPublicAccessBlockArgs>(PAB, { bucket: "p", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: false }, { name: "partial-block" });
+    const vs = findings(await evaluate(s3BlockPublicAccess, [pab]));
+    expect(vs.map((v) => v.message.split("\n").pop()!.split(": ")[0])).to.deep.equal([`[S3.8] partial-block (${PAB})`]);
+    expect(vs[0]!.message).to.include("leaves restrictPublicBuckets off");
+    const absent = findings(await evaluate(s3BlockPublicAccess, [fixture<aws.s3.BucketPublicAccessBlockArgs>(PAB, { bucket: "p", blockPublicAcls: true }, { name: "thin" })]));
+    expect(absent[0]!.message).to.include("leaves blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets off");
   });
 
   it("reports an unknown setting as undecidable, not as a violation", async () => {
-    const bucket = res("aws:s3/bucket:Bucket", {}, { name: "media" });
-    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "m", ...all, blockPublicAcls: UNKNOWN }, { deps: { bucket: [bucket] } });
-    const vs = await evaluate(s3BlockPublicAccess, [bucket, pab]);
+    const pab = fixture<aws.s3.BucketPublicAccessBlockArgs>(PAB, { bucket: "m", ...all, blockPublicAcls: UNKNOWN as unknown as boolean });
+    const vs = await evaluate(s3BlockPublicAccess, [pab]);
     expect(findings(vs)).to.deep.equal([]);
     expect(unknowns(vs)).to.have.length(1);
   });
 
   it("takes the level from config (advisory in dev)", async () => {
-    const bucket = res("aws:s3/bucket:Bucket", {}, { name: "media" });
-    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { bucket: "m", ...all, blockPublicPolicy: false }, { deps: { bucket: [bucket] } });
-    const vs = await evaluate(s3BlockPublicAccess, [bucket, pab], { enforcementLevel: "advisory" });
+    const pab = fixture<aws.s3.BucketPublicAccessBlockArgs>(PAB, { bucket: "m", ...all, blockPublicPolicy: false });
+    const vs = await evaluate(s3BlockPublicAccess, [pab], { enforcementLevel: "advisory" });
     expect(vs[0]!.enforcementLevel).to.equal("advisory");
   });
 });
+

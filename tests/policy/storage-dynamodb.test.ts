@@ -118,9 +118,14 @@ describe("policies dax-cluster-encrypted-at-rest (DynamoDB.3) / dax-cluster-tls 
 
 describe("policy dynamodb-table-cmk (BP.DynamoDB.1)", () => {
   const restricted = { tags: { "data-classification": "restricted" } };
-  it("passes a restricted table on a customer managed key (known or an output), with replica keys", async () => {
-    await expectPass(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, replicas: [{ regionName: "eu-west-1", kmsKeyArn: "arn:aws:kms:eu-west-1:1:key/x" }] }));
-    await expectPass(ddb.dynamoCmk, res(REPLICA, { ...restricted, globalTableArn: "a", kmsKeyArn: UNKNOWN }));
+  const cmk = res("aws:kms/key:Key", {}, { name: "table-key" });
+  it("passes a restricted table on a customer managed key (known or a key's output), with replica keys", async () => {
+    await expectPass(ddb.dynamoCmk, [cmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, replicas: [{ regionName: "eu-west-1", kmsKeyArn: "arn:aws:kms:eu-west-1:1:key/x" }] }, { deps: { serverSideEncryption: [cmk] } })]);
+    await expectPass(ddb.dynamoCmk, [cmk, res(REPLICA, { ...restricted, globalTableArn: "a", kmsKeyArn: UNKNOWN }, { deps: { kmsKeyArn: [cmk] } })]);
+  });
+  it("cannot decide a key unknown at preview that comes from no key", async () => {
+    await expectUnknown(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN } }));
+    await expectUnknown(ddb.dynamoCmk, res(REPLICA, { ...restricted, globalTableArn: "a", kmsKeyArn: UNKNOWN }));
   });
   it("fails AWS owned and AWS managed keys, and a replica without a key", async () => {
     await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted }, { name: "ledger" }), [
@@ -128,7 +133,7 @@ describe("policy dynamodb-table-cmk (BP.DynamoDB.1)", () => {
       "`serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`",
     ]);
     await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: "alias/aws/dynamodb" } }), ["not encrypted with a customer managed key"]);
-    await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, replicas: [{ regionName: "eu-west-1" }] }), [
+    await expectFail(ddb.dynamoCmk, [cmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, replicas: [{ regionName: "eu-west-1" }] }, { deps: { serverSideEncryption: [cmk] } })], [
       "the replica in eu-west-1 names no customer managed key",
     ]);
     await expectFail(ddb.dynamoCmk, res(REPLICA, { ...restricted, globalTableArn: "a" }, { name: "r" }), [`[BP.DynamoDB.1] r (${REPLICA}): the replica is tagged data-classification=restricted`]);

@@ -23,7 +23,11 @@ describe("policy efs-encrypted-at-rest (EFS.8)", () => {
 });
 
 describe("policy efs-encrypted-with-kms-key (EFS.1)", () => {
-  it("passes a customer managed key (an output of the program, unknown at preview)", () => expectPass(efs.efsEncryptedWithKms, res(FS, { encrypted: true, kmsKeyId: UNKNOWN })));
+  it("passes a customer managed key (an aws.kms.Key's output, unknown at preview)", () => {
+    const key = res("aws:kms/key:Key", {}, { name: "fs-key" });
+    return expectPass(efs.efsEncryptedWithKms, [key, res(FS, { encrypted: true, kmsKeyId: UNKNOWN }, { deps: { kmsKeyId: [key] } })]);
+  });
+  it("cannot decide a key unknown at preview that comes from no key", () => expectUnknown(efs.efsEncryptedWithKms, res(FS, { encrypted: true, kmsKeyId: UNKNOWN })));
   it("passes a literal key arn", () => expectPass(efs.efsEncryptedWithKms, res(FS, { encrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/abc" })));
   it("fails unencrypted, and encrypted with the AWS managed key", async () => {
     await expectFail(efs.efsEncryptedWithKms, res(FS, {}, { name: "shared" }), ["[EFS.1] shared", "file data is not encrypted with AWS KMS", "`kmsKeyId`"]);

@@ -26,9 +26,11 @@ describe("policy cloudwatch-log-group-retention (CloudWatch.16)", () => {
 
 describe("policy cloudwatch-log-group-kms (BP.Logs.1)", () => {
   it("passes a key of the program (unknown at preview) and a literal arn", async () => {
-    await expectPass(lgb.logGroupKms, res(LG, { kmsKeyId: UNKNOWN }));
+    const key = res("aws:kms/key:Key", {}, { name: "logs-key" });
+    await expectPass(lgb.logGroupKms, [key, res(LG, { kmsKeyId: UNKNOWN }, { deps: { kmsKeyId: [key] } })]);
     await expectPass(lgb.logGroupKms, res(LG, { kmsKeyId: "arn:aws:kms:us-east-1:1:key/k" }));
   });
+  it("cannot decide a key unknown at preview that comes from no key", () => expectUnknown(lgb.logGroupKms, res(LG, { kmsKeyId: UNKNOWN })));
   it("fails a log group without a key", () =>
     expectFail(lgb.logGroupKms, res(LG, { retentionInDays: 365 }, { name: "app" }), [`[BP.Logs.1] app (${LG}): no customer managed KMS key (\`kmsKeyId\`). Fix: set \`kmsKeyId\``]));
   it("can be scoped to classifications", () => expectPass(lgb.logGroupKms, res(LG, { tags: { "data-classification": "internal" } }), { dataClassifications: ["restricted"] }));
@@ -54,8 +56,10 @@ describe("policy glacier-vault-lock (BP.Glacier.2)", () => {
 });
 
 describe("policy backup-vault-cmk (BP.Backup.1)", () => {
-  it("passes a customer managed key", async () => {
-    await expectPass(lgb.backupVaultCmk, res(BV, { kmsKeyArn: UNKNOWN }));
+  it("passes a customer managed key (a key's output, or literal); cannot decide one from no key", async () => {
+    const key = res("aws:kms/key:Key", {}, { name: "vault-key" });
+    await expectPass(lgb.backupVaultCmk, [key, res(BV, { kmsKeyArn: UNKNOWN }, { deps: { kmsKeyArn: [key] } })]);
+    await expectUnknown(lgb.backupVaultCmk, res(BV, { kmsKeyArn: UNKNOWN }));
     await expectPass(lgb.backupVaultCmk, res(BV, { kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }));
   });
   it("fails the AWS managed default", async () => {

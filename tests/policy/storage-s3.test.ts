@@ -24,6 +24,10 @@ describe("policy s3-account-public-access-block (S3.1)", () => {
       "Fix: set `blockPublicPolicy: true`, `restrictPublicBuckets: true` on the aws.s3.AccountPublicAccessBlock",
     ]));
   it("says a setting unknown at preview cannot be decided", () => expectUnknown(s3.s3AccountPublicAccessBlock, [res(T, { ...ALL_ON, restrictPublicBuckets: UNKNOWN })]));
+  it("decides a block's settings as a resource policy (blocks at registration), the stack-wide requirement in its stack phase", () => {
+    expect(typeof (s3.s3AccountPublicAccessBlock as { validateResource?: unknown }).validateResource).to.equal("function");
+    expect(typeof (s3.s3AccountPublicAccessBlock as { validateStack?: unknown }).validateStack).to.equal("function");
+  });
   it("requires the block in the stack only when requireInStack is set", async () => {
     const stack = res("pulumi:pulumi:Stack", {}, { name: "shop-prod" });
     await expectPass(s3.s3AccountPublicAccessBlock, [stack, res(B, {})]);
@@ -41,8 +45,8 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
     }
   });
 
-  const cases: { title: string; build: () => PlannedResource[]; read?: string; write?: string }[] = [
-    { title: "inline canned ACL public-read", build: () => [res(B, { acl: "public-read" }, { name: "site" })], read: "the bucket's `acl`/`grants` is the canned ACL `public-read`" },
+  const cases: { title: string; build: () => PlannedResource[]; read?: string; write?: string; on?: string }[] = [
+    { title: "inline canned ACL public-read", build: () => [res(B, { acl: "public-read" }, { name: "site" })], read: "the bucket's `acl` is the canned ACL `public-read`" },
     {
       title: "inline public-read-write on a BucketV2",
       build: () => [res(BV2, { acl: "public-read-write" }, { name: "site" })],
@@ -55,7 +59,8 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
         const b = res(B, {}, { name: "site" });
         return [b, side("aws:s3/bucketAclV2:BucketAclV2", { acl: "public-read" }, b, "site-acl")];
       },
-      read: "aws.s3.BucketAcl site-acl is the canned ACL `public-read`",
+      on: "site-acl",
+      read: "its `acl` is the canned ACL `public-read`",
     },
     {
       title: "a BucketAcl access control policy granting WRITE to AllUsers",
@@ -66,12 +71,13 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
           side("aws:s3/bucketAcl:BucketAcl", { accessControlPolicy: { owner: { id: "o" }, grants: [{ grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" }, permission: "WRITE" }] } }, b, "acl"),
         ];
       },
-      write: "grants WRITE to AllUsers",
+      on: "acl",
+      write: "its ACL grants WRITE to AllUsers",
     },
     {
       title: "inline grants of READ to AllUsers",
       build: () => [res(B, { grants: [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }] }, { name: "site" })],
-      read: "grants READ to AllUsers",
+      read: "the bucket's ACL grants READ to AllUsers",
     },
   ];
   for (const c of cases) {
@@ -81,18 +87,17 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
         const policy = mode === "read" ? s3.s3NoPublicRead : s3.s3NoPublicWrite;
         const expected = c[mode];
         if (expected) {
-          const v = await expectFail(policy, c.build(), [`[${control(mode)}] site (`, `public ${mode} access: `, expected, "Fix: remove the public grant"]);
+          const v = await expectFail(policy, c.build(), [`[${control(mode)}] ${c.on ?? "site"} (`, `public ${mode} access: `, expected, "Fix: remove the public grant"]);
           expect(v.severity).to.equal("critical");
         } else await expectPass(policy, c.build());
       }
     });
   }
 
-  it("passes a public ACL neutralised by ignorePublicAcls, or by BucketOwnerEnforced", async () => {
-    const b1 = res(B, { acl: "public-read" });
-    await expectPass(s3.s3NoPublicRead, [b1, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ALL_ON, b1)]);
-    const b2 = res(B, { acl: "public-read" });
-    await expectPass(s3.s3NoPublicRead, [b2, side("aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }, b2)]);
+  it("decides on the resource alone (blocks at registration): a public ACL fails even beside a block that would ignore it", async () => {
+    const b1 = res(B, { acl: "public-read" }, { name: "site" });
+    await expectFail(s3.s3NoPublicRead, [b1, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", ALL_ON, b1)], ["[S3.2] site ("]);
+    expect(typeof (s3.s3NoPublicRead as { validateResource?: unknown }).validateResource).to.equal("function");
   });
 
   it("leaves bucket policies to resource-policy-not-public (one finding per flaw)", async () => {
@@ -101,9 +106,10 @@ describe("policies s3-bucket-no-public-read / -write (S3.2, S3.3)", () => {
     await expectPass(s3.s3NoPublicRead, [b, side("aws:s3/bucketPolicy:BucketPolicy", { policy: UNKNOWN }, b)]);
   });
 
-  it("cannot decide a public ACL when the block's ignorePublicAcls is unknown", async () => {
-    const b = res(B, { acl: "public-read" });
-    await expectUnknown(s3.s3NoPublicRead, [b, side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", { ...ALL_ON, ignorePublicAcls: UNKNOWN }, b)]);
+  it("cannot decide an ACL that is unknown at preview", async () => {
+    await expectUnknown(s3.s3NoPublicRead, [res(B, { acl: UNKNOWN })]);
+    const b = res(B, {});
+    await expectUnknown(s3.s3NoPublicRead, [b, side("aws:s3/bucketAcl:BucketAcl", { acl: UNKNOWN }, b)]);
   });
 
   it("treats authenticated-read as public unless configured otherwise", async () => {
@@ -189,7 +195,11 @@ describe("policy s3-bucket-access-logging (S3.9)", () => {
   }
   it("passes inline logging (v7 object and v6 list)", async () => {
     await expectPass(s3.s3AccessLogging, [res(B, { logging: { targetBucket: "logs" } })]);
-    await expectPass(s3.s3AccessLogging, [res(BV2, { loggings: [{ targetBucket: UNKNOWN }] })]);
+    const logs = res(B, {}, { name: "access-logs" });
+    await expectPass(s3.s3AccessLogging, [logs, res(BV2, { loggings: [{ targetBucket: UNKNOWN }] }, { deps: { loggings: [logs] } })]);
+  });
+  it("cannot decide an inline target unknown at preview that comes from no bucket", async () => {
+    await expectUnknown(s3.s3AccessLogging, [res(BV2, { loggings: [{ targetBucket: UNKNOWN }] })]);
   });
   it("fails a bucket without logging", () =>
     expectFail(s3.s3AccessLogging, [res(B, {}, { name: "media" })], ["[S3.9] media (aws:s3/bucket:Bucket): server access logging is off. Fix: add an aws.s3.BucketLogging with `targetBucket`"]));

@@ -160,6 +160,21 @@ describe("offline plan: policy evaluation", () => {
     expect(r.json!.notes.join("\n")).to.match(/preview mode: \d+ resources have inputs unknown until apply/);
   });
 
+  it("gives stack policies output-shaped resources: a program's verdict is the same in preview and update mode", () => {
+    const prod = ["--policy-pack-config", path.join(repoRoot, "policy-packs/aws-compliance/config/prod.json")];
+    const update = runPlan(`${fixtures}/shop`, "dev", prod);
+    const preview = runPlan(`${fixtures}/shop`, "dev", [...prod, "--preview"]);
+    const verdict = (j: PlanJson) => j.violations.map((v) => `${v.enforcementLevel} ${v.policy} ${v.urn}`).sort();
+    expect(verdict(preview.json!)).to.deep.equal(verdict(update.json!));
+    // The Bucket's inline versioning is a computed output in @pulumi/aws 7, unknown in the preview:
+    // not declared, so the missing BucketVersioning is a finding in both modes (low severity:
+    // advisory), not "can't run".
+    const versioning = preview.json!.violations.filter((v) => v.policy === "s3-bucket-versioning");
+    expect(versioning.map((v) => v.urn!.split("::").pop())).to.deep.equal(["media"]);
+    expect(versioning[0]!.message).to.include("[S3.14] media (aws:s3/bucket:Bucket)");
+    expect(versioning[0]!.message).to.not.match(/during preview/);
+  });
+
   it("in preview mode, reports values unknown until apply as advisory, never as pass or fail", () => {
     const r = runPlan(`${fixtures}/shop`, "dev", ["--policy-pack", miniPack, "--preview"]);
     expect(r.exitCode, r.stdout).to.equal(0);

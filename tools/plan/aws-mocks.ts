@@ -94,6 +94,7 @@ const ec2Prefixes: Record<string, string> = {
 const nameProperty: Record<string, string> = {
   "aws:s3/bucket:Bucket": "bucket",
   "aws:s3/bucketV2:BucketV2": "bucket",
+  "aws:s3/directoryBucket:DirectoryBucket": "bucket",
   "aws:lambda/function:Function": "name",
   "aws:rds/cluster:Cluster": "clusterIdentifier",
   "aws:rds/clusterInstance:ClusterInstance": "identifier",
@@ -170,11 +171,19 @@ const arnService: Record<string, string> = {
   ssm: "ssm",
 };
 
+/** Types whose name is not autonamed but defaults to a fixed value (the recorder and channel docs: "Defaults to `default`"; a status names its recorder). */
+const fixedDefaultName: Record<string, string> = {
+  "aws:cfg/recorder:Recorder": "default",
+  "aws:cfg/deliveryChannel:DeliveryChannel": "default",
+  "aws:cfg/recorderStatus:RecorderStatus": "default",
+};
+
 /** Compute a resource's physical name the way Pulumi autonaming would (logical name + 7 hex). */
 function physicalName(type: string, name: string, inputs: Record<string, any>): string {
   const prop = nameProperty[type] ?? "name";
   const given = inputs[prop] ?? inputs.name;
   if (typeof given === "string" && given.length > 0) return given;
+  if (fixedDefaultName[type]) return fixedDefaultName[type];
   const prefix = inputs[`${prop}Prefix`] ?? inputs.namePrefix;
   if (typeof prefix === "string") return `${prefix}${hex(`${type}::${name}`, 26)}`;
   return `${name}-${hex(`${type}::${name}`, 7)}`;

@@ -439,7 +439,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   const policiesStart = Date.now();
   if (pack) {
     try {
-      const evaluation = await evaluatePolicies(pack, resources, { config: packConfig ?? {} });
+      const evaluation = await evaluatePolicies(pack, resources, { config: packConfig ?? {}, mode: job.preview ? "preview" : "update" });
       // A pack reports an exemption as an advisory diagnostic starting with EXEMPTED (so that a real
       // preview shows it too); the plan lists those apart from the violations.
       exemptions = evaluation.violations.filter((v) => v.message.startsWith("EXEMPTED"));

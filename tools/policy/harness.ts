@@ -8,7 +8,9 @@
  * wrapped in `unknownCheckingProxy`, so a policy that reads a value unknown at preview time yields
  * an advisory "can't run ... during preview" diagnostic instead of passing or failing silently;
  * `notApplicable()` is honoured; `isType`/`asType` match by type token; stack policies get parents,
- * dependencies and property dependencies as resource objects.
+ * dependencies and property dependencies as resource objects. Resource policies get inputs; stack
+ * policies get output-shaped resources (`stackShape`): in preview mode the inputs plus every
+ * property the provider computes and the program did not set, unknown; in update mode the outputs.
  */
 import * as path from "node:path";
 import type {
@@ -82,6 +84,44 @@ export interface EvaluationOptions {
   /** Pack config as `--policy-pack-config` takes it. */
   config?: PolicyPackConfig;
   stackTags?: Map<string, string>;
+  /**
+   * What stack policies see, as the engine's `AnalyzeStack` gets each resource's outputs:
+   * `preview` (default): the inputs, plus every property the provider computes that the program did
+   * not set, unknown; `update`: the inputs with the (mock) provider's outputs over them.
+   */
+  mode?: "preview" | "update";
+}
+
+interface SchemaTypes {
+  aliases: Record<string, string>;
+  types: Record<string, { computed?: string[] }>;
+}
+let schemaTypes: SchemaTypes | undefined;
+
+/**
+ * The properties the provider computes for a type token (or an alias token), from the generated
+ * tools/schema/aws-properties.json (@pulumi/aws's own type definitions); empty for other packages.
+ */
+export function computedProperties(type: string): readonly string[] {
+  if (!type.startsWith("aws:")) return [];
+  schemaTypes ??= require(path.join(__dirname, "..", "schema", "aws-properties.json")) as SchemaTypes;
+  const t = schemaTypes.types[type] ?? schemaTypes.types[schemaTypes.aliases[type] ?? ""];
+  return t?.computed ?? [];
+}
+
+/**
+ * A resource's properties as the engine hands them to stack policies (`AnalyzeStack` runs on the
+ * outputs of each resource). In a preview of a create, the provider's planned state: what the
+ * program set, and every property it computes and the program did not set as the unknown
+ * sentinel (a policy touching one gets `UnknownValueError`). After an update, the outputs the
+ * provider returned (here: the mocks'), over the inputs. Components and the stack keep their inputs.
+ */
+export function stackShape(r: PlannedResource, mode: "preview" | "update" = "preview"): Record<string, unknown> {
+  const props = clone(r.inputs) ?? {};
+  if (!r.custom) return props;
+  if (mode === "update") return { ...props, ...(clone(r.outputs) ?? {}) };
+  for (const k of computedProperties(r.type)) if (props[k] === undefined || props[k] === null) props[k] = UNKNOWN;
+  return props;
 }
 
 export interface Evaluation {
@@ -260,13 +300,13 @@ export async function evaluatePolicies(pack: LoadedPolicyPack, resources: readon
   };
 
 
-  // Stack policies share one set of resource objects (props proxies over one copy of the inputs):
+  // Stack policies share one set of resource objects (props proxies over one copy of the outputs):
   // building them per policy cost more than the policies. Policies must not mutate props.
   let stackObjects: Map<string, PolicyResource> | undefined;
   const buildStackObjects = (): Map<string, PolicyResource> => {
     const objs = new Map<string, PolicyResource>();
     for (const r of resources) {
-      const props = unknownCheckingProxy(clone(r.inputs));
+      const props = unknownCheckingProxy(stackShape(r, options.mode ?? "preview"));
       const obj = {
         type: r.type,
         props,

@@ -28,7 +28,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // pack.ts
-var import_policy26 = require("@pulumi/policy");
+var import_policy29 = require("@pulumi/policy");
 
 // policies/audit.ts
 var audit_exports = {};
@@ -278,6 +278,41 @@ function fixedScalar(op, key, value) {
   return valueIsOpen(op === "like" ? "ArnLike" : "StringEquals", key.toLowerCase(), String(value)) ? "open" : "scoped";
 }
 
+// lib/outputs.ts
+var import_policy2 = require("@pulumi/policy");
+function declaredView(resources) {
+  return resources.map(view);
+}
+var views = /* @__PURE__ */ new WeakMap();
+function view(r) {
+  const cached = views.get(r);
+  if (cached) return cached;
+  const props = declaredProps(r);
+  const proxied = props === r.props ? r.props : (0, import_policy2.unknownCheckingProxy)(props);
+  const { parent: _p, dependencies: _d, propertyDependencies: _pd, ...rest } = r;
+  const made = { ...rest, props: proxied, asType: (cls) => r.isType(cls) ? proxied : void 0 };
+  views.set(r, made);
+  let deps;
+  let propDeps;
+  Object.defineProperties(made, {
+    parent: { get: () => r.parent ? view(r.parent) : void 0, enumerable: true },
+    dependencies: { get: () => deps ??= r.dependencies.map(view), enumerable: true },
+    propertyDependencies: { get: () => propDeps ??= Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map(view)])), enumerable: true }
+  });
+  return made;
+}
+function declaredProps(r) {
+  const p = raw(r.props);
+  if (!p || typeof p !== "object") return r.props;
+  let out;
+  for (const [k, value] of Object.entries(p)) {
+    if (!isUnknown(value) || (r.propertyDependencies?.[k] ?? []).length > 0) continue;
+    out ??= { ...p };
+    delete out[k];
+  }
+  return out ?? r.props;
+}
+
 // lib/policy.ts
 var policyRegistry = /* @__PURE__ */ new Map();
 var DEFAULT_TAG_EXEMPTION_RULES = { maxSeverity: "medium", maxDays: 180 };
@@ -496,7 +531,8 @@ function stackPolicy(meta, check) {
     validateStack: (args, reportViolation) => {
       const report = reportViolation;
       const config = checkedConfig(meta, args.getConfig());
-      const ofType = (types) => args.resources.filter((r) => types.includes(r.type));
+      const resources = declaredView(args.resources);
+      const ofType = (types) => resources.filter((r) => types.includes(r.type));
       const states = /* @__PURE__ */ new Map();
       const stateOf = (r) => {
         let s = states.get(r.urn);
@@ -513,10 +549,10 @@ function stackPolicy(meta, check) {
         s.failed = true;
         report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
       };
-      const stack = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem, fix) => report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
       check({
-        resources: args.resources,
+        resources,
         config,
         args,
         ofType,
@@ -549,7 +585,7 @@ function stackPolicy(meta, check) {
       });
       for (const [urn, s] of states) {
         if (s.state.kind !== "ignored" || s.failed) continue;
-        const r = args.resources.find((x) => x.urn === urn);
+        const r = resources.find((x) => x.urn === urn);
         report({ message: `[${meta.controls.join(", ")}] ${label(r)}: passes ${meta.name}; ${s.state.why}, and is not needed: remove it.`, urn, enforcementLevel: "advisory" });
       }
     }
@@ -729,6 +765,121 @@ var TE = {
   }
 };
 
+// lib/references.ts
+var import_policy3 = require("@pulumi/policy");
+var SOURCES = {
+  /** A KMS key reference: a key's `arn`/`keyId`, a replica or external key, or an alias (`arn`/`name`, `targetKeyArn`). */
+  kmsKey: ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey", "aws:kms/alias:Alias"],
+  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
+  role: ["aws:iam/role:Role"],
+  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  firehose: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"]
+};
+function dependenciesOf(r, path) {
+  return r.propertyDependencies?.[path.split(".")[0]] ?? [];
+}
+function reference(r, path, types) {
+  const value = get(r.props, path);
+  if (value === void 0 || value === null || value === "" || Array.isArray(value) && value.length === 0) return { kind: "absent" };
+  if (!containsUnknown(value)) return { kind: "value", value };
+  const deps = dependenciesOf(r, path);
+  const targets = deps.filter((d) => types.includes(d.type));
+  return targets.length > 0 ? { kind: "resource", targets } : { kind: "unknown", from: deps };
+}
+function className(type) {
+  const m = /^([^:]+):([^/:]+)(?:\/[^:]*)?:(.+)$/.exec(type);
+  return m ? `${m[1]}.${m[2]}.${m[3]}` : type;
+}
+function unknownReferenceMessage(r, path, types, from) {
+  const all = [...new Set(types.filter((t) => t.startsWith("aws:")).map(className))];
+  const wanted = all.length > 2 ? [`${all[0]} (or ${all.slice(1).join(", ")})`] : all;
+  const source = from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "a value with no resource of this stack behind it";
+  return `\`${path}\` of ${r.name} is unknown until apply (${source}), so whether it refers to ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the right kind of resource"} cannot be told. To make it known, set it from ${wanted.length > 0 ? `an ${wanted.join(" or ")}` : "the resource"} of this stack (its id or ARN output), or to a literal id or ARN`;
+}
+function undecidableBecause(message2) {
+  const e = new import_policy3.UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", []);
+  e.message = message2;
+  throw e;
+}
+function referenceIsSet(r, path, types) {
+  const ref = reference(r, path, types);
+  if (ref.kind === "absent") return false;
+  if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
+  return true;
+}
+function untracedPointers(sides, path, targetTypes) {
+  return sides.filter((s) => isUnknown(get(s.props, path)) && !dependenciesOf(s, path).some((d) => targetTypes.includes(d.type)));
+}
+function undecidableIfUntraced(target, sides, path) {
+  const s = sides.find((x) => isUnknown(get(x.props, path)));
+  if (!s) return;
+  const from = dependenciesOf(s, path);
+  undecidableBecause(
+    `${s.name} (${className(s.type)}) might point at it, but its \`${path}\` is unknown until apply (${from.length > 0 ? `an output of ${from.map((d) => `${d.name} (${className(d.type)})`).join(", ")}` : "with no resource of this stack behind it"}). To make it known, set \`${path}\` from ${target.name}'s own output (e.g. \`${path}: ${target.name}.id\`) or to a literal value`
+  );
+}
+var DEFER = /* @__PURE__ */ Symbol("decided on the stack's property dependencies");
+function referencePolicy(meta, check) {
+  const stack = stackPolicy(meta, ({ ofType, fail, note, config }) => {
+    for (const r of ofType(meta.resourceTypes)) {
+      const state = exemptionState(meta, r, config);
+      if (state.kind === "valid") continue;
+      let deferred = false;
+      let failed = false;
+      try {
+        check({
+          props: r.props,
+          type: r.type,
+          name: r.name,
+          urn: r.urn,
+          args: { type: r.type, props: r.props, urn: r.urn, name: r.name, opts: r.opts, getConfig: () => config, ...r.provider ? { provider: r.provider } : {} },
+          config,
+          ref: (path, types) => {
+            const ref = reference(r, path, types);
+            if (ref.kind === "absent") return false;
+            if (ref.kind === "value") return true;
+            deferred = true;
+            if (ref.kind === "resource") return true;
+            return undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
+          },
+          // What came before the first unknown reference was reported by the resource phase.
+          fail: (problem, fix) => {
+            if (!deferred) return;
+            failed = true;
+            fail(r, problem, fix);
+          }
+        });
+        if (deferred && !failed && state.kind === "ignored") note(r, `passes ${meta.name}; ${state.why}, and is not needed: remove it.`);
+      } catch (e) {
+        if (e?.constructor?.name !== "UnknownValueError") throw e;
+        if (deferred) note(r, `cannot be decided during preview: ${e.message}. It is checked again on \`pulumi up\`.`);
+      }
+    }
+  });
+  const resource = resourcePolicy(
+    meta,
+    (c) => check({
+      ...c,
+      ref: (path) => {
+        const v = get(c.props, path);
+        if (v === void 0 || v === null || v === "" || Array.isArray(v) && v.length === 0) return false;
+        if (!containsUnknown(v)) return true;
+        throw DEFER;
+      }
+    })
+  );
+  const inner = resource.validateResource;
+  const validateResource = (args, report) => {
+    try {
+      inner(args, report);
+    } catch (e) {
+      if (e !== DEFER) throw e;
+    }
+  };
+  validateResource.__pulumiTypes = inner.__pulumiTypes;
+  return { ...resource, validateResource, validateStack: stack.validateStack };
+}
+
 // policies/edge-cloudfront.ts
 var edge_cloudfront_exports = {};
 __export(edge_cloudfront_exports, {
@@ -789,13 +940,15 @@ function targetOrigins(props, targetId) {
   if (origins.some((o) => isUnknown(get(o, "originId")))) undecidable("origins.originId");
   return [];
 }
-function customCertificate(props) {
+var CERTIFICATE_SOURCES = ["aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation", "aws:iam/serverCertificate:ServerCertificate"];
+var WEB_ACL_SOURCES = [...TE.webAcl, ...TE.wafGlobalWebAcl];
+function customCertificate(props, ref) {
   const vc = props.viewerCertificate;
   if (!vc) return false;
   const def = get(vc, "cloudfrontDefaultCertificate");
   if (isUnknown(def)) undecidable("viewerCertificate.cloudfrontDefaultCertificate");
   if (def === true) return false;
-  return present(get(vc, "acmCertificateArn")) || present(get(vc, "iamCertificateId"));
+  return ref("viewerCertificate.acmCertificateArn", CERTIFICATE_SOURCES) || ref("viewerCertificate.iamCertificateId", CERTIFICATE_SOURCES);
 }
 var distribution = TE.distribution;
 var cloudfrontDefaultRootObject = resourcePolicy(
@@ -867,13 +1020,15 @@ var cloudfrontAccessLogging = stackPolicy(
   },
   ({ forEach, attached, fail }) => {
     forEach(distribution, (d) => {
-      if (present(get(d.props, "loggingConfig.bucket"))) return;
+      const logBucket = reference(d, "loggingConfig.bucket", T.bucket);
+      if (logBucket.kind === "value" || logBucket.kind === "resource") return;
       const sources = attached(d, TE.logDeliverySource, "resourceArn").filter((s) => {
         const t = get(s.props, "logType");
         if (isUnknown(t)) undecidable(`${s.name}.logType`);
         return t === "ACCESS_LOGS";
       });
       if (sources.some((s) => attached(s, TE.logDelivery, "deliverySourceName").length > 0)) return;
+      if (logBucket.kind === "unknown") undecidableBecause(unknownReferenceMessage(d, "loggingConfig.bucket", T.bucket, logBucket.from));
       if (sources.length > 0) {
         fail(d, `log delivery source ${sources.map((s) => s.name).join(", ")} has no aws.cloudwatch.LogDelivery, so no access log is written`, "add an aws.cloudwatch.LogDelivery with `deliverySourceName` = the source's name and a `deliveryDestinationArn`");
       } else {
@@ -882,7 +1037,7 @@ var cloudfrontAccessLogging = stackPolicy(
     });
   }
 );
-var cloudfrontWaf = resourcePolicy(
+var cloudfrontWaf = referencePolicy(
   {
     name: "cloudfront-waf-enabled",
     description: "CloudFront distributions must be associated with an AWS WAF web ACL.",
@@ -892,11 +1047,11 @@ var cloudfrontWaf = resourcePolicy(
     remediationSteps: 'Create an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"` (in us-east-1) and set the distribution\'s `webAclId` to its `arn`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "webAclId"))) fail("has no web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
+  ({ ref, fail }) => {
+    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("has no web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
   }
 );
-var cloudfrontCustomCertificate = resourcePolicy(
+var cloudfrontCustomCertificate = referencePolicy(
   {
     name: "cloudfront-custom-certificate",
     description: "CloudFront distributions must use a custom SSL/TLS certificate, not the default *.cloudfront.net one.",
@@ -906,13 +1061,13 @@ var cloudfrontCustomCertificate = resourcePolicy(
     remediationSteps: 'Set `viewerCertificate: { acmCertificateArn: <ACM certificate in us-east-1>, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }` and drop `cloudfrontDefaultCertificate`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) {
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) {
       fail("uses the default *.cloudfront.net certificate", "set `viewerCertificate.acmCertificateArn` to an ACM certificate (us-east-1) for the distribution's aliases, and remove `cloudfrontDefaultCertificate: true`");
     }
   }
 );
-var cloudfrontSni = resourcePolicy(
+var cloudfrontSni = referencePolicy(
   {
     name: "cloudfront-sni-only",
     description: "CloudFront distributions with a custom certificate must serve HTTPS with SNI, not dedicated IPs.",
@@ -922,8 +1077,8 @@ var cloudfrontSni = resourcePolicy(
     remediationSteps: 'Set `viewerCertificate.sslSupportMethod: "sni-only"`.',
     resourceTypes: distribution
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) return;
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) return;
     const method = props.viewerCertificate.sslSupportMethod;
     if (method !== "sni-only") fail(`serves its custom certificate with sslSupportMethod ${method === void 0 ? "unset" : `"${method}"`}`, 'set `viewerCertificate.sslSupportMethod: "sni-only"`');
   }
@@ -1027,7 +1182,7 @@ var cloudfrontS3OriginExists = stackPolicy(
     });
   }
 );
-var cloudfrontOriginAccessControl = resourcePolicy(
+var cloudfrontOriginAccessControl = referencePolicy(
   {
     name: "cloudfront-s3-origin-access-control",
     description: "CloudFront S3 origins must use origin access control (OAC), so the bucket stays private.",
@@ -1044,11 +1199,11 @@ var cloudfrontOriginAccessControl = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     asArray(props.origins).forEach((o, i) => {
       if (!isS3Origin(o)) return;
-      if (present(get(o, "originAccessControlId"))) return;
-      const oai = present(get(o, "s3OriginConfig.originAccessIdentity"));
+      if (ref(`origins.${i}.originAccessControlId`, ["aws:cloudfront/originAccessControl:OriginAccessControl"])) return;
+      const oai = ref(`origins.${i}.s3OriginConfig.originAccessIdentity`, ["aws:cloudfront/originAccessIdentity:OriginAccessIdentity"]);
       if (oai && truthy(config.allowOriginAccessIdentity)) return;
       fail(
         oai ? `S3 ${originLabel(o, i)} uses a legacy origin access identity, not origin access control` : `S3 ${originLabel(o, i)} has no origin access control`,
@@ -1058,7 +1213,7 @@ var cloudfrontOriginAccessControl = resourcePolicy(
   }
 );
 var CLOUDFRONT_TLS_POLICIES = ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
-var cloudfrontTlsPolicy = resourcePolicy(
+var cloudfrontTlsPolicy = referencePolicy(
   {
     name: "cloudfront-viewer-tls-policy",
     description: "CloudFront distributions with a custom certificate must use the recommended viewer TLS security policy (TLSv1.2_2021 or newer).",
@@ -1076,8 +1231,8 @@ var cloudfrontTlsPolicy = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
-    if (!customCertificate(props)) return;
+  ({ props, config, ref, fail }) => {
+    if (!customCertificate(props, ref)) return;
     const v = props.viewerCertificate.minimumProtocolVersion ?? "TLSv1";
     const min = String(config.minimumProtocolVersion ?? "TLSv1.2_2021");
     const rank = CLOUDFRONT_TLS_POLICIES.indexOf(v);
@@ -1142,7 +1297,7 @@ var cloudtrailMultiRegion = resourcePolicy(
     if (problems.length > 0) fail(problems.join("; "), 'set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: "All"`)');
   }
 );
-var cloudtrailEncryption = resourcePolicy(
+var cloudtrailEncryption = referencePolicy(
   {
     name: "cloudtrail-kms-encryption",
     description: "CloudTrail trails must encrypt log files with a KMS key (SSE-KMS).",
@@ -1152,8 +1307,8 @@ var cloudtrailEncryption = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` on the aws.cloudtrail.Trail to a customer managed aws.kms.Key whose policy lets cloudtrail.amazonaws.com encrypt (scoped by `aws:SourceArn`).",
     resourceTypes: TE.trail
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "kmsKeyId"))) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+  ({ ref, fail }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
 var cloudtrailLogValidation = resourcePolicy(
@@ -1170,7 +1325,7 @@ var cloudtrailLogValidation = resourcePolicy(
     if (props.enableLogFileValidation !== true) fail("has log file validation off, so tampering with its logs goes unnoticed", "set `enableLogFileValidation: true`");
   }
 );
-var cloudtrailCloudwatchLogs = resourcePolicy(
+var cloudtrailCloudwatchLogs = referencePolicy(
   {
     name: "cloudtrail-cloudwatch-logs",
     description: "CloudTrail trails must deliver to CloudWatch Logs (a log group and a role to write to it).",
@@ -1180,8 +1335,11 @@ var cloudtrailCloudwatchLogs = resourcePolicy(
     remediationSteps: "Set `cloudWatchLogsGroupArn` (an aws.cloudwatch.LogGroup ARN suffixed with `:*`) and `cloudWatchLogsRoleArn` (a role trusted by cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents) on the trail.",
     resourceTypes: TE.trail
   },
-  ({ props, fail }) => {
-    const missing = ["cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"].filter((k) => !present(get(props, k)));
+  ({ ref, fail }) => {
+    const missing = [
+      ["cloudWatchLogsGroupArn", SOURCES.logGroup],
+      ["cloudWatchLogsRoleArn", SOURCES.role]
+    ].filter(([k, types]) => !ref(k, types)).map(([k]) => k);
     if (missing.length > 0) fail(`is not integrated with CloudWatch Logs (${missing.map((m) => `\`${m}\``).join(" and ")} unset)`, `set ${missing.map((m) => `\`${m}\``).join(" and ")}`);
   }
 );
@@ -1219,7 +1377,10 @@ function trailBuckets(trail, buckets) {
   const deps = (trail.propertyDependencies?.s3BucketName ?? []).map((d) => d.urn);
   const name = get(trail.props, "s3BucketName");
   const found = buckets.filter((b) => deps.includes(b.urn) || typeof name === "string" && !isUnknown(name) && get(b.props, "bucket") === name);
-  if (found.length === 0 && isUnknown(name) && deps.length === 0) undecidable(`${trail.name}.s3BucketName`);
+  if (found.length === 0 && isUnknown(name)) {
+    const ref = reference(trail, "s3BucketName", T.bucket);
+    if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(trail, "s3BucketName", T.bucket, ref.from));
+  }
   return found;
 }
 var PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
@@ -1272,8 +1433,8 @@ var cloudtrailBucketLogging = stackPolicy(
     const buckets = ofType(T.bucket);
     forEach(TE.trail, (trail) => {
       for (const bucket of trailBuckets(trail, buckets)) {
-        if (present(get(bucket.props, "logging.targetBucket"))) continue;
         if (attached(bucket, T.bucketLogging, "bucket").length > 0) continue;
+        if (referenceIsSet(bucket, "logging.targetBucket", SOURCES.bucket)) continue;
         fail(trail, `writes to bucket ${bucket.name}, which has no server access logging`, "add an aws.s3.BucketLogging with `bucket` = the trail bucket and `targetBucket` = an access-log bucket");
       }
     });
@@ -1520,8 +1681,8 @@ function pointingAt(sides, prop, target) {
 function dependsOn(r, prop, target) {
   return (r.propertyDependencies?.[prop] ?? []).some((d) => d.urn === target.urn);
 }
-function untraceable(sides, prop) {
-  return sides.filter((s) => isUnknown(get(s.props, prop)) && !(s.propertyDependencies?.[prop] ?? []).some((d) => !d.type.startsWith("pulumi:")));
+function untraceable(sides, prop, targetTypes) {
+  return untracedPointers(sides, prop, targetTypes);
 }
 function isWorldCidr(cidr) {
   return cidr === "0.0.0.0/0" || cidr === "::/0";
@@ -1677,7 +1838,7 @@ var lambdaSupportedRuntime = resourcePolicy(
     if (!allowed.includes(String(runtime))) fail(`runtime "${runtime}" is deprecated or not on the supported list`, `set \`runtime\` to one of ${allowed.join(", ")}`);
   }
 );
-var lambdaInVpc = resourcePolicy(
+var lambdaInVpc = referencePolicy(
   {
     name: "lambda-in-vpc",
     description: "Lambda functions must run in a VPC (`vpcConfig` with subnets).",
@@ -1688,9 +1849,8 @@ var lambdaInVpc = resourcePolicy(
     remediationSteps: "Set `vpcConfig: { subnetIds: <private subnets>, securityGroupIds: [...] }` on the aws.lambda.Function.",
     resourceTypes: N.lambdaFunction
   },
-  ({ props, fail }) => {
-    const subnets = get(props, "vpcConfig.subnetIds");
-    if (isUnknown(subnets) || asArray(subnets).length > 0) return;
+  ({ ref, fail }) => {
+    if (ref("vpcConfig.subnetIds", [...N.subnet, ...N.awsxVpc])) return;
     fail("it has no `vpcConfig`, so it runs outside the workload VPC (no security groups, no private routing)", "set `vpcConfig: { subnetIds: <private subnet ids>, securityGroupIds: [<sg>] }`");
   }
 );
@@ -1731,6 +1891,7 @@ var lambdaXrayTracing = resourcePolicy(
     if (mode !== "Active") fail(`X-Ray tracing is ${mode === void 0 ? "not configured (PassThrough)" : `"${mode}"`}`, 'set `tracingConfig: { mode: "Active" }`');
   }
 );
+var DESTINATIONS = ["aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:lambda/function:Function", "aws:cloudwatch/eventBus:EventBus"];
 var lambdaAsyncFailureDestination = stackPolicy(
   {
     name: "lambda-async-failure-destination",
@@ -1762,8 +1923,8 @@ var lambdaAsyncFailureDestination = stackPolicy(
       });
       const isAsync = invokers.length > 0 || eics.length > 0 || config.allFunctions === true;
       if (!isAsync && !principalUnknown) return;
-      if (get(fn.props, "deadLetterConfig.targetArn") !== void 0) return;
-      if (eics.some((e) => get(e.props, "destinationConfig.onFailure.destination") !== void 0)) return;
+      if (referenceIsSet(fn, "deadLetterConfig.targetArn", DESTINATIONS)) return;
+      if (eics.some((e) => referenceIsSet(e, "destinationConfig.onFailure.destination", DESTINATIONS))) return;
       if (!isAsync) undecidable("aws.lambda.Permission.principal");
       const why = invokers.length > 0 ? `it is invoked asynchronously by ${[...new Set(invokers)].join(", ")}` : eics.length > 0 ? `it has an async invoke config (${eics.map((e) => e.name).join(", ")})` : "every function must keep failed events (allFunctions)";
       fail(fn, `${why}, but events that fail every retry are dropped: no \`deadLetterConfig\` and no on-failure destination`, "set `deadLetterConfig: { targetArn: <SQS queue ARN> }` or add an aws.lambda.FunctionEventInvokeConfig with `destinationConfig: { onFailure: { destination } }`");
@@ -1806,12 +1967,12 @@ var lambdaLogGroupEncrypted = stackPolicy(
         what = custom !== void 0 ? `its log group "${custom}"` : `its default log group ${expected ? `"${expected}"` : "/aws/lambda/<name>"}`;
         mine = groups.filter((g) => custom === void 0 && dependsOn(g, "name", fn) || expected !== void 0 && get(g.props, "name") === expected);
         if (mine.length === 0) {
-          if (custom === void 0 && groups.some((g) => isUnknown(get(g.props, "name")) && !(g.propertyDependencies?.name ?? []).length)) undecidable("aws.cloudwatch.LogGroup.name");
+          if (custom === void 0) undecidableIfUntraced(fn, untracedPointers(groups, "name", N.lambdaFunction), "name");
           fail(fn, `${what} is not an aws.cloudwatch.LogGroup of this stack, so Lambda ${custom !== void 0 ? "logs to a group whose encryption is not checked" : "creates it on first run without a KMS key or retention"}`, "create the aws.cloudwatch.LogGroup with `kmsKeyId` and `retentionInDays` (and point `loggingConfig.logGroup` at it)");
           return;
         }
       } else what = `its log group ${mine.map((g) => g.name).join(", ")}`;
-      const plain = mine.filter((g) => get(g.props, "kmsKeyId") === void 0);
+      const plain = mine.filter((g) => !referenceIsSet(g, "kmsKeyId", SOURCES.kmsKey));
       if (plain.length > 0) fail(fn, `${what} (${plain.map((g) => g.name).join(", ")}) has no \`kmsKeyId\``, `set \`kmsKeyId\` on ${plain.map((g) => g.name).join(", ")} to a customer managed KMS key whose policy lets CloudWatch Logs use it`);
     });
   }
@@ -2312,7 +2473,7 @@ var emrInTransitEncryption = resourcePolicy(
     else if (!enc.InTransitEncryptionConfiguration?.TLSCertificateConfiguration) fail("in-transit encryption has no `InTransitEncryptionConfiguration.TLSCertificateConfiguration`", "add a `TLSCertificateConfiguration` (PEM or custom certificate provider)");
   }
 );
-var emrClusterSecurityConfiguration = resourcePolicy(
+var emrClusterSecurityConfiguration = referencePolicy(
   {
     name: "emr-cluster-security-configuration",
     description: "EMR clusters must use a security configuration (the only way to turn on EMR encryption at rest and in transit).",
@@ -2322,8 +2483,8 @@ var emrClusterSecurityConfiguration = resourcePolicy(
     remediationSteps: "Create an aws.emr.SecurityConfiguration with at-rest and in-transit encryption and set its name as the aws.emr.Cluster's `securityConfiguration`.",
     resourceTypes: TD.emrCluster
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:emr/securityConfiguration:SecurityConfiguration"])) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
   }
 );
 var emrClusterKerberos = resourcePolicy(
@@ -2456,7 +2617,7 @@ var glueSecurityConfigurationEncrypted = resourcePolicy(
     if (off.length > 0) fail(`encryption is off for ${off.map(([p]) => p.split(".")[0]).join(", ")}`, off.map(([p, v]) => `set \`encryptionConfiguration.${p}: "${v}"\``).join(", "));
   }
 );
-var glueJobSecurityConfiguration = resourcePolicy(
+var glueJobSecurityConfiguration = referencePolicy(
   {
     name: "glue-job-security-configuration",
     description: "Glue jobs, crawlers and development endpoints must use a security configuration (encryption of S3 output, logs and bookmarks).",
@@ -2466,8 +2627,8 @@ var glueJobSecurityConfiguration = resourcePolicy(
     remediationSteps: "Set `securityConfiguration` on the aws.glue.Job / aws.glue.Crawler / aws.glue.DevEndpoint to an aws.glue.SecurityConfiguration's name.",
     resourceTypes: [...TD.glueJob, ...TD.glueCrawler, ...TD.glueDevEndpoint]
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:glue/securityConfiguration:SecurityConfiguration"])) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
   }
 );
 var glueDataCatalogEncrypted = stackPolicy(
@@ -2496,7 +2657,7 @@ var glueDataCatalogEncrypted = stackPolicy(
     }
   }
 );
-var kinesisStreamEncrypted = resourcePolicy(
+var kinesisStreamEncrypted = referencePolicy(
   {
     name: "kinesis-stream-encrypted",
     description: "Kinesis data streams must be encrypted at rest with KMS.",
@@ -2506,10 +2667,10 @@ var kinesisStreamEncrypted = resourcePolicy(
     remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` (a customer managed key, or alias/aws/kinesis) on the aws.kinesis.Stream.',
     resourceTypes: TD.kinesisStream
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     const type = props.encryptionType;
     if (type !== "KMS") fail(`the stream is not encrypted (\`encryptionType\` is ${type ?? "unset; default NONE"})`, 'set `encryptionType: "KMS"` and `kmsKeyId`');
-    else if (!isSet(props, "kmsKeyId")) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
+    else if (!ref("kmsKeyId", SOURCES.kmsKey)) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
   }
 );
 var kinesisStreamRetention = resourcePolicy(
@@ -2531,7 +2692,7 @@ var kinesisStreamRetention = resourcePolicy(
     if (hours < min) fail(`records are kept ${hours} hours${isSet(props, "retentionPeriod") ? "" : " (unset, default 24)"}, below the required ${min}`, `set \`retentionPeriod: ${min}\` or more`);
   }
 );
-var kinesisStreamCustomerManagedKey = resourcePolicy(
+var kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
     description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -2542,10 +2703,13 @@ var kinesisStreamCustomerManagedKey = resourcePolicy(
     resourceTypes: TD.kinesisStream,
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -2582,7 +2746,7 @@ var sagemakerNotebookNoDirectInternet = resourcePolicy(
     if (v !== "Disabled") fail(`direct internet access is on (\`directInternetAccess\` is ${v ?? "unset; default Enabled"})`, 'set `directInternetAccess: "Disabled"` with `subnetId`');
   }
 );
-var sagemakerNotebookInVpc = resourcePolicy(
+var sagemakerNotebookInVpc = referencePolicy(
   {
     name: "sagemaker-notebook-in-vpc",
     description: "SageMaker notebook instances must be launched in a custom VPC.",
@@ -2592,8 +2756,8 @@ var sagemakerNotebookInVpc = resourcePolicy(
     remediationSteps: "Set `subnetId` (a private subnet of your VPC) and `securityGroups` on the aws.sagemaker.NotebookInstance.",
     resourceTypes: TD.sagemakerNotebook
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "subnetId")) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
+  ({ fail, ref }) => {
+    if (!ref("subnetId", ["aws:ec2/subnet:Subnet"])) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
   }
 );
 var sagemakerNotebookNoRoot = resourcePolicy(
@@ -2673,7 +2837,7 @@ var sagemakerNotebookPlatform = resourcePolicy(
     else if (!includesCi(supported, String(p))) fail(`the notebook runs on ${p}, which is not a supported platform`, `set \`platformIdentifier\` to one of ${supported.join(", ")}`);
   }
 );
-var sagemakerStorageKms = resourcePolicy(
+var sagemakerStorageKms = referencePolicy(
   {
     name: "sagemaker-storage-kms-key",
     description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls.",
@@ -2683,11 +2847,11 @@ var sagemakerStorageKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.sagemaker.NotebookInstance / aws.sagemaker.Domain.",
     resourceTypes: [...TD.sagemakerNotebook, ...TD.sagemakerDomain]
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyId")) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
   }
 );
-var sagemakerEndpointConfigKms = resourcePolicy(
+var sagemakerEndpointConfigKms = referencePolicy(
   {
     name: "sagemaker-endpoint-config-kms-key",
     description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a KMS key.",
@@ -2697,8 +2861,8 @@ var sagemakerEndpointConfigKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyArn` to a customer managed aws.kms.Key on the aws.sagemaker.EndpointConfiguration.",
     resourceTypes: TD.sagemakerEndpointConfig
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyArn")) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyArn", SOURCES.kmsKey)) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
   }
 );
 var sagemakerNotebookImdsv2 = resourcePolicy(
@@ -2732,7 +2896,7 @@ var sagemakerDomainVpcOnly = resourcePolicy(
   }
 );
 var logLevels = ["OFF", "FATAL", "ERROR", "ALL"];
-var stepFunctionsLogging = resourcePolicy(
+var stepFunctionsLogging = referencePolicy(
   {
     name: "stepfunctions-logging",
     description: "Step Functions state machines must log execution history to CloudWatch Logs at the configured level or finer.",
@@ -2746,7 +2910,7 @@ var stepFunctionsLogging = resourcePolicy(
       requireExecutionData: { type: "boolean", description: "Require `includeExecutionData: true`.", default: false }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     const level = String(known3(props, "loggingConfiguration.level") ?? "OFF").toUpperCase();
     const min = String(config.minimumLevel ?? "ERROR").toUpperCase();
     if (level === "OFF") {
@@ -2754,7 +2918,7 @@ var stepFunctionsLogging = resourcePolicy(
       return;
     }
     if (logLevels.indexOf(level) < logLevels.indexOf(min)) fail(`the logging level is ${level}, below the required ${min}`, `set \`loggingConfiguration.level: "${min}"\` or "ALL"`);
-    if (!isSet(props, "loggingConfiguration.logDestination")) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
+    if (!ref("loggingConfiguration.logDestination", SOURCES.logGroup)) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
     if (config.requireExecutionData === true && known3(props, "loggingConfiguration.includeExecutionData") !== true) fail("execution data is not logged (`loggingConfiguration.includeExecutionData` is not true)", "set `loggingConfiguration.includeExecutionData: true`");
   }
 );
@@ -3008,7 +3172,7 @@ var rdsInstanceMultiAz = resourcePolicy(
     if (props.multiAz !== true) fail("the instance runs in a single Availability Zone (`multiAz` is not true; AWS default false)", "set `multiAz: true`");
   }
 );
-var rdsEnhancedMonitoring = resourcePolicy(
+var rdsEnhancedMonitoring = referencePolicy(
   {
     name: "rds-enhanced-monitoring",
     description: "RDS DB instances, Aurora cluster instances and Multi-AZ DB clusters must have Enhanced Monitoring on, at least as often as configured.",
@@ -3021,7 +3185,7 @@ var rdsEnhancedMonitoring = resourcePolicy(
       maxMonitoringIntervalSeconds: { type: "number", description: "The longest acceptable Enhanced Monitoring interval, in seconds.", default: 60 }
     }
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, fail, ref }) => {
     if (TD.rdsCluster.includes(type) && !isSet(props, "dbClusterInstanceClass")) return;
     const interval = knownNumber(props, "monitoringInterval", 0);
     const max = Number(config.maxMonitoringIntervalSeconds ?? 60);
@@ -3029,7 +3193,7 @@ var rdsEnhancedMonitoring = resourcePolicy(
       fail("Enhanced Monitoring is off (`monitoringInterval` is 0 or unset)", `set \`monitoringInterval\` to 1-${max} seconds and \`monitoringRoleArn\` to a role with AmazonRDSEnhancedMonitoringRole`);
     } else if (interval > max) {
       fail(`\`monitoringInterval\` is ${interval} s, longer than the allowed ${max} s`, `set \`monitoringInterval\` to at most ${max}`);
-    } else if (!isSet(props, "monitoringRoleArn")) {
+    } else if (!ref("monitoringRoleArn", SOURCES.role)) {
       fail("`monitoringRoleArn` is not set, so Enhanced Monitoring cannot publish", "set `monitoringRoleArn` to a role with the AmazonRDSEnhancedMonitoringRole policy");
     }
   }
@@ -3457,7 +3621,7 @@ var rdsInstanceCopyTags = resourcePolicy(
     if (props.copyTagsToSnapshot !== true) fail("tags are not copied to snapshots (`copyTagsToSnapshot` is not true)", "set `copyTagsToSnapshot: true`");
   }
 );
-var rdsInstanceInVpc = resourcePolicy(
+var rdsInstanceInVpc = referencePolicy(
   {
     name: "rds-instance-in-vpc",
     description: "RDS DB instances must be deployed in a VPC of the program's choosing (an explicit DB subnet group), not the default VPC.",
@@ -3467,8 +3631,8 @@ var rdsInstanceInVpc = resourcePolicy(
     remediationSteps: "Create an aws.rds.SubnetGroup over private subnets of your VPC and set it as the aws.rds.Instance's `dbSubnetGroupName`.",
     resourceTypes: TD.rdsInstance
   },
-  ({ props, fail }) => {
-    if (isSet(props, "dbSubnetGroupName")) return;
+  ({ props, fail, ref }) => {
+    if (ref("dbSubnetGroupName", ["aws:rds/subnetGroup:SubnetGroup"])) return;
     const source = get(props, "replicateSourceDb");
     if (isUnknown(source)) void props.replicateSourceDb;
     if (typeof source === "string" && source.length > 0 && !source.startsWith("arn:")) return;
@@ -3639,7 +3803,7 @@ var rdsProxyRequireTls = resourcePolicy(
     if (props.requireTls !== true) fail("the proxy accepts connections without TLS (`requireTls` is not true; AWS default false)", "set `requireTls: true`");
   }
 );
-var rdsCustomerManagedKey = resourcePolicy(
+var rdsCustomerManagedKey = referencePolicy(
   {
     name: "rds-customer-managed-key",
     description: "RDS DB instances and clusters holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -3650,15 +3814,18 @@ var rdsCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster],
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the database is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`the database is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
-var rdsPerformanceInsightsKms = resourcePolicy(
+var rdsPerformanceInsightsKms = referencePolicy(
   {
     name: "rds-performance-insights-kms",
     description: "When Performance Insights is on (its data includes SQL text), it must be encrypted with a customer managed KMS key.",
@@ -3668,10 +3835,13 @@ var rdsPerformanceInsightsKms = resourcePolicy(
     remediationSteps: "Set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN on every aws.rds.Instance / aws.rds.Cluster / aws.rds.ClusterInstance with `performanceInsightsEnabled: true` (the key cannot be changed later).",
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster, ...TD.rdsClusterInstance]
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     if (props.performanceInsightsEnabled !== true) return;
     const key = get(props, "performanceInsightsKmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("performanceInsightsKmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail("Performance Insights is on without `performanceInsightsKmsKeyId` (it falls back to the AWS managed aws/rds key)", "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`Performance Insights uses the AWS managed key ${key}`, "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -3848,7 +4018,7 @@ var redshiftAuditLogging = stackPolicy(
     forEach(TD.redshiftCluster, (c) => {
       const mine = loggings.filter((l) => refersTo(l, "clusterIdentifier", c, ["clusterIdentifier"]));
       if (mine.length === 0) {
-        if (loggings.some((l) => isUnknown(get(l.props, "clusterIdentifier")) && !(l.propertyDependencies?.["clusterIdentifier"]?.length ?? 0))) undecidable("an aws.redshift.Logging's clusterIdentifier");
+        undecidableIfUntraced(c, untracedPointers(loggings, "clusterIdentifier", TD.redshiftCluster), "clusterIdentifier");
         fail(c, "audit logging is off: no aws.redshift.Logging points at the cluster", "add an aws.redshift.Logging with `clusterIdentifier` set to the cluster and a `logDestinationType` (s3 with `bucketName`, or cloudwatch with `logExports`)");
         return;
       }
@@ -3856,7 +4026,7 @@ var redshiftAuditLogging = stackPolicy(
         const dest = known3(l.props, "logDestinationType");
         if (dest === "cloudwatch") {
           if (knownStrings(l.props, "logExports").length === 0) fail(c, `its aws.redshift.Logging ${l.name} sends to CloudWatch but exports no logs`, "set `logExports` (connectionlog, userlog, useractivitylog)");
-        } else if (!isSet(l.props, "bucketName")) {
+        } else if (!referenceIsSet(l, "bucketName", SOURCES.bucket)) {
           fail(c, `its aws.redshift.Logging ${l.name} has no destination (no \`bucketName\` for s3)`, 'set `bucketName` (with `logDestinationType: "s3"`) or `logDestinationType: "cloudwatch"` with `logExports`');
         }
       }
@@ -4028,7 +4198,7 @@ var redshiftMultiAz = resourcePolicy(
     fail("the cluster runs in a single Availability Zone (`multiAz` is not true; default false)", nodeType.toLowerCase().startsWith("ra3") ? "set `multiAz: true`" : `set \`multiAz: true\` on an RA3 \`nodeType\` (the cluster uses ${nodeType})`);
   }
 );
-var redshiftInVpc = resourcePolicy(
+var redshiftInVpc = referencePolicy(
   {
     name: "redshift-cluster-subnet-group",
     description: "Redshift clusters must run in a VPC of the program's choosing (an explicit cluster subnet group), not the default VPC.",
@@ -4038,8 +4208,8 @@ var redshiftInVpc = resourcePolicy(
     remediationSteps: "Create an aws.redshift.SubnetGroup over private subnets and set it as the aws.redshift.Cluster's `clusterSubnetGroupName`.",
     resourceTypes: TD.redshiftCluster
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "clusterSubnetGroupName")) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
+  ({ fail, ref }) => {
+    if (!ref("clusterSubnetGroupName", ["aws:redshift/subnetGroup:SubnetGroup"])) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
   }
 );
 var redshiftNonDefaultPort = resourcePolicy(
@@ -4057,7 +4227,7 @@ var redshiftNonDefaultPort = resourcePolicy(
     if (port === REDSHIFT_DEFAULT_PORT) fail(`it listens on the default port ${REDSHIFT_DEFAULT_PORT}${isSet(props, "port") ? "" : " (`port` is unset)"}`, `set \`port\` to a value other than ${REDSHIFT_DEFAULT_PORT}`);
   }
 );
-var redshiftCustomerManagedKey = resourcePolicy(
+var redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
     description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -4068,10 +4238,13 @@ var redshiftCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
     config: cmkScopeConfig
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
@@ -4337,7 +4510,7 @@ var secretRotation = stackPolicy(
     forEach(TD.secret, (s) => {
       const mine = rotations.filter((r) => refersTo(r, "secretId", s, []));
       if (mine.length === 0) {
-        if (rotations.some((r) => isUnknown(get(r.props, "secretId")) && !(r.propertyDependencies?.["secretId"]?.length ?? 0))) undecidable("an aws.secretsmanager.SecretRotation's secretId");
+        undecidableIfUntraced(s, untracedPointers(rotations, "secretId", TD.secret), "secretId");
         fail(s, "the secret does not rotate: no aws.secretsmanager.SecretRotation points at it", `add an aws.secretsmanager.SecretRotation with \`secretId\` = ${s.name}.id and \`rotationRules.automaticallyAfterDays\` <= ${max}`);
         return;
       }
@@ -4442,7 +4615,7 @@ function classicNotEmpty(meta) {
     }
   );
 }
-var wafClassicGlobalWebAclLogging = resourcePolicy(
+var wafClassicGlobalWebAclLogging = referencePolicy(
   {
     name: "waf-classic-global-web-acl-logging",
     description: "AWS WAF Classic global web ACLs must log to a Kinesis Data Firehose stream.",
@@ -4452,8 +4625,8 @@ var wafClassicGlobalWebAclLogging = resourcePolicy(
     remediationSteps: "Set `loggingConfiguration.logDestination` to the ARN of a Kinesis Data Firehose delivery stream named `aws-waf-logs-*` (better: migrate to aws.wafv2.WebAcl with an aws.wafv2.WebAclLoggingConfiguration).",
     resourceTypes: TE.wafGlobalWebAcl
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "loggingConfiguration.logDestination"))) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
+  ({ ref, fail }) => {
+    if (!ref("loggingConfiguration.logDestination", SOURCES.firehose)) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
   }
 );
 var wafClassicRegionalRuleNotEmpty = classicNotEmpty({
@@ -4657,8 +4830,7 @@ var apigatewayRestExecutionLogging = stackPolicy(
       const star = settings.filter((ms) => pathOf(ms) === "*/*");
       const off = settings.filter((ms) => pathOf(ms) !== "*/*" && levelOf(ms) === "OFF");
       if (!star.some((ms) => levels.includes(levelOf(ms)))) {
-        const unmatched = all.filter((ms) => !settings.includes(ms) && isUnknown(get(ms.props, "stageName")) && depUrns(ms, "stageName").length === 0);
-        if (unmatched.length > 0) undecidable(`${unmatched[0].name}.stageName`);
+        undecidableIfUntraced(stage, untracedPointers(all.filter((ms) => !settings.includes(ms)), "stageName", TE.restStage), "stageName");
         fail(
           stage,
           star.length > 0 ? `${stageLabel(stage)} logs at level ${star.map((ms) => String(levelOf(ms) ?? "OFF")).join("/")} for */* (needs ${levels.join(" or ")})` : `${stageLabel(stage)} has no execution logging: no aws.apigateway.MethodSettings with methodPath "*/*" sets a logging level`,
@@ -4694,7 +4866,7 @@ var apigatewayWebsocketExecutionLogging = stackPolicy(
     });
   }
 );
-var apigatewayClientCertificate = resourcePolicy(
+var apigatewayClientCertificate = referencePolicy(
   {
     name: "apigateway-stage-client-certificate",
     description: "API Gateway REST API stages must present an SSL client certificate to their backend.",
@@ -4704,8 +4876,8 @@ var apigatewayClientCertificate = resourcePolicy(
     remediationSteps: "Create an aws.apigateway.ClientCertificate and set the stage's `clientCertificateId` to its `id`; have the backend verify it.",
     resourceTypes: TE.restStage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "clientCertificateId"))) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
+  ({ ref, fail }) => {
+    if (!ref("clientCertificateId", ["aws:apigateway/clientCertificate:ClientCertificate"])) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
   }
 );
 var apigatewayXray = resourcePolicy(
@@ -4789,7 +4961,8 @@ var apigatewayV2RouteAuthorization = stackPolicy(
     });
   }
 );
-var apigatewayV2AccessLogging = resourcePolicy(
+var ACCESS_LOG_SOURCES = [...SOURCES.logGroup, ...SOURCES.firehose];
+var apigatewayV2AccessLogging = referencePolicy(
   {
     name: "apigateway-v2-stage-access-logging",
     description: "API Gateway v2 (HTTP and WebSocket) stages must have access logging.",
@@ -4799,11 +4972,11 @@ var apigatewayV2AccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group ARN>, format: <JSON format> }` on the aws.apigatewayv2.Stage.",
     resourceTypes: TE.v2Stage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   }
 );
-var apigatewayRestAccessLogging = resourcePolicy(
+var apigatewayRestAccessLogging = referencePolicy(
   {
     name: "apigateway-rest-stage-access-logging",
     description: "API Gateway REST API stages must have access logging.",
@@ -4813,8 +4986,8 @@ var apigatewayRestAccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group or Firehose ARN>, format: <JSON format> }` on the aws.apigateway.Stage.",
     resourceTypes: TE.restStage
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   }
 );
 function internetFacing(lb, types) {
@@ -4833,7 +5006,7 @@ var wafInFrontOfInternetFacing = stackPolicy(
   },
   ({ forEach, attached, ofType, fail }) => {
     forEach(TE.distribution, (d) => {
-      if (!present(get(d.props, "webAclId"))) fail(d, "is an internet-facing CloudFront distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
+      if (!referenceIsSet(d, "webAclId", [...TE.webAcl, ...TE.wafGlobalWebAcl])) fail(d, "is an internet-facing CloudFront distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
     });
     forEach(T.loadBalancer, (lb) => {
       if (!internetFacing(lb, ["application"])) return;
@@ -4996,8 +5169,7 @@ var cloudhsmMultiAz = stackPolicy(
         zones.add(typeof subnetAz === "string" ? subnetAz : `subnet ${subnet?.urn ?? known5(h, "subnetId") ?? h.urn}`);
       }
       if (mine.length >= minHsms && zones.size >= minAzs) return;
-      const orphan = hsms.find((h) => !mine.includes(h) && depUrns2(h, "clusterId").length === 0 && isUnknown(get(h.props, "clusterId")));
-      if (orphan) undecidable(`${orphan.name}.clusterId`);
+      undecidableIfUntraced(cluster, untracedPointers(hsms.filter((h) => !mine.includes(h)), "clusterId", TE.hsmCluster), "clusterId");
       fail(cluster, `has ${mine.length} HSM${mine.length === 1 ? "" : "s"} in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (needs ${minHsms} in ${minAzs})`, `add aws.cloudhsmv2.Hsm resources with \`clusterId: cluster.clusterId\` in ${minAzs} different Availability Zones`);
     });
   }
@@ -5016,7 +5188,7 @@ var quicksightSsl = resourcePolicy(
     if (props.sslProperties?.disableSsl === true) fail("connects to its data source without SSL (`sslProperties.disableSsl: true`)", "set `sslProperties.disableSsl: false`");
   }
 );
-var quicksightVpcConnection = resourcePolicy(
+var quicksightVpcConnection = referencePolicy(
   {
     name: "quicksight-data-source-vpc-connection",
     description: "QuickSight data sources for RDS, Aurora and Redshift must connect through a QuickSight VPC connection.",
@@ -5034,10 +5206,10 @@ var quicksightVpcConnection = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const type = props.type;
     if (!(config.typesRequiringVpc ?? ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"]).includes(type)) return;
-    if (!present(get(props, "vpcConnectionProperties.vpcConnectionArn"))) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
+    if (!ref("vpcConnectionProperties.vpcConnectionArn", ["aws:quicksight/vpcConnection:VpcConnection"])) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
   }
 );
 var normaliseMode = (m) => String(m ?? "").toLowerCase().replace(/[_-]/g, "");
@@ -5244,12 +5416,20 @@ var statefulResourcesProtected = resourcePolicy(
 var awsManaged = (v) => typeof v === "string" && /(^|:)alias\/aws\//.test(v);
 function keyProblem(r, prop) {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey);
+    return void 0;
+  }
   if (!present(v)) return `has no \`${prop}\`, so it uses an AWS owned or AWS managed key`;
   if (awsManaged(v)) return `uses the AWS managed key ${v}`;
   return void 0;
 }
 function managedKeyOnly(r, prop) {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey);
+    return void 0;
+  }
   return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : void 0;
 }
 var CMK_CHECKS = [
@@ -5258,19 +5438,24 @@ var CMK_CHECKS = [
     what: "S3 bucket",
     problem: (r, sides) => {
       const defaults = [
-        get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault"),
+        { owner: r, prop: "serverSideEncryptionConfiguration", d: get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault") },
         ...sides(T.bucketSse, "bucket").flatMap((s) => {
           const rules = known5(s, "rules");
-          return asArray(rules).map((rule) => get(rule, "applyServerSideEncryptionByDefault"));
+          return asArray(rules).map((rule) => ({ owner: s, prop: "rules", d: get(rule, "applyServerSideEncryptionByDefault") }));
         })
-      ].filter((d) => d !== void 0);
-      if (defaults.some(isUnknown)) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
-      const kms = defaults.filter((d) => {
+      ].filter((x) => x.d !== void 0);
+      if (defaults.some((x) => isUnknown(x.d))) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
+      const kms = defaults.filter(({ d }) => {
         const alg = get(d, "sseAlgorithm");
         if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
         return alg === "aws:kms" || alg === "aws:kms:dsse";
       });
-      if (kms.some((d) => present(get(d, "kmsMasterKeyId")) && !awsManaged(get(d, "kmsMasterKeyId")))) return void 0;
+      const customerManaged = ({ owner, prop, d }) => {
+        const key = get(d, "kmsMasterKeyId");
+        if (containsUnknown(key)) return referenceIsSet(owner, prop, SOURCES.kmsKey);
+        return present(key) && !awsManaged(key);
+      };
+      if (kms.some(customerManaged)) return void 0;
       return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
     },
     fix: 'add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN'
@@ -5729,7 +5914,7 @@ var ecrLifecyclePolicy = stackPolicy(
   ({ forEach, attached, ofType, fail }) => {
     forEach(TC.ecrRepository, (repo) => {
       if (attached(repo, TC.ecrLifecyclePolicy, "repository").length > 0) return;
-      if (ofType(TC.ecrLifecyclePolicy).some((p) => isUnknown(get(p.props, "repository")) && (p.propertyDependencies?.["repository"]?.length ?? 0) === 0)) undecidable("an aws.ecr.LifecyclePolicy's repository");
+      undecidableIfUntraced(repo, untracedPointers(ofType(TC.ecrLifecyclePolicy), "repository", TC.ecrRepository), "repository");
       fail(repo, "no aws.ecr.LifecyclePolicy points at the repository, so images pile up forever", `add an aws.ecr.LifecyclePolicy with \`repository: ${repo.name}.name\``);
     });
   }
@@ -6291,10 +6476,12 @@ function known7(obj, path, label2 = path) {
   if (isUnknown(v)) undecidable(label2);
   return v;
 }
+var LB_SOURCES = [...T.targetGroup, ...T.classicLoadBalancer, "aws:elasticloadbalancingv2/targetGroup:TargetGroup", "aws:applicationloadbalancing/targetGroup:TargetGroup", "aws:vpclattice/targetGroup:TargetGroup"];
 function hasList(r, prop) {
   const v = get(r.props, prop);
-  if (v === void 0) return false;
-  return isUnknown(v) || asArray(v).length > 0;
+  if (v === void 0 || v === null) return false;
+  if (containsUnknown(v)) return referenceIsSet(r, prop, LB_SOURCES);
+  return asArray(v).length > 0;
 }
 var autoscalingGroupElbHealthCheck = stackPolicy(
   {
@@ -6415,7 +6602,7 @@ var autoscalingGroupNotifications = stackPolicy(
       for (const n of mine) for (const t of asArray(known7(n.props, "notifications", `${n.name}.notifications`))) sent.add(String(t));
       const missing = wanted.filter((t) => !sent.has(t));
       if (missing.length === 0) return;
-      if (mine.length === 0 && all.some((n) => isUnknown(get(n.props, "groupNames")) && !(n.propertyDependencies?.groupNames ?? []).length)) undecidable("aws.autoscaling.Notification.groupNames");
+      if (mine.length === 0) undecidableIfUntraced(group, untracedPointers(all, "groupNames", N.autoscalingGroup), "groupNames");
       fail(group, mine.length === 0 ? "no aws.autoscaling.Notification reports its scaling events" : `its notifications miss ${missing.join(", ")}`, `add an aws.autoscaling.Notification with this group in \`groupNames\` and \`notifications: [${missing.map((m) => `"${m}"`).join(", ")}]\``);
     });
   }
@@ -6711,7 +6898,7 @@ var ec2VpcAdoptsDefaultSecurityGroup = stackPolicy(
     forEach(N.vpc, (vpc) => {
       if (insideAwsx(vpc)) return;
       if (attached(vpc, N.defaultSecurityGroup, "vpcId").length > 0) return;
-      if (untraceable(groups, "vpcId").length > 0) undecidable("aws.ec2.DefaultSecurityGroup.vpcId");
+      undecidableIfUntraced(vpc, untraceable(groups, "vpcId", N.vpc), "vpcId");
       fail(
         vpc,
         "no aws.ec2.DefaultSecurityGroup adopts this VPC's default security group, which keeps AWS's default rules (all inbound from its members, all outbound)",
@@ -6743,7 +6930,7 @@ var ec2EbsVolumeEncrypted = resourcePolicy(
     if (p) fail(`${p}, so it is stored unencrypted unless the account encrypts by default`, "set `encrypted: true` (with `kmsKeyId` for a customer managed key)");
   }
 );
-var ec2InstanceEbsEncrypted = resourcePolicy(
+var ec2InstanceEbsEncrypted = referencePolicy(
   {
     name: "ec2-instance-ebs-encrypted",
     description: "The root and EBS block devices of EC2 instances must be encrypted at rest.",
@@ -6754,12 +6941,12 @@ var ec2InstanceEbsEncrypted = resourcePolicy(
     resourceTypes: N.instance,
     config: ENCRYPTION_DEFAULT_CONFIG
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const assume = config.assumeEncryptionByDefault === true;
     const problems = [];
     const root = known8(props, "rootBlockDevice");
     if (root === void 0) {
-      if (known8(props, "launchTemplate") === void 0 && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
+      if (!ref("launchTemplate", N.launchTemplate) && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
     } else {
       const p = unencrypted(root, "rootBlockDevice", assume, "rootBlockDevice");
       if (p) problems.push(p);
@@ -6847,7 +7034,7 @@ var ec2VpcFlowLogs = stackPolicy(
       if (insideAwsx(vpc)) return;
       const mine = attached(vpc, N.flowLog, "vpcId");
       if (mine.length === 0) {
-        if (untraceable(logs, "vpcId").length > 0) undecidable("aws.ec2.FlowLog.vpcId");
+        undecidableIfUntraced(vpc, untraceable(logs, "vpcId", N.vpc), "vpcId");
         fail(vpc, "no aws.ec2.FlowLog records this VPC's traffic", `add an aws.ec2.FlowLog with \`vpcId: ${vpc.type.startsWith("awsx:") ? "vpc.vpcId" : "vpc.id"}\`, \`trafficType: "ALL"\` and a \`logDestination\``);
         return;
       }
@@ -6867,7 +7054,7 @@ function imdsProblem(mo, path) {
   if (tokens === void 0) undecidable(`${path}.httpTokens (not set: the AMI's ImdsSupport decides; set it to "required" to decide it)`);
   return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
-var ec2InstanceImdsv2 = resourcePolicy(
+var ec2InstanceImdsv2 = referencePolicy(
   {
     name: "ec2-instance-imdsv2",
     description: "EC2 instances must require IMDSv2 (session tokens) for the instance metadata service.",
@@ -6877,9 +7064,9 @@ var ec2InstanceImdsv2 = resourcePolicy(
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or on the launch template it uses).',
     resourceTypes: N.instance
   },
-  ({ props, fail }) => {
+  ({ props, ref, fail }) => {
     const mo = known8(props, "metadataOptions");
-    if (mo === void 0 && known8(props, "launchTemplate") !== void 0) return;
+    if (mo === void 0 && ref("launchTemplate", N.launchTemplate)) return;
     const p = imdsProblem(mo, "metadataOptions");
     if (p) fail(p, 'set `metadataOptions: { httpTokens: "required" }`');
   }
@@ -6950,6 +7137,8 @@ var ec2InstanceNoPublicIp = stackPolicy(
         const map = known8(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
       }
+      const subnet = reference(inst, "subnetId", [...N.subnet, ...N.awsxVpc]);
+      if (subnet.kind === "unknown") undecidableBecause(unknownReferenceMessage(inst, "subnetId", N.subnet, subnet.from));
     });
   }
 );
@@ -7022,7 +7211,7 @@ function vpcEndpointPolicy(control, service, label2, severity, usedBy) {
         }
         if (names.some(matches)) return;
         if (names.some(isUnknown)) undecidable("aws.ec2.VpcEndpoint.serviceName");
-        if (untraceable(endpoints, "vpcId").length > 0) undecidable("aws.ec2.VpcEndpoint.vpcId");
+        undecidableIfUntraced(vpc, untraceable(endpoints, "vpcId", N.vpc), "vpcId");
         fail(vpc, `no VPC endpoint for ${label2} (\`com.amazonaws.<region>${suffix}\`), so that traffic leaves the VPC`, `add an aws.ec2.VpcEndpoint with \`serviceName: \\\`com.amazonaws.\${region}${suffix}\\\`\` and \`vpcId\` of this VPC`);
       });
     }
@@ -7050,7 +7239,7 @@ var ec2NetworkAclUnused = stackPolicy(
       if (asArray(subnetIds).length > 0 && !isUnknown(subnetIds)) return;
       if (attached(acl, N.networkAclAssociation, "networkAclId").length > 0) return;
       if (isUnknown(subnetIds)) undecidable("subnetIds");
-      if (untraceable(assocs, "networkAclId").length > 0) undecidable("aws.ec2.NetworkAclAssociation.networkAclId");
+      undecidableIfUntraced(acl, untraceable(assocs, "networkAclId", N.networkAcl), "networkAclId");
       fail(acl, "is associated with no subnet", "set `subnetIds` on the aws.ec2.NetworkAcl (or add an aws.ec2.NetworkAclAssociation), or delete it");
     });
   }
@@ -7101,12 +7290,12 @@ var ec2EipAttached = stackPolicy(
     ];
     const assocs = ofType(N.eipAssociation);
     forEach(N.eip, (eip) => {
-      if (get(eip.props, "instance") !== void 0 || get(eip.props, "networkInterface") !== void 0) return;
+      if (referenceIsSet(eip, "instance", N.instance) || referenceIsSet(eip, "networkInterface", N.networkInterface)) return;
       if (attached(eip, N.eipAssociation, "allocationId").length > 0 || attached(eip, N.eipAssociation, "publicIp").length > 0) return;
       for (const [types, props] of users) {
         if (ofType(types).some((u) => props.some((p) => dependsOn(u, p, eip)))) return;
       }
-      if (untraceable(assocs, "allocationId").length > 0) undecidable("aws.ec2.EipAssociation.allocationId");
+      undecidableIfUntraced(eip, untraceable(assocs, "allocationId", N.eip), "allocationId");
       fail(eip, "is not associated with anything (an idle public address)", "associate it (`instance`/`networkInterface`, an aws.ec2.EipAssociation, a NAT gateway or NLB subnet mapping) or remove it");
     });
   }
@@ -7425,10 +7614,12 @@ function selectionCovers(sel, targets, tagsOf2) {
   if (targets.some((t) => dependsOn(sel, "notResources", t))) return "no";
   const resources = get(sel.props, "resources");
   if (targets.some((t) => dependsOn(sel, "resources", t))) return "yes";
-  let unknown = isUnknown(resources) && !(sel.propertyDependencies?.resources ?? []).length;
+  const deps = sel.propertyDependencies?.resources ?? [];
+  const untraced = deps.length === 0 || deps.some((d) => !targets.some((t) => t.type === d.type));
+  let unknown = isUnknown(resources) && untraced;
   for (const arn of asArray(resources)) {
     if (isUnknown(arn)) {
-      if (!(sel.propertyDependencies?.resources ?? []).length) unknown = true;
+      if (untraced) unknown = true;
       continue;
     }
     if (arn === "*" || /^arn:[^:]+:ec2:[^:]*:[^:]*:volume\/\*$/.test(String(arn))) {
@@ -7646,7 +7837,7 @@ var elbDeletionProtection = resourcePolicy(
     if (known9(props, "enableDeletionProtection") !== true) fail("deletion protection is off", "set `enableDeletionProtection: true`");
   }
 );
-var elbAccessLogs = resourcePolicy(
+var elbAccessLogs = referencePolicy(
   {
     name: "elb-access-logs",
     description: "Application and Classic Load Balancers must write access logs to S3.",
@@ -7657,7 +7848,7 @@ var elbAccessLogs = resourcePolicy(
     resourceTypes: [...N.loadBalancer, ...N.classicLoadBalancer],
     config: typesConfig(["application"])
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     const classic = N.classicLoadBalancer.includes(type);
     if (!classic && !config.loadBalancerTypes.includes(lbType(props))) return;
     const logs = known9(props, "accessLogs");
@@ -7666,10 +7857,9 @@ var elbAccessLogs = resourcePolicy(
       return;
     }
     const enabled = known9(logs, "enabled", "accessLogs.enabled");
-    const bucket = get(logs, "bucket");
     const on = classic ? enabled !== false : enabled === true;
     if (!on) fail("`accessLogs.enabled` is not true", "set `accessLogs.enabled: true`");
-    else if (bucket === void 0 || bucket === "") fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
+    else if (!ref("accessLogs.bucket", SOURCES.bucket)) fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
   }
 );
 var elbClassicConnectionDraining = resourcePolicy(
@@ -7776,7 +7966,7 @@ var elbAlbWaf = stackPolicy(
       if (!isAlb(lb.props)) return;
       if (config.internetFacingOnly === true && known9(lb.props, "internal") === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
-      if (untraceable(assocs, "resourceArn").length > 0) undecidable("aws.wafv2.WebAclAssociation.resourceArn");
+      undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
       fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
     });
   }
@@ -7977,7 +8167,7 @@ var elbClassicSslPolicy = stackPolicy(
     const listenerPolicies = ofType(N.classicListenerPolicy);
     const lbPolicies = ofType(N.classicLoadBalancerPolicy);
     const sslPolicies = ofType(N.classicSslNegotiationPolicy);
-    const reference = (attrs, path) => {
+    const reference2 = (attrs, path) => {
       if (isUnknown(attrs)) undecidable(path);
       for (const a of asArray(attrs)) {
         if (get(a, "name") === "Reference-Security-Policy") return String(known9(a, "value", `${path}.value`));
@@ -7998,12 +8188,12 @@ var elbClassicSslPolicy = stackPolicy(
             const pname = get(p.props, "policyName");
             if (!names.includes(pname) && !(lp.propertyDependencies?.policyNames ?? []).some((d) => d.urn === p.urn)) continue;
             if (known9(p.props, "policyTypeName", `${p.name}.policyTypeName`) !== "SSLNegotiationPolicyType") continue;
-            refs.push(reference(get(p.props, "policyAttributes"), `${p.name}.policyAttributes`));
+            refs.push(reference2(get(p.props, "policyAttributes"), `${p.name}.policyAttributes`));
           }
         }
         for (const sp of pointingAt(sslPolicies, "loadBalancer", lb)) {
           if (Number(known9(sp.props, "lbPort", `${sp.name}.lbPort`)) !== port) continue;
-          refs.push(reference(get(sp.props, "attributes"), `${sp.name}.attributes`));
+          refs.push(reference2(get(sp.props, "attributes"), `${sp.name}.attributes`));
         }
         const strong = refs.find((r) => r !== void 0 && allowed.includes(r));
         if (strong) continue;
@@ -8215,29 +8405,24 @@ var s3RequireTls = stackPolicy(
     });
   }
 );
-var s3BlockPublicAccess = stackPolicy(
+var s3BlockPublicAccess = resourcePolicy(
   {
     name: "s3-bucket-block-public-access",
     description: "S3 buckets must block public access with all four public-access-block settings (on by default for buckets created since April 2023).",
     severity: "high",
     controls: ["S3.8"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true."
+    remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true on the aws.s3.BucketPublicAccessBlock (or remove it: new buckets keep all four on).",
+    resourceTypes: T.bucketPublicAccessBlock
   },
-  ({ forEach, attached, fail }) => {
+  ({ props, fail }) => {
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-    forEach(T.bucket, (bucket) => {
-      const blocks = attached(bucket, T.bucketPublicAccessBlock, "bucket");
-      if (blocks.length === 0) return;
-      for (const block of blocks) {
-        const off = settings.filter((s) => {
-          const v = get(block.props, s);
-          if (isUnknown(v)) undecidable(`${block.name}.${s}`);
-          return v !== true;
-        });
-        if (off.length > 0) fail(bucket, `public access block ${block.name} leaves ${off.join(", ")} off`, `set ${off.join(", ")} to true`);
-      }
+    const off = settings.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
     });
+    if (off.length > 0) fail(`leaves ${off.join(", ")} off for its bucket`, `set ${off.map((s) => `\`${s}: true\``).join(", ")}`);
   }
 );
 var policies17 = [s3RequireTls, s3BlockPublicAccess];
@@ -8473,11 +8658,11 @@ var daxTls = resourcePolicy(
     if (t !== "TLS") fail(`the cluster endpoint encryption type is ${t}`, 'set `clusterEndpointEncryptionType: "TLS"`');
   }
 );
-function isCmk(key) {
-  if (isUnknown(key)) return true;
+function isCmk(key, ref, path) {
+  if (containsUnknown(key)) return ref(path, SOURCES.kmsKey);
   return typeof key === "string" && key.length > 0 && !isAwsManagedKeyRef(key);
 }
-var dynamoCmk = resourcePolicy(
+var dynamoCmk = referencePolicy(
   {
     name: "dynamodb-table-cmk",
     description: "DynamoDB tables with confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -8488,22 +8673,22 @@ var dynamoCmk = resourcePolicy(
     resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
     config: cmkScopeConfig
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const why = cmkReason(props);
     if (type === "aws:dynamodb/tableReplica:TableReplica") {
-      if (!isCmk(get(props, "kmsKeyArn"))) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
+      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
       return;
     }
     const sse = raw(get(props, "serverSideEncryption"));
     if (isUnknown(sse)) undecidable("serverSideEncryption");
     if (isUnknown(sse?.enabled)) undecidable("serverSideEncryption.enabled");
-    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn)) {
+    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn, ref, "serverSideEncryption.kmsKeyArn")) {
       fail(`the table is ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
     }
     const replicas = get(props, "replicas");
     if (isUnknown(replicas)) undecidable("replicas");
-    const bare = asArray(replicas).filter((r) => !isCmk(get(r, "kmsKeyArn"))).map((r) => get(r, "regionName"));
+    const bare = asArray(replicas).filter((r, i) => !isCmk(get(r, "kmsKeyArn"), ref, `replicas.${i}.kmsKeyArn`)).map((r) => get(r, "regionName"));
     if (bare.length > 0) fail(`the replica${bare.length > 1 ? "s" : ""} in ${bare.join(", ")} name${bare.length > 1 ? "" : "s"} no customer managed key`, "set `kmsKeyArn` on each `replicas[]` entry to a customer managed key in that Region");
   }
 );
@@ -8538,7 +8723,7 @@ var efsEncryptedAtRest = resourcePolicy(
     if (props.encrypted !== true) fail("the file system is not encrypted at rest", "set `encrypted: true` (replaces the file system)");
   }
 );
-var efsEncryptedWithKms = resourcePolicy(
+var efsEncryptedWithKms = referencePolicy(
   {
     name: "efs-encrypted-with-kms-key",
     description: "EFS file systems must encrypt file data with a KMS key of your own (not only the AWS managed aws/elasticfilesystem key).",
@@ -8555,14 +8740,17 @@ var efsEncryptedWithKms = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (props.encrypted !== true) {
       fail("file data is not encrypted with AWS KMS", "set `encrypted: true` and `kmsKeyId` to your aws.kms.Key's arn");
       return;
     }
     if (config.requireKmsKeyId === false) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyId ${key} is an AWS managed key` : "no `kmsKeyId`: the AWS managed aws/elasticfilesystem key is used", "set `kmsKeyId` to your aws.kms.Key's arn (replaces the file system)");
     }
@@ -8936,7 +9124,7 @@ var logGroupRetention = resourcePolicy(
     if (typeof days === "number" && days < min) fail(`events are kept ${days} days, below the required ${min}`, `set \`retentionInDays\` to at least ${min} (e.g. ${min <= 365 ? 365 : min})`);
   }
 );
-var logGroupKms = resourcePolicy(
+var logGroupKms = referencePolicy(
   {
     name: "cloudwatch-log-group-kms",
     description: "CloudWatch log groups must be encrypted with a customer managed KMS key.",
@@ -8954,10 +9142,13 @@ var logGroupKms = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0) fail("no customer managed KMS key (`kmsKeyId`)", "set `kmsKeyId` to your aws.kms.Key's arn");
   }
 );
@@ -8999,7 +9190,7 @@ var glacierVaultLock = stackPolicy(
     });
   }
 );
-var backupVaultCmk = resourcePolicy(
+var backupVaultCmk = referencePolicy(
   {
     name: "backup-vault-cmk",
     description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key.",
@@ -9017,10 +9208,13 @@ var backupVaultCmk = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
     const key = get(props, "kmsKeyArn");
-    if (isUnknown(key)) return;
+    if (containsUnknown(key)) {
+      ref("kmsKeyArn", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyArn ${key} is an AWS managed key` : "no `kmsKeyArn`: recovery points use the AWS managed aws/backup key", "set `kmsKeyArn` to your aws.kms.Key's arn");
     }
@@ -9274,16 +9468,6 @@ function bucketPolicyDocs(bucket, attached) {
   for (const p of attached(bucket, T.bucketPolicy, "bucket")) out.push({ source: `aws.s3.BucketPolicy ${p.name}`, doc: get(p.props, "policy") });
   return out;
 }
-function effectiveBlock(bucket, c, setting) {
-  const blocks = [...c.attached(bucket, T.bucketPublicAccessBlock, "bucket"), ...c.ofType(T.accountPublicAccessBlock)];
-  let unknown = false;
-  for (const b of blocks) {
-    const v = get(b.props, setting);
-    if (v === true) return true;
-    if (isUnknown(v)) unknown = true;
-  }
-  return unknown ? "unknown" : false;
-}
 function logDeliveryTarget(bucket, c, only = "any") {
   const name = get(bucket.props, "bucket");
   const known10 = typeof name === "string" && !isUnknown(name) ? name : void 0;
@@ -9312,39 +9496,40 @@ function allowedActions(s, candidates) {
   if (s.notActions.length > 0) return candidates.filter((a) => !s.notActions.some((p) => actionPatternMatches(p, a)));
   return candidates.filter((a) => s.actions.some((p) => actionPatternMatches(p, a)));
 }
-var s3AccountPublicAccessBlock = stackPolicy(
-  {
-    name: "s3-account-public-access-block",
-    description: "The account-level S3 Block Public Access settings must all be on.",
-    severity: "medium",
-    controls: ["S3.1"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
-    config: {
-      requireInStack: {
-        type: "boolean",
-        description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
-        default: false
-      }
-    }
-  },
-  ({ forEach, ofType, resources, fail, config }) => {
-    forEach(T.accountPublicAccessBlock, (pab) => {
-      const off = PAB_SETTINGS.filter((s) => {
-        const v = get(pab.props, s);
-        if (isUnknown(v)) undecidable(s);
-        return v !== true;
-      });
-      if (off.length > 0) {
-        fail(pab, `account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
-      }
-    });
-    if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
-      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? { name: "stack", type: "pulumi:pulumi:Stack" };
-      fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+var s3AccountPublicAccessBlockMeta = {
+  name: "s3-account-public-access-block",
+  description: "The account-level S3 Block Public Access settings must all be on.",
+  severity: "medium",
+  controls: ["S3.1"],
+  frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+  remediationSteps: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
+  config: {
+    requireInStack: {
+      type: "boolean",
+      description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
+      default: false
     }
   }
-);
+};
+var s3AccountPublicAccessBlockStack = stackPolicy(s3AccountPublicAccessBlockMeta, ({ ofType, resources, fail, config }) => {
+  if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? { name: "stack", type: "pulumi:pulumi:Stack" };
+    fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+  }
+});
+var s3AccountPublicAccessBlock = {
+  ...resourcePolicy({ ...s3AccountPublicAccessBlockMeta, resourceTypes: T.accountPublicAccessBlock }, ({ props, fail }) => {
+    const off = PAB_SETTINGS.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
+    });
+    if (off.length > 0) {
+      fail(`account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
+    }
+  }),
+  validateStack: s3AccountPublicAccessBlockStack.validateStack
+};
 var ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
 var AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
 var access = {
@@ -9359,45 +9544,28 @@ var access = {
     actions: ["s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:DeleteBucket", "s3:RestoreObject"]
   }
 };
-function publicExposure(bucket, c, mode, authenticatedIsPublic) {
+function publicAcl(type, props, mode, authenticatedIsPublic) {
   const spec = access[mode];
-  const aclFindings = [];
+  const findings = [];
   let unknown;
   const publicGroups = authenticatedIsPublic ? [ALL_USERS, AUTHENTICATED_USERS] : [ALL_USERS];
-  const cannedPublic = (acl) => spec.cannedAcls.includes(acl) || mode === "read" && authenticatedIsPublic && acl === "authenticated-read";
-  const aclSources = [
-    {
-      source: "the bucket's `acl`/`grants`",
-      acl: get(bucket.props, "acl"),
-      grants: pluck(bucket.props, "grants").flatMap((g) => isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })))
-    },
-    ...c.attached(bucket, T.bucketAcl, "bucket").map((a) => ({
-      source: `aws.s3.BucketAcl ${a.name}`,
-      acl: get(a.props, "acl"),
-      grants: pluck(a.props, "accessControlPolicy.grants").map((g) => isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") })
-    }))
-  ];
-  for (const s of aclSources) {
-    if (isUnknown(s.acl)) unknown ??= `${s.source} (acl)`;
-    else if (typeof s.acl === "string" && cannedPublic(s.acl)) aclFindings.push(`${s.source} is the canned ACL \`${s.acl}\``);
-    for (const g of s.grants) {
-      if (isUnknown(g.uri) || isUnknown(g.permission)) {
-        unknown ??= `${s.source} (grants)`;
-        continue;
-      }
-      if (typeof g.uri === "string" && publicGroups.includes(g.uri) && spec.grantPermissions.includes(String(g.permission))) {
-        aclFindings.push(`${s.source} grants ${g.permission} to ${g.uri.split("/").pop()}`);
-      }
+  const cannedPublic = (acl2) => spec.cannedAcls.includes(acl2) || mode === "read" && authenticatedIsPublic && acl2 === "authenticated-read";
+  const isAclResource = T.bucketAcl.includes(type);
+  const source = isAclResource ? "its" : "the bucket's";
+  const acl = get(props, "acl");
+  const grants = isAclResource ? pluck(props, "accessControlPolicy.grants").map((g) => isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") }) : pluck(props, "grants").flatMap((g) => isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })));
+  if (isUnknown(acl)) unknown ??= "acl";
+  else if (typeof acl === "string" && cannedPublic(acl)) findings.push(`${source} \`acl\` is the canned ACL \`${acl}\``);
+  for (const g of grants) {
+    if (isUnknown(g.uri) || isUnknown(g.permission)) {
+      unknown ??= isAclResource ? "accessControlPolicy.grants" : "grants";
+      continue;
+    }
+    if (typeof g.uri === "string" && publicGroups.includes(g.uri) && spec.grantPermissions.includes(String(g.permission))) {
+      findings.push(`${source} ACL grants ${g.permission} to ${g.uri.split("/").pop()}`);
     }
   }
-  const findings = [];
-  if (aclFindings.length > 0) {
-    const ignored = effectiveBlock(bucket, c, "ignorePublicAcls");
-    const enforced = c.attached(bucket, T.bucketOwnership, "bucket").some((o) => get(o.props, "rule.objectOwnership") === "BucketOwnerEnforced");
-    if (ignored === "unknown" && !enforced) unknown ??= "the public access block's ignorePublicAcls";
-    else if (ignored !== true && !enforced) findings.push(...aclFindings);
-  }
-  return { findings, ...unknown ? { unknown } : {} };
+  return { findings, ...unknown && findings.length === 0 ? { unknown } : {} };
 }
 var publicConfig = {
   authenticatedUsersArePublic: {
@@ -9408,23 +9576,22 @@ var publicConfig = {
 };
 function publicPolicy(mode) {
   const control = mode === "read" ? "S3.2" : "S3.3";
-  return stackPolicy(
+  return resourcePolicy(
     {
       name: `s3-bucket-no-public-${mode}`,
       description: `S3 buckets must not allow public ${mode} access through ACLs (bucket policies: resource-policy-not-public).`,
       severity: "critical",
       controls: [control],
       frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls true (or BucketOwnerEnforced object ownership).`,
-      config: publicConfig
+      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups. Prefer no ACL at all: aws.s3.BucketOwnershipControls with BucketOwnerEnforced.`,
+      config: publicConfig,
+      resourceTypes: [...T.bucket, ...T.bucketAcl]
     },
-    (c) => {
-      c.forEach(T.bucket, (bucket) => {
-        const { findings, unknown } = publicExposure(bucket, c, mode, c.config.authenticatedUsersArePublic !== false);
-        if (findings.length > 0) {
-          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, 'remove the public grant (use `acl: "private"`), or set `ignorePublicAcls: true` on an aws.s3.BucketPublicAccessBlock');
-        } else if (unknown) undecidable(unknown);
-      });
+    ({ type, props, config, fail }) => {
+      const { findings, unknown } = publicAcl(type, props, mode, config.authenticatedUsersArePublic !== false);
+      if (findings.length > 0) {
+        fail(`public ${mode} access: ${findings.join("; ")}`, 'remove the public grant (use `acl: "private"`, or no ACL with BucketOwnerEnforced object ownership)');
+      } else if (unknown) undecidable(unknown);
     }
   );
 }
@@ -9584,8 +9751,8 @@ var s3AccessLogging = stackPolicy(
     const { forEach, attached, fail, config } = c;
     forEach(T.bucket, (bucket) => {
       if (config.ignoreLogTargetBuckets !== false && logDeliveryTarget(bucket, c, "server-access")) return;
-      const inlineTargets = [...pluck(bucket.props, "logging.targetBucket"), ...pluck(bucket.props, "loggings.targetBucket")];
-      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inlineTargets.some((t) => isUnknown(t) || typeof t === "string" && t.length > 0);
+      const inline = ["logging", "loggings"].flatMap((prop) => pluck(bucket.props, `${prop}.targetBucket`).map((t) => ({ prop, t })));
+      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inline.some(({ t }) => typeof t === "string" && !isUnknown(t) && t.length > 0) || inline.some(({ prop, t }) => isUnknown(t) && referenceIsSet(bucket, prop, SOURCES.bucket));
       if (!on) {
         fail(bucket, "server access logging is off", "add an aws.s3.BucketLogging with `targetBucket` and `targetPrefix` for this bucket");
       }
@@ -10889,7 +11056,7 @@ var allPolicies = areas.flatMap((a) => a.policies);
 var notDecidable22 = Object.assign({}, ...areas.map((a) => a.notDecidable ?? {}));
 
 // pack.ts
-new import_policy26.PolicyPack("aws-compliance", {
+new import_policy29.PolicyPack("aws-compliance", {
   description: "AWS FSBP, HIPAA and PCI DSS controls for the aws-blueprints workloads, decided at preview time.",
   displayName: "aws-blueprints AWS compliance",
   enforcementLevel: "mandatory",

@@ -30,6 +30,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { declaredView } from "./outputs";
 import { asArray, get, isUnknown, raw } from "./values";
 
 export type Framework = "FSBP" | "HIPAA" | "PCI DSS" | "CIS" | "NIST 800-53" | "Blueprints";
@@ -352,6 +353,7 @@ export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly stri
 }
 
 export interface StackCheck {
+  /** The stack's resources as declared: outputs, with unknowns the provider computes read as absent (lib/outputs.ts). */
   resources: PolicyResource[];
   config: any;
   args: StackValidationArgs;
@@ -388,7 +390,9 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
     validateStack: (args, reportViolation) => {
       const report = reportViolation as Report;
       const config = checkedConfig(meta, args.getConfig<any>());
-      const ofType = (types: readonly string[]) => args.resources.filter((r) => types.includes(r.type));
+      // Outputs as the program declared them: unknowns the provider computes read as absent (lib/outputs.ts).
+      const resources = declaredView(args.resources);
+      const ofType = (types: readonly string[]) => resources.filter((r) => types.includes(r.type));
       // Exemptions per resource, decided once: a valid one reports EXEMPTED once and swallows the
       // resource's findings; an ignored one adds why to each finding, or a note if none came.
       const states = new Map<string, { state: ExemptionState; failed: boolean; reported: boolean }>();
@@ -407,11 +411,11 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
         s.failed = true;
         report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
       };
-      const stack = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem: string, fix: string) =>
         report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
       check({
-        resources: args.resources,
+        resources,
         config,
         args,
         ofType,
@@ -445,7 +449,7 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
       });
       for (const [urn, s] of states) {
         if (s.state.kind !== "ignored" || s.failed) continue;
-        const r = args.resources.find((x) => x.urn === urn)!;
+        const r = resources.find((x) => x.urn === urn)!;
         report({ message: `[${meta.controls.join(", ")}] ${label(r)}: passes ${meta.name}; ${s.state.why}, and is not needed: remove it.`, urn, enforcementLevel: "advisory" });
       }
     },

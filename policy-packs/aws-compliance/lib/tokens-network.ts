@@ -7,6 +7,7 @@
  * tables, NAT gateways) are not, so a rule treats it as one VPC and joins side resources to it by
  * property dependency (`vpcId: vpc.vpcId` depends on the component).
  */
+import { untracedPointers } from "./references";
 import type { PolicyResource } from "@pulumi/policy";
 import { T } from "./tokens";
 import { asArray, get, isUnknown, raw, undecidable } from "./values";
@@ -128,12 +129,12 @@ export function dependsOn(r: PolicyResource, prop: string, target: PolicyResourc
 }
 
 /**
- * Side resources whose pointer `prop` is unknown at preview and came from no resource of the plan
- * (a stack reference, a data source): they might point at any target, so a "nothing attached"
+ * Side resources whose pointer `prop` is unknown at preview and came from no resource of
+ * `targetTypes` (lib/references.ts): they might point at any target, so a "nothing attached"
  * verdict is undecidable while they exist.
  */
-export function untraceable(sides: readonly PolicyResource[], prop: string): PolicyResource[] {
-  return sides.filter((s) => isUnknown(get(s.props, prop)) && !(s.propertyDependencies?.[prop] ?? []).some((d) => !d.type.startsWith("pulumi:")));
+export function untraceable(sides: readonly PolicyResource[], prop: string, targetTypes: readonly string[]): PolicyResource[] {
+  return untracedPointers(sides, prop, targetTypes);
 }
 
 /** True for a CIDR that means "anywhere". */

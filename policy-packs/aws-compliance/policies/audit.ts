@@ -17,8 +17,9 @@ import { publicStatements } from "../lib/resource-policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { reference, referenceIsSet, referencePolicy, SOURCES, undecidableBecause, unknownReferenceMessage } from "../lib/references";
 import { asArray, get, isUnknown, truthy, undecidable } from "../lib/values";
-import { listSize, present } from "./edge-cloudfront";
+import { listSize } from "./edge-cloudfront";
 
 /** A known value of a resource's prop, or `undecidable` when it is unknown at preview. */
 function known(r: PolicyResource, path: string): any {
@@ -69,7 +70,7 @@ export const cloudtrailMultiRegion = resourcePolicy(
   },
 );
 
-export const cloudtrailEncryption = resourcePolicy(
+export const cloudtrailEncryption = referencePolicy(
   {
     name: "cloudtrail-kms-encryption",
     description: "CloudTrail trails must encrypt log files with a KMS key (SSE-KMS).",
@@ -79,8 +80,8 @@ export const cloudtrailEncryption = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` on the aws.cloudtrail.Trail to a customer managed aws.kms.Key whose policy lets cloudtrail.amazonaws.com encrypt (scoped by `aws:SourceArn`).",
     resourceTypes: TE.trail,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "kmsKeyId"))) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+  ({ ref, fail }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("does not encrypt its log files with KMS", "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
 );
 
@@ -99,7 +100,7 @@ export const cloudtrailLogValidation = resourcePolicy(
   },
 );
 
-export const cloudtrailCloudwatchLogs = resourcePolicy(
+export const cloudtrailCloudwatchLogs = referencePolicy(
   {
     name: "cloudtrail-cloudwatch-logs",
     description: "CloudTrail trails must deliver to CloudWatch Logs (a log group and a role to write to it).",
@@ -109,8 +110,15 @@ export const cloudtrailCloudwatchLogs = resourcePolicy(
     remediationSteps: "Set `cloudWatchLogsGroupArn` (an aws.cloudwatch.LogGroup ARN suffixed with `:*`) and `cloudWatchLogsRoleArn` (a role trusted by cloudtrail.amazonaws.com with logs:CreateLogStream and logs:PutLogEvents) on the trail.",
     resourceTypes: TE.trail,
   },
-  ({ props, fail }) => {
-    const missing = ["cloudWatchLogsGroupArn", "cloudWatchLogsRoleArn"].filter((k) => !present(get(props, k)));
+  ({ ref, fail }) => {
+    const missing = (
+      [
+        ["cloudWatchLogsGroupArn", SOURCES.logGroup],
+        ["cloudWatchLogsRoleArn", SOURCES.role],
+      ] as const
+    )
+      .filter(([k, types]) => !ref(k, types))
+      .map(([k]) => k);
     if (missing.length > 0) fail(`is not integrated with CloudWatch Logs (${missing.map((m) => `\`${m}\``).join(" and ")} unset)`, `set ${missing.map((m) => `\`${m}\``).join(" and ")}`);
   },
 );
@@ -151,7 +159,11 @@ function trailBuckets(trail: PolicyResource, buckets: PolicyResource[]): PolicyR
   const deps = (trail.propertyDependencies?.s3BucketName ?? []).map((d) => d.urn);
   const name = get(trail.props, "s3BucketName");
   const found = buckets.filter((b) => deps.includes(b.urn) || (typeof name === "string" && !isUnknown(name) && get(b.props, "bucket") === name));
-  if (found.length === 0 && isUnknown(name) && deps.length === 0) undecidable(`${trail.name}.s3BucketName`);
+  if (found.length === 0 && isUnknown(name)) {
+    // From no bucket of the stack: it may still be one of them (lib/references.ts).
+    const ref = reference(trail, "s3BucketName", T.bucket);
+    if (ref.kind === "unknown") undecidableBecause(unknownReferenceMessage(trail, "s3BucketName", T.bucket, ref.from));
+  }
   return found; // none: the bucket lives outside this stack (e.g. a central log archive account)
 }
 
@@ -208,8 +220,8 @@ export const cloudtrailBucketLogging = stackPolicy(
     const buckets = ofType(T.bucket);
     forEach(TE.trail, (trail) => {
       for (const bucket of trailBuckets(trail, buckets)) {
-        if (present(get(bucket.props, "logging.targetBucket"))) continue;
         if (attached(bucket, T.bucketLogging, "bucket").length > 0) continue;
+        if (referenceIsSet(bucket, "logging.targetBucket", SOURCES.bucket)) continue;
         fail(trail, `writes to bucket ${bucket.name}, which has no server access logging`, "add an aws.s3.BucketLogging with `bucket` = the trail bucket and `targetBucket` = an access-log bucket");
       }
     });

@@ -7,6 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, dependsOn, N, pointingAt } from "../lib/tokens-network";
+import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
@@ -69,7 +70,7 @@ export const lambdaSupportedRuntime = resourcePolicy(
   },
 );
 
-export const lambdaInVpc = resourcePolicy(
+export const lambdaInVpc = referencePolicy(
   {
     name: "lambda-in-vpc",
     description: "Lambda functions must run in a VPC (`vpcConfig` with subnets).",
@@ -80,10 +81,9 @@ export const lambdaInVpc = resourcePolicy(
     remediationSteps: "Set `vpcConfig: { subnetIds: <private subnets>, securityGroupIds: [...] }` on the aws.lambda.Function.",
     resourceTypes: N.lambdaFunction,
   },
-  ({ props, fail }) => {
-    const subnets = get(props, "vpcConfig.subnetIds");
-    // An unknown list is still a VPC placement the program chose.
-    if (isUnknown(subnets) || asArray(subnets).length > 0) return;
+  ({ ref, fail }) => {
+    // Subnets known, or unknown at preview and from subnets (or an awsx VPC) of the stack (lib/references.ts).
+    if (ref("vpcConfig.subnetIds", [...N.subnet, ...N.awsxVpc])) return;
     fail("it has no `vpcConfig`, so it runs outside the workload VPC (no security groups, no private routing)", "set `vpcConfig: { subnetIds: <private subnet ids>, securityGroupIds: [<sg>] }`");
   },
 );
@@ -132,6 +132,9 @@ export const lambdaXrayTracing = resourcePolicy(
   },
 );
 
+/** Where failed asynchronous events may go: an SQS queue or SNS topic (DLQ), or a function or event bus (destination). */
+const DESTINATIONS = ["aws:sqs/queue:Queue", "aws:sns/topic:Topic", "aws:lambda/function:Function", "aws:cloudwatch/eventBus:EventBus"];
+
 export const lambdaAsyncFailureDestination = stackPolicy(
   {
     name: "lambda-async-failure-destination",
@@ -166,9 +169,9 @@ export const lambdaAsyncFailureDestination = stackPolicy(
         });
       const isAsync = invokers.length > 0 || eics.length > 0 || config.allFunctions === true;
       if (!isAsync && !principalUnknown) return;
-      // An unknown target is still a destination the program sets.
-      if (get(fn.props, "deadLetterConfig.targetArn") !== undefined) return;
-      if (eics.some((e) => get(e.props, "destinationConfig.onFailure.destination") !== undefined)) return;
+      // A target unknown at preview counts when it comes from a queue, topic, function or bus of the stack (lib/references.ts).
+      if (referenceIsSet(fn, "deadLetterConfig.targetArn", DESTINATIONS)) return;
+      if (eics.some((e) => referenceIsSet(e, "destinationConfig.onFailure.destination", DESTINATIONS))) return;
       if (!isAsync) undecidable("aws.lambda.Permission.principal");
       const why = invokers.length > 0 ? `it is invoked asynchronously by ${[...new Set(invokers)].join(", ")}` : eics.length > 0 ? `it has an async invoke config (${eics.map((e) => e.name).join(", ")})` : "every function must keep failed events (allFunctions)";
       fail(fn, `${why}, but events that fail every retry are dropped: no \`deadLetterConfig\` and no on-failure destination`, "set `deadLetterConfig: { targetArn: <SQS queue ARN> }` or add an aws.lambda.FunctionEventInvokeConfig with `destinationConfig: { onFailure: { destination } }`");
@@ -215,13 +218,13 @@ export const lambdaLogGroupEncrypted = stackPolicy(
         what = custom !== undefined ? `its log group "${custom}"` : `its default log group ${expected ? `"${expected}"` : "/aws/lambda/<name>"}`;
         mine = groups.filter((g) => (custom === undefined && dependsOn(g, "name", fn)) || (expected !== undefined && get(g.props, "name") === expected));
         if (mine.length === 0) {
-          if (custom === undefined && groups.some((g) => isUnknown(get(g.props, "name")) && !(g.propertyDependencies?.name ?? []).length)) undecidable("aws.cloudwatch.LogGroup.name");
+          if (custom === undefined) undecidableIfUntraced(fn, untracedPointers(groups, "name", N.lambdaFunction), "name");
           fail(fn, `${what} is not an aws.cloudwatch.LogGroup of this stack, so Lambda ${custom !== undefined ? "logs to a group whose encryption is not checked" : "creates it on first run without a KMS key or retention"}`, "create the aws.cloudwatch.LogGroup with `kmsKeyId` and `retentionInDays` (and point `loggingConfig.logGroup` at it)");
           return;
         }
       } else what = `its log group ${mine.map((g) => g.name).join(", ")}`;
-      // An unknown key id is still a key the program sets.
-      const plain = mine.filter((g) => get(g.props, "kmsKeyId") === undefined);
+      // A key id unknown at preview counts when it comes from a KMS key of the stack (lib/references.ts).
+      const plain = mine.filter((g) => !referenceIsSet(g, "kmsKeyId", SOURCES.kmsKey));
       if (plain.length > 0) fail(fn, `${what} (${plain.map((g) => g.name).join(", ")}) has no \`kmsKeyId\``, `set \`kmsKeyId\` on ${plain.map((g) => g.name).join(", ")} to a customer managed KMS key whose policy lets CloudWatch Logs use it`);
     });
   },

@@ -9,7 +9,8 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isSet, isTrue, known, knownNumber, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
-import { asArray, get, isUnknown, parseJson, raw, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, asArray, get, isUnknown, parseJson, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
 // EMR
@@ -146,7 +147,7 @@ export const emrInTransitEncryption = resourcePolicy(
   },
 );
 
-export const emrClusterSecurityConfiguration = resourcePolicy(
+export const emrClusterSecurityConfiguration = referencePolicy(
   {
     name: "emr-cluster-security-configuration",
     description: "EMR clusters must use a security configuration (the only way to turn on EMR encryption at rest and in transit).",
@@ -156,8 +157,8 @@ export const emrClusterSecurityConfiguration = resourcePolicy(
     remediationSteps: "Create an aws.emr.SecurityConfiguration with at-rest and in-transit encryption and set its name as the aws.emr.Cluster's `securityConfiguration`.",
     resourceTypes: TD.emrCluster,
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:emr/securityConfiguration:SecurityConfiguration"])) fail("the cluster uses no security configuration, so it has no encryption at rest or in transit", "set `securityConfiguration` to an aws.emr.SecurityConfiguration's name");
   },
 );
 
@@ -311,7 +312,7 @@ export const glueSecurityConfigurationEncrypted = resourcePolicy(
   },
 );
 
-export const glueJobSecurityConfiguration = resourcePolicy(
+export const glueJobSecurityConfiguration = referencePolicy(
   {
     name: "glue-job-security-configuration",
     description: "Glue jobs, crawlers and development endpoints must use a security configuration (encryption of S3 output, logs and bookmarks).",
@@ -321,8 +322,8 @@ export const glueJobSecurityConfiguration = resourcePolicy(
     remediationSteps: "Set `securityConfiguration` on the aws.glue.Job / aws.glue.Crawler / aws.glue.DevEndpoint to an aws.glue.SecurityConfiguration's name.",
     resourceTypes: [...TD.glueJob, ...TD.glueCrawler, ...TD.glueDevEndpoint],
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "securityConfiguration")) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
+  ({ fail, ref }) => {
+    if (!ref("securityConfiguration", ["aws:glue/securityConfiguration:SecurityConfiguration"])) fail("no `securityConfiguration` is set, so its S3 output, logs and bookmarks are not encrypted by Glue", "set `securityConfiguration` to an aws.glue.SecurityConfiguration's name");
   },
 );
 
@@ -358,7 +359,7 @@ export const glueDataCatalogEncrypted = stackPolicy(
 // Kinesis Data Streams, Firehose
 // ---------------------------------------------------------------------------------------------
 
-export const kinesisStreamEncrypted = resourcePolicy(
+export const kinesisStreamEncrypted = referencePolicy(
   {
     name: "kinesis-stream-encrypted",
     description: "Kinesis data streams must be encrypted at rest with KMS.",
@@ -368,10 +369,10 @@ export const kinesisStreamEncrypted = resourcePolicy(
     remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` (a customer managed key, or alias/aws/kinesis) on the aws.kinesis.Stream.',
     resourceTypes: TD.kinesisStream,
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     const type = props.encryptionType;
     if (type !== "KMS") fail(`the stream is not encrypted (\`encryptionType\` is ${type ?? "unset; default NONE"})`, 'set `encryptionType: "KMS"` and `kmsKeyId`');
-    else if (!isSet(props, "kmsKeyId")) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
+    else if (!ref("kmsKeyId", SOURCES.kmsKey)) fail('`encryptionType` is "KMS" but no `kmsKeyId` is set', "set `kmsKeyId` to a KMS key ARN or alias");
   },
 );
 
@@ -395,7 +396,7 @@ export const kinesisStreamRetention = resourcePolicy(
   },
 );
 
-export const kinesisStreamCustomerManagedKey = resourcePolicy(
+export const kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
     description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -406,10 +407,14 @@ export const kinesisStreamCustomerManagedKey = resourcePolicy(
     resourceTypes: TD.kinesisStream,
     config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return; // an output of another resource, such as an aws.kms.Key's ARN
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
@@ -456,7 +461,7 @@ export const sagemakerNotebookNoDirectInternet = resourcePolicy(
   },
 );
 
-export const sagemakerNotebookInVpc = resourcePolicy(
+export const sagemakerNotebookInVpc = referencePolicy(
   {
     name: "sagemaker-notebook-in-vpc",
     description: "SageMaker notebook instances must be launched in a custom VPC.",
@@ -466,8 +471,8 @@ export const sagemakerNotebookInVpc = resourcePolicy(
     remediationSteps: "Set `subnetId` (a private subnet of your VPC) and `securityGroups` on the aws.sagemaker.NotebookInstance.",
     resourceTypes: TD.sagemakerNotebook,
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "subnetId")) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
+  ({ fail, ref }) => {
+    if (!ref("subnetId", ["aws:ec2/subnet:Subnet"])) fail("the notebook is not in a VPC (`subnetId` is unset)", "set `subnetId` to a private subnet and `securityGroups`");
   },
 );
 
@@ -552,7 +557,7 @@ export const sagemakerNotebookPlatform = resourcePolicy(
   },
 );
 
-export const sagemakerStorageKms = resourcePolicy(
+export const sagemakerStorageKms = referencePolicy(
   {
     name: "sagemaker-storage-kms-key",
     description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls.",
@@ -562,12 +567,12 @@ export const sagemakerStorageKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.sagemaker.NotebookInstance / aws.sagemaker.Domain.",
     resourceTypes: [...TD.sagemakerNotebook, ...TD.sagemakerDomain],
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyId")) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
   },
 );
 
-export const sagemakerEndpointConfigKms = resourcePolicy(
+export const sagemakerEndpointConfigKms = referencePolicy(
   {
     name: "sagemaker-endpoint-config-kms-key",
     description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a KMS key.",
@@ -577,8 +582,8 @@ export const sagemakerEndpointConfigKms = resourcePolicy(
     remediationSteps: "Set `kmsKeyArn` to a customer managed aws.kms.Key on the aws.sagemaker.EndpointConfiguration.",
     resourceTypes: TD.sagemakerEndpointConfig,
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "kmsKeyArn")) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
+  ({ fail, ref }) => {
+    if (!ref("kmsKeyArn", SOURCES.kmsKey)) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
   },
 );
 
@@ -620,7 +625,7 @@ export const sagemakerDomainVpcOnly = resourcePolicy(
 
 const logLevels = ["OFF", "FATAL", "ERROR", "ALL"];
 
-export const stepFunctionsLogging = resourcePolicy(
+export const stepFunctionsLogging = referencePolicy(
   {
     name: "stepfunctions-logging",
     description: "Step Functions state machines must log execution history to CloudWatch Logs at the configured level or finer.",
@@ -635,7 +640,7 @@ export const stepFunctionsLogging = resourcePolicy(
       requireExecutionData: { type: "boolean", description: "Require `includeExecutionData: true`.", default: false },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     const level = String(known(props, "loggingConfiguration.level") ?? "OFF").toUpperCase();
     const min = String(config.minimumLevel ?? "ERROR").toUpperCase();
     if (level === "OFF") {
@@ -643,7 +648,7 @@ export const stepFunctionsLogging = resourcePolicy(
       return;
     }
     if (logLevels.indexOf(level) < logLevels.indexOf(min)) fail(`the logging level is ${level}, below the required ${min}`, `set \`loggingConfiguration.level: "${min}"\` or "ALL"`);
-    if (!isSet(props, "loggingConfiguration.logDestination")) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
+    if (!ref("loggingConfiguration.logDestination", SOURCES.logGroup)) fail("logging has no destination (`loggingConfiguration.logDestination` is unset)", 'set `loggingConfiguration.logDestination` to "<log group ARN>:*"');
     if (config.requireExecutionData === true && known(props, "loggingConfiguration.includeExecutionData") !== true) fail("execution data is not logged (`loggingConfiguration.includeExecutionData` is not true)", "set `loggingConfiguration.includeExecutionData: true`");
   },
 );

@@ -30,7 +30,8 @@ import {
   TD,
 } from "../lib/tokens-data";
 import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, tagsOf } from "../lib/tokens-storage";
-import { get, isUnknown, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
 
 /** A same-region read replica names its source by identifier; a cross-region one by ARN. */
 function isReplica(props: unknown): boolean {
@@ -217,7 +218,7 @@ export const rdsInstanceMultiAz = resourcePolicy(
   },
 );
 
-export const rdsEnhancedMonitoring = resourcePolicy(
+export const rdsEnhancedMonitoring = referencePolicy(
   {
     name: "rds-enhanced-monitoring",
     description: "RDS DB instances, Aurora cluster instances and Multi-AZ DB clusters must have Enhanced Monitoring on, at least as often as configured.",
@@ -231,7 +232,7 @@ export const rdsEnhancedMonitoring = resourcePolicy(
       maxMonitoringIntervalSeconds: { type: "number", description: "The longest acceptable Enhanced Monitoring interval, in seconds.", default: 60 },
     },
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, fail, ref }) => {
     // Aurora clusters are monitored per member (aws.rds.ClusterInstance); only Multi-AZ DB clusters
     // (dbClusterInstanceClass set) take the setting on the cluster.
     if (TD.rdsCluster.includes(type as never) && !isSet(props, "dbClusterInstanceClass")) return;
@@ -241,7 +242,7 @@ export const rdsEnhancedMonitoring = resourcePolicy(
       fail("Enhanced Monitoring is off (`monitoringInterval` is 0 or unset)", `set \`monitoringInterval\` to 1-${max} seconds and \`monitoringRoleArn\` to a role with AmazonRDSEnhancedMonitoringRole`);
     } else if (interval > max) {
       fail(`\`monitoringInterval\` is ${interval} s, longer than the allowed ${max} s`, `set \`monitoringInterval\` to at most ${max}`);
-    } else if (!isSet(props, "monitoringRoleArn")) {
+    } else if (!ref("monitoringRoleArn", SOURCES.role)) {
       fail("`monitoringRoleArn` is not set, so Enhanced Monitoring cannot publish", "set `monitoringRoleArn` to a role with the AmazonRDSEnhancedMonitoringRole policy");
     }
   },
@@ -725,7 +726,7 @@ export const rdsInstanceCopyTags = resourcePolicy(
   },
 );
 
-export const rdsInstanceInVpc = resourcePolicy(
+export const rdsInstanceInVpc = referencePolicy(
   {
     name: "rds-instance-in-vpc",
     description: "RDS DB instances must be deployed in a VPC of the program's choosing (an explicit DB subnet group), not the default VPC.",
@@ -735,8 +736,8 @@ export const rdsInstanceInVpc = resourcePolicy(
     remediationSteps: "Create an aws.rds.SubnetGroup over private subnets of your VPC and set it as the aws.rds.Instance's `dbSubnetGroupName`.",
     resourceTypes: TD.rdsInstance,
   },
-  ({ props, fail }) => {
-    if (isSet(props, "dbSubnetGroupName")) return;
+  ({ props, fail, ref }) => {
+    if (ref("dbSubnetGroupName", ["aws:rds/subnetGroup:SubnetGroup"])) return;
     const source = get(props, "replicateSourceDb");
     if (isUnknown(source)) void props.replicateSourceDb; // cannot tell same-region from cross-region
     // A same-region replica (source named by identifier) uses its source's subnet group; a
@@ -946,7 +947,7 @@ export const rdsProxyRequireTls = resourcePolicy(
 // Keys: customer managed keys for classified data, Performance Insights
 // ---------------------------------------------------------------------------------------------
 
-export const rdsCustomerManagedKey = resourcePolicy(
+export const rdsCustomerManagedKey = referencePolicy(
   {
     name: "rds-customer-managed-key",
     description: "RDS DB instances and clusters holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -957,16 +958,20 @@ export const rdsCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster],
     config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return; // an output of another resource, such as an aws.kms.Key's ARN: a customer managed key
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the database is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`the database is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
 );
 
-export const rdsPerformanceInsightsKms = resourcePolicy(
+export const rdsPerformanceInsightsKms = referencePolicy(
   {
     name: "rds-performance-insights-kms",
     description: "When Performance Insights is on (its data includes SQL text), it must be encrypted with a customer managed KMS key.",
@@ -976,10 +981,14 @@ export const rdsPerformanceInsightsKms = resourcePolicy(
     remediationSteps: "Set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN on every aws.rds.Instance / aws.rds.Cluster / aws.rds.ClusterInstance with `performanceInsightsEnabled: true` (the key cannot be changed later).",
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster, ...TD.rdsClusterInstance],
   },
-  ({ props, fail }) => {
+  ({ props, fail, ref }) => {
     if (props.performanceInsightsEnabled !== true) return;
     const key = get(props, "performanceInsightsKmsKeyId");
-    if (isUnknown(key)) return;
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("performanceInsightsKmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail("Performance Insights is on without `performanceInsightsKmsKeyId` (it falls back to the AWS managed aws/rds key)", "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "rds")) fail(`Performance Insights uses the AWS managed key ${key}`, "set `performanceInsightsKmsKeyId` to a customer managed aws.kms.Key ARN");
   },

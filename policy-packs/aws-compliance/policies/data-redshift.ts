@@ -12,7 +12,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isFalse, isSet, known, knownNumber, knownStrings, parameterOn, parameterValue, referencedBy, refersTo, TD } from "../lib/tokens-data";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
-import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { referenceIsSet, referencePolicy, SOURCES, undecidableIfUntraced, untracedPointers } from "../lib/references";
+import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 const REDSHIFT_DEFAULT_PORT = 5439;
 
@@ -129,7 +130,7 @@ export const redshiftAuditLogging = stackPolicy(
     forEach(TD.redshiftCluster, (c) => {
       const mine = loggings.filter((l) => refersTo(l, "clusterIdentifier", c, ["clusterIdentifier"]));
       if (mine.length === 0) {
-        if (loggings.some((l) => isUnknown(get(l.props, "clusterIdentifier")) && !(l.propertyDependencies?.["clusterIdentifier"]?.length ?? 0))) undecidable("an aws.redshift.Logging's clusterIdentifier");
+        undecidableIfUntraced(c, untracedPointers(loggings, "clusterIdentifier", TD.redshiftCluster), "clusterIdentifier");
         fail(c, "audit logging is off: no aws.redshift.Logging points at the cluster", "add an aws.redshift.Logging with `clusterIdentifier` set to the cluster and a `logDestinationType` (s3 with `bucketName`, or cloudwatch with `logExports`)");
         return;
       }
@@ -137,7 +138,7 @@ export const redshiftAuditLogging = stackPolicy(
         const dest = known(l.props, "logDestinationType");
         if (dest === "cloudwatch") {
           if (knownStrings(l.props, "logExports").length === 0) fail(c, `its aws.redshift.Logging ${l.name} sends to CloudWatch but exports no logs`, "set `logExports` (connectionlog, userlog, useractivitylog)");
-        } else if (!isSet(l.props, "bucketName")) {
+        } else if (!referenceIsSet(l, "bucketName", SOURCES.bucket)) {
           fail(c, `its aws.redshift.Logging ${l.name} has no destination (no \`bucketName\` for s3)`, 'set `bucketName` (with `logDestinationType: "s3"`) or `logDestinationType: "cloudwatch"` with `logExports`');
         }
       }
@@ -334,7 +335,7 @@ export const redshiftMultiAz = resourcePolicy(
   },
 );
 
-export const redshiftInVpc = resourcePolicy(
+export const redshiftInVpc = referencePolicy(
   {
     name: "redshift-cluster-subnet-group",
     description: "Redshift clusters must run in a VPC of the program's choosing (an explicit cluster subnet group), not the default VPC.",
@@ -344,8 +345,8 @@ export const redshiftInVpc = resourcePolicy(
     remediationSteps: "Create an aws.redshift.SubnetGroup over private subnets and set it as the aws.redshift.Cluster's `clusterSubnetGroupName`.",
     resourceTypes: TD.redshiftCluster,
   },
-  ({ props, fail }) => {
-    if (!isSet(props, "clusterSubnetGroupName")) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
+  ({ fail, ref }) => {
+    if (!ref("clusterSubnetGroupName", ["aws:redshift/subnetGroup:SubnetGroup"])) fail("no `clusterSubnetGroupName` is set, so the cluster goes into the default VPC", "set `clusterSubnetGroupName` to an aws.redshift.SubnetGroup over private subnets");
   },
 );
 
@@ -365,7 +366,7 @@ export const redshiftNonDefaultPort = resourcePolicy(
   },
 );
 
-export const redshiftCustomerManagedKey = resourcePolicy(
+export const redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
     description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -376,10 +377,14 @@ export const redshiftCustomerManagedKey = resourcePolicy(
     resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
     config: cmkScopeConfig,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return; // an output of another resource, such as an aws.kms.Key's ARN
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
     else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },

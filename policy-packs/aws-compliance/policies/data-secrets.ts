@@ -10,6 +10,7 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { isSet, known, refersTo, TD } from "../lib/tokens-data";
 import { isAwsManagedKeyRef } from "../lib/tokens-storage";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 const writeOnlyConfig = {
@@ -150,7 +151,7 @@ export const secretRotation = stackPolicy(
     forEach(TD.secret, (s) => {
       const mine = rotations.filter((r) => refersTo(r, "secretId", s, []));
       if (mine.length === 0) {
-        if (rotations.some((r) => isUnknown(get(r.props, "secretId")) && !(r.propertyDependencies?.["secretId"]?.length ?? 0))) undecidable("an aws.secretsmanager.SecretRotation's secretId");
+        undecidableIfUntraced(s, untracedPointers(rotations, "secretId", TD.secret), "secretId");
         fail(s, "the secret does not rotate: no aws.secretsmanager.SecretRotation points at it", `add an aws.secretsmanager.SecretRotation with \`secretId\` = ${s.name}.id and \`rotationRules.automaticallyAfterDays\` <= ${max}`);
         return;
       }

@@ -16,6 +16,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { reference, referencePolicy, undecidableBecause, unknownReferenceMessage, type ReferenceCheck } from "../lib/references";
 import { asArray, get, isUnknown, truthy, undecidable } from "../lib/values";
 
 /** A reference that is set: a non-empty string, or a value unknown at preview (another resource's output). */
@@ -72,14 +73,19 @@ function targetOrigins(props: any, targetId: string): any[] {
   return [];
 }
 
+/** Where a CloudFront certificate reference may come from (`certificateArn` of a validation included). */
+const CERTIFICATE_SOURCES = ["aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation", "aws:iam/serverCertificate:ServerCertificate"];
+/** What a CloudFront `webAclId` may come from: a WAFv2 web ACL (its `arn`) or a WAF Classic one (its `id`). */
+const WEB_ACL_SOURCES = [...TE.webAcl, ...TE.wafGlobalWebAcl];
+
 /** True if the viewer certificate is a custom one (ACM or IAM), not the default `*.cloudfront.net`. */
-function customCertificate(props: any): boolean {
+function customCertificate(props: any, ref: ReferenceCheck["ref"]): boolean {
   const vc = props.viewerCertificate;
   if (!vc) return false;
   const def = get(vc, "cloudfrontDefaultCertificate");
   if (isUnknown(def)) undecidable("viewerCertificate.cloudfrontDefaultCertificate");
   if (def === true) return false;
-  return present(get(vc, "acmCertificateArn")) || present(get(vc, "iamCertificateId"));
+  return ref("viewerCertificate.acmCertificateArn", CERTIFICATE_SOURCES) || ref("viewerCertificate.iamCertificateId", CERTIFICATE_SOURCES);
 }
 
 const distribution = TE.distribution;
@@ -158,14 +164,16 @@ export const cloudfrontAccessLogging = stackPolicy(
   },
   ({ forEach, attached, fail }) => {
     forEach(distribution, (d) => {
-      // A bucket wired to another resource's output (`logs.bucketDomainName`) is set all the same.
-      if (present(get(d.props, "loggingConfig.bucket"))) return;
+      // A log bucket named literally, or wired to a bucket's output (`logs.bucketDomainName`) (lib/references.ts).
+      const logBucket = reference(d, "loggingConfig.bucket", T.bucket);
+      if (logBucket.kind === "value" || logBucket.kind === "resource") return;
       const sources = attached(d, TE.logDeliverySource, "resourceArn").filter((s) => {
         const t = get(s.props, "logType");
         if (isUnknown(t)) undecidable(`${s.name}.logType`);
         return t === "ACCESS_LOGS";
       });
       if (sources.some((s) => attached(s, TE.logDelivery, "deliverySourceName").length > 0)) return;
+      if (logBucket.kind === "unknown") undecidableBecause(unknownReferenceMessage(d, "loggingConfig.bucket", T.bucket, logBucket.from));
       if (sources.length > 0) {
         fail(d, `log delivery source ${sources.map((s) => s.name).join(", ")} has no aws.cloudwatch.LogDelivery, so no access log is written`, "add an aws.cloudwatch.LogDelivery with `deliverySourceName` = the source's name and a `deliveryDestinationArn`");
       } else {
@@ -175,7 +183,7 @@ export const cloudfrontAccessLogging = stackPolicy(
   },
 );
 
-export const cloudfrontWaf = resourcePolicy(
+export const cloudfrontWaf = referencePolicy(
   {
     name: "cloudfront-waf-enabled",
     description: "CloudFront distributions must be associated with an AWS WAF web ACL.",
@@ -185,12 +193,12 @@ export const cloudfrontWaf = resourcePolicy(
     remediationSteps: "Create an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"` (in us-east-1) and set the distribution's `webAclId` to its `arn`.",
     resourceTypes: distribution,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "webAclId"))) fail("has no web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
+  ({ ref, fail }) => {
+    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("has no web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
   },
 );
 
-export const cloudfrontCustomCertificate = resourcePolicy(
+export const cloudfrontCustomCertificate = referencePolicy(
   {
     name: "cloudfront-custom-certificate",
     description: "CloudFront distributions must use a custom SSL/TLS certificate, not the default *.cloudfront.net one.",
@@ -200,14 +208,14 @@ export const cloudfrontCustomCertificate = resourcePolicy(
     remediationSteps: "Set `viewerCertificate: { acmCertificateArn: <ACM certificate in us-east-1>, sslSupportMethod: \"sni-only\", minimumProtocolVersion: \"TLSv1.2_2021\" }` and drop `cloudfrontDefaultCertificate`.",
     resourceTypes: distribution,
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) {
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) {
       fail("uses the default *.cloudfront.net certificate", "set `viewerCertificate.acmCertificateArn` to an ACM certificate (us-east-1) for the distribution's aliases, and remove `cloudfrontDefaultCertificate: true`");
     }
   },
 );
 
-export const cloudfrontSni = resourcePolicy(
+export const cloudfrontSni = referencePolicy(
   {
     name: "cloudfront-sni-only",
     description: "CloudFront distributions with a custom certificate must serve HTTPS with SNI, not dedicated IPs.",
@@ -217,8 +225,8 @@ export const cloudfrontSni = resourcePolicy(
     remediationSteps: "Set `viewerCertificate.sslSupportMethod: \"sni-only\"`.",
     resourceTypes: distribution,
   },
-  ({ props, fail }) => {
-    if (!customCertificate(props)) return; // the default certificate always uses SNI
+  ({ props, ref, fail }) => {
+    if (!customCertificate(props, ref)) return; // the default certificate always uses SNI
     const method = props.viewerCertificate.sslSupportMethod;
     if (method !== "sni-only") fail(`serves its custom certificate with sslSupportMethod ${method === undefined ? "unset" : `"${method}"`}`, "set `viewerCertificate.sslSupportMethod: \"sni-only\"`");
   },
@@ -329,7 +337,7 @@ export const cloudfrontS3OriginExists = stackPolicy(
   },
 );
 
-export const cloudfrontOriginAccessControl = resourcePolicy(
+export const cloudfrontOriginAccessControl = referencePolicy(
   {
     name: "cloudfront-s3-origin-access-control",
     description: "CloudFront S3 origins must use origin access control (OAC), so the bucket stays private.",
@@ -347,11 +355,11 @@ export const cloudfrontOriginAccessControl = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     asArray<any>(props.origins).forEach((o, i) => {
       if (!isS3Origin(o)) return;
-      if (present(get(o, "originAccessControlId"))) return;
-      const oai = present(get(o, "s3OriginConfig.originAccessIdentity"));
+      if (ref(`origins.${i}.originAccessControlId`, ["aws:cloudfront/originAccessControl:OriginAccessControl"])) return;
+      const oai = ref(`origins.${i}.s3OriginConfig.originAccessIdentity`, ["aws:cloudfront/originAccessIdentity:OriginAccessIdentity"]);
       if (oai && truthy(config.allowOriginAccessIdentity)) return;
       fail(
         oai ? `S3 ${originLabel(o, i)} uses a legacy origin access identity, not origin access control` : `S3 ${originLabel(o, i)} has no origin access control`,
@@ -364,7 +372,7 @@ export const cloudfrontOriginAccessControl = resourcePolicy(
 /** CloudFront viewer security policies, weakest first. */
 export const CLOUDFRONT_TLS_POLICIES = ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 
-export const cloudfrontTlsPolicy = resourcePolicy(
+export const cloudfrontTlsPolicy = referencePolicy(
   {
     name: "cloudfront-viewer-tls-policy",
     description: "CloudFront distributions with a custom certificate must use the recommended viewer TLS security policy (TLSv1.2_2021 or newer).",
@@ -382,9 +390,9 @@ export const cloudfrontTlsPolicy = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     // With the default certificate CloudFront fixes the policy at TLSv1; CloudFront.7 reports that.
-    if (!customCertificate(props)) return;
+    if (!customCertificate(props, ref)) return;
     const v = props.viewerCertificate.minimumProtocolVersion ?? "TLSv1"; // the provider's default
     const min = String(config.minimumProtocolVersion ?? "TLSv1.2_2021");
     const rank = CLOUDFRONT_TLS_POLICIES.indexOf(v);

@@ -15,8 +15,9 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, parseJson, truthy, undecidable } from "../lib/values";
-import { listSize, present } from "./edge-cloudfront";
+import { listSize } from "./edge-cloudfront";
 
 function depUrns(r: PolicyResource, prop: string): string[] {
   return (r.propertyDependencies?.[prop] ?? []).map((d) => d.urn);
@@ -84,7 +85,7 @@ function classicNotEmpty(meta: { name: string; control: string; types: readonly 
   );
 }
 
-export const wafClassicGlobalWebAclLogging = resourcePolicy(
+export const wafClassicGlobalWebAclLogging = referencePolicy(
   {
     name: "waf-classic-global-web-acl-logging",
     description: "AWS WAF Classic global web ACLs must log to a Kinesis Data Firehose stream.",
@@ -94,8 +95,8 @@ export const wafClassicGlobalWebAclLogging = resourcePolicy(
     remediationSteps: "Set `loggingConfiguration.logDestination` to the ARN of a Kinesis Data Firehose delivery stream named `aws-waf-logs-*` (better: migrate to aws.wafv2.WebAcl with an aws.wafv2.WebAclLoggingConfiguration).",
     resourceTypes: TE.wafGlobalWebAcl,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "loggingConfiguration.logDestination"))) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
+  ({ ref, fail }) => {
+    if (!ref("loggingConfiguration.logDestination", SOURCES.firehose)) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
   },
 );
 
@@ -320,8 +321,7 @@ export const apigatewayRestExecutionLogging = stackPolicy(
       const star = settings.filter((ms) => pathOf(ms) === "*/*");
       const off = settings.filter((ms) => pathOf(ms) !== "*/*" && levelOf(ms) === "OFF");
       if (!star.some((ms) => levels.includes(levelOf(ms)))) {
-        const unmatched = all.filter((ms) => !settings.includes(ms) && isUnknown(get(ms.props, "stageName")) && depUrns(ms, "stageName").length === 0);
-        if (unmatched.length > 0) undecidable(`${unmatched[0]!.name}.stageName`);
+        undecidableIfUntraced(stage, untracedPointers(all.filter((ms) => !settings.includes(ms)), "stageName", TE.restStage), "stageName");
         fail(
           stage,
           star.length > 0
@@ -363,7 +363,7 @@ export const apigatewayWebsocketExecutionLogging = stackPolicy(
   },
 );
 
-export const apigatewayClientCertificate = resourcePolicy(
+export const apigatewayClientCertificate = referencePolicy(
   {
     name: "apigateway-stage-client-certificate",
     description: "API Gateway REST API stages must present an SSL client certificate to their backend.",
@@ -373,8 +373,8 @@ export const apigatewayClientCertificate = resourcePolicy(
     remediationSteps: "Create an aws.apigateway.ClientCertificate and set the stage's `clientCertificateId` to its `id`; have the backend verify it.",
     resourceTypes: TE.restStage,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "clientCertificateId"))) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
+  ({ ref, fail }) => {
+    if (!ref("clientCertificateId", ["aws:apigateway/clientCertificate:ClientCertificate"])) fail("does not authenticate to its backend with a client certificate", "set `clientCertificateId` to the `id` of an aws.apigateway.ClientCertificate");
   },
 );
 
@@ -464,7 +464,10 @@ export const apigatewayV2RouteAuthorization = stackPolicy(
   },
 );
 
-export const apigatewayV2AccessLogging = resourcePolicy(
+/** Where API Gateway access logs may go: a log group (its `arn`) or a Firehose stream (REST APIs). */
+const ACCESS_LOG_SOURCES = [...SOURCES.logGroup, ...SOURCES.firehose];
+
+export const apigatewayV2AccessLogging = referencePolicy(
   {
     name: "apigateway-v2-stage-access-logging",
     description: "API Gateway v2 (HTTP and WebSocket) stages must have access logging.",
@@ -474,12 +477,12 @@ export const apigatewayV2AccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group ARN>, format: <JSON format> }` on the aws.apigatewayv2.Stage.",
     resourceTypes: TE.v2Stage,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   },
 );
 
-export const apigatewayRestAccessLogging = resourcePolicy(
+export const apigatewayRestAccessLogging = referencePolicy(
   {
     name: "apigateway-rest-stage-access-logging",
     description: "API Gateway REST API stages must have access logging.",
@@ -489,8 +492,8 @@ export const apigatewayRestAccessLogging = resourcePolicy(
     remediationSteps: "Set `accessLogSettings: { destinationArn: <CloudWatch log group or Firehose ARN>, format: <JSON format> }` on the aws.apigateway.Stage.",
     resourceTypes: TE.restStage,
   },
-  ({ props, fail }) => {
-    if (!present(get(props, "accessLogSettings.destinationArn"))) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
+  ({ ref, fail }) => {
+    if (!ref("accessLogSettings.destinationArn", ACCESS_LOG_SOURCES)) fail("has no access logging", "set `accessLogSettings.destinationArn` to a CloudWatch log group ARN (and a JSON `format`)");
   },
 );
 
@@ -515,7 +518,7 @@ export const wafInFrontOfInternetFacing = stackPolicy(
   },
   ({ forEach, attached, ofType, fail }) => {
     forEach(TE.distribution, (d) => {
-      if (!present(get(d.props, "webAclId"))) fail(d, "is an internet-facing CloudFront distribution without a web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
+      if (!referenceIsSet(d, "webAclId", [...TE.webAcl, ...TE.wafGlobalWebAcl])) fail(d, "is an internet-facing CloudFront distribution without a web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
     });
     forEach(T.loadBalancer, (lb) => {
       if (!internetFacing(lb, ["application"])) return;

@@ -14,7 +14,8 @@ import * as zlib from "node:zlib";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
-import { asArray, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
+import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
+import { asArray, containsUnknown, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
 import { present } from "./edge-cloudfront";
 
 function depUrns(r: PolicyResource, prop: string): string[] {
@@ -78,8 +79,7 @@ export const cloudhsmMultiAz = stackPolicy(
         zones.add(typeof subnetAz === "string" ? subnetAz : `subnet ${subnet?.urn ?? known(h, "subnetId") ?? h.urn}`);
       }
       if (mine.length >= minHsms && zones.size >= minAzs) return;
-      const orphan = hsms.find((h) => !mine.includes(h) && depUrns(h, "clusterId").length === 0 && isUnknown(get(h.props, "clusterId")));
-      if (orphan) undecidable(`${orphan.name}.clusterId`);
+      undecidableIfUntraced(cluster, untracedPointers(hsms.filter((h) => !mine.includes(h)), "clusterId", TE.hsmCluster), "clusterId");
       fail(cluster, `has ${mine.length} HSM${mine.length === 1 ? "" : "s"} in ${zones.size} Availability Zone${zones.size === 1 ? "" : "s"} (needs ${minHsms} in ${minAzs})`, `add aws.cloudhsmv2.Hsm resources with \`clusterId: cluster.clusterId\` in ${minAzs} different Availability Zones`);
     });
   },
@@ -100,7 +100,7 @@ export const quicksightSsl = resourcePolicy(
   },
 );
 
-export const quicksightVpcConnection = resourcePolicy(
+export const quicksightVpcConnection = referencePolicy(
   {
     name: "quicksight-data-source-vpc-connection",
     description: "QuickSight data sources for RDS, Aurora and Redshift must connect through a QuickSight VPC connection.",
@@ -118,10 +118,10 @@ export const quicksightVpcConnection = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const type = props.type;
     if (!((config.typesRequiringVpc as string[] | undefined) ?? ["RDS", "AURORA", "AURORA_POSTGRESQL", "REDSHIFT"]).includes(type)) return;
-    if (!present(get(props, "vpcConnectionProperties.vpcConnectionArn"))) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
+    if (!ref("vpcConnectionProperties.vpcConnectionArn", ["aws:quicksight/vpcConnection:VpcConnection"])) fail(`reaches its ${type} database over the public network (no VPC connection)`, "set `vpcConnectionProperties.vpcConnectionArn` to an aws.quicksight.VpcConnection");
   },
 );
 
@@ -373,9 +373,13 @@ interface CmkCheck {
   untaggable?: boolean;
 }
 
-/** A key reference: missing, AWS managed, or customer managed (unknown = wired to a key resource). */
+/** A key reference: missing, AWS managed, or customer managed (unknown: from a key of the stack, else undecidable; lib/references.ts). */
 function keyProblem(r: PolicyResource, prop: string): string | undefined {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey); // from a key of the stack: customer managed; else undecidable (throws)
+    return undefined;
+  }
   if (!present(v)) return `has no \`${prop}\`, so it uses an AWS owned or AWS managed key`;
   if (awsManaged(v)) return `uses the AWS managed key ${v}`;
   return undefined;
@@ -384,6 +388,10 @@ function keyProblem(r: PolicyResource, prop: string): string | undefined {
 /** Only an AWS managed key is a finding here (an unset key is the service rule's finding). */
 function managedKeyOnly(r: PolicyResource, prop: string): string | undefined {
   const v = get(r.props, prop);
+  if (containsUnknown(v)) {
+    referenceIsSet(r, prop, SOURCES.kmsKey); // from a key of the stack: customer managed; else undecidable (throws)
+    return undefined;
+  }
   return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : undefined;
 }
 
@@ -392,20 +400,26 @@ const CMK_CHECKS: CmkCheck[] = [
     types: T.bucket,
     what: "S3 bucket",
     problem: (r, sides) => {
+      // Each default with the resource and input its key reference came through (for its property dependency).
       const defaults = [
-        get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault"),
+        { owner: r, prop: "serverSideEncryptionConfiguration", d: get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault") },
         ...sides(T.bucketSse, "bucket").flatMap((s) => {
           const rules = known(s, "rules");
-          return asArray<any>(rules).map((rule) => get(rule, "applyServerSideEncryptionByDefault"));
+          return asArray<any>(rules).map((rule) => ({ owner: s, prop: "rules", d: get(rule, "applyServerSideEncryptionByDefault") }));
         }),
-      ].filter((d) => d !== undefined);
-      if (defaults.some(isUnknown)) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
-      const kms = defaults.filter((d) => {
+      ].filter((x) => x.d !== undefined);
+      if (defaults.some((x) => isUnknown(x.d))) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
+      const kms = defaults.filter(({ d }) => {
         const alg = get(d, "sseAlgorithm");
         if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
         return alg === "aws:kms" || alg === "aws:kms:dsse";
       });
-      if (kms.some((d) => present(get(d, "kmsMasterKeyId")) && !awsManaged(get(d, "kmsMasterKeyId")))) return undefined;
+      const customerManaged = ({ owner, prop, d }: (typeof kms)[number]) => {
+        const key = get(d, "kmsMasterKeyId");
+        if (containsUnknown(key)) return referenceIsSet(owner, prop, SOURCES.kmsKey);
+        return present(key) && !awsManaged(key);
+      };
+      if (kms.some(customerManaged)) return undefined;
       return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
     },
     fix: "add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN",

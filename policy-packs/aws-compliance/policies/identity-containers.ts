@@ -6,6 +6,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { isAwsManagedKeyRef } from "../lib/tokens-storage";
+import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 export const TC = {
@@ -230,7 +231,7 @@ export const ecrLifecyclePolicy = stackPolicy(
   ({ forEach, attached, ofType, fail }) => {
     forEach(TC.ecrRepository, (repo) => {
       if (attached(repo, TC.ecrLifecyclePolicy, "repository").length > 0) return;
-      if (ofType(TC.ecrLifecyclePolicy).some((p) => isUnknown(get(p.props, "repository")) && (p.propertyDependencies?.["repository"]?.length ?? 0) === 0)) undecidable("an aws.ecr.LifecyclePolicy's repository");
+      undecidableIfUntraced(repo, untracedPointers(ofType(TC.ecrLifecyclePolicy), "repository", TC.ecrRepository), "repository");
       fail(repo, "no aws.ecr.LifecyclePolicy points at the repository, so images pile up forever", `add an aws.ecr.LifecyclePolicy with \`repository: ${repo.name}.name\``);
     });
   },

@@ -6,7 +6,9 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, N, pointingAt } from "../lib/tokens-network";
-import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
+import { referenceIsSet, untracedPointers, undecidableIfUntraced } from "../lib/references";
+import { T } from "../lib/tokens";
+import { asArray, containsUnknown, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
 function known<T = any>(obj: unknown, path: string, label = path): T {
@@ -15,11 +17,18 @@ function known<T = any>(obj: unknown, path: string, label = path): T {
   return v as T;
 }
 
-/** True if a list input is set and non-empty (an unknown list counts as set: the program passes one). */
+/** Where an Auto Scaling group's load-balancer references come from (target groups, Classic ELBs, Lattice target groups). */
+const LB_SOURCES = [...T.targetGroup, ...T.classicLoadBalancer, "aws:elasticloadbalancingv2/targetGroup:TargetGroup", "aws:applicationloadbalancing/targetGroup:TargetGroup", "aws:vpclattice/targetGroup:TargetGroup"];
+
+/**
+ * True if a list of load-balancer references is set and non-empty: known, or unknown at preview and
+ * from a target group or load balancer of the stack; from anything else undecidable (lib/references.ts).
+ */
 function hasList(r: PolicyResource, prop: string): boolean {
   const v = get(r.props, prop);
-  if (v === undefined) return false;
-  return isUnknown(v) || asArray(v).length > 0;
+  if (v === undefined || v === null) return false;
+  if (containsUnknown(v)) return referenceIsSet(r, prop, LB_SOURCES);
+  return asArray(v).length > 0;
 }
 
 export const autoscalingGroupElbHealthCheck = stackPolicy(
@@ -148,7 +157,7 @@ export const autoscalingGroupNotifications = stackPolicy(
       for (const n of mine) for (const t of asArray(known(n.props, "notifications", `${n.name}.notifications`))) sent.add(String(t));
       const missing = wanted.filter((t) => !sent.has(t));
       if (missing.length === 0) return;
-      if (mine.length === 0 && all.some((n) => isUnknown(get(n.props, "groupNames")) && !(n.propertyDependencies?.groupNames ?? []).length)) undecidable("aws.autoscaling.Notification.groupNames");
+      if (mine.length === 0) undecidableIfUntraced(group, untracedPointers(all, "groupNames", N.autoscalingGroup), "groupNames");
       fail(group, mine.length === 0 ? "no aws.autoscaling.Notification reports its scaling events" : `its notifications miss ${missing.join(", ")}`, `add an aws.autoscaling.Notification with this group in \`groupNames\` and \`notifications: [${missing.map((m) => `"${m}"`).join(", ")}]\``);
     });
   },

@@ -26,6 +26,7 @@ import {
   stackAnchor,
   untraceable,
 } from "../lib/tokens-network";
+import { reference, referenceIsSet, referencePolicy, undecidableBecause, undecidableIfUntraced, unknownReferenceMessage } from "../lib/references";
 import { asArray, get, isUnknown, raw, truthy, undecidable } from "../lib/values";
 
 const ALL3: Framework[] = ["FSBP", "HIPAA", "PCI DSS"];
@@ -202,7 +203,7 @@ export const ec2VpcAdoptsDefaultSecurityGroup = stackPolicy(
     forEach(N.vpc, (vpc) => {
       if (insideAwsx(vpc)) return; // the awsx component stands for it
       if (attached(vpc, N.defaultSecurityGroup, "vpcId").length > 0) return;
-      if (untraceable(groups, "vpcId").length > 0) undecidable("aws.ec2.DefaultSecurityGroup.vpcId");
+      undecidableIfUntraced(vpc, untraceable(groups, "vpcId", N.vpc), "vpcId");
       fail(
         vpc,
         "no aws.ec2.DefaultSecurityGroup adopts this VPC's default security group, which keeps AWS's default rules (all inbound from its members, all outbound)",
@@ -242,7 +243,7 @@ export const ec2EbsVolumeEncrypted = resourcePolicy(
   },
 );
 
-export const ec2InstanceEbsEncrypted = resourcePolicy(
+export const ec2InstanceEbsEncrypted = referencePolicy(
   {
     name: "ec2-instance-ebs-encrypted",
     description: "The root and EBS block devices of EC2 instances must be encrypted at rest.",
@@ -253,13 +254,13 @@ export const ec2InstanceEbsEncrypted = resourcePolicy(
     resourceTypes: N.instance,
     config: ENCRYPTION_DEFAULT_CONFIG,
   },
-  ({ props, config, fail }) => {
+  ({ props, config, ref, fail }) => {
     const assume = config.assumeEncryptionByDefault === true;
     const problems: string[] = [];
     const root = known(props, "rootBlockDevice");
     if (root === undefined) {
-      // Launched from a template: the template's block device mappings decide (EC2.181).
-      if (known(props, "launchTemplate") === undefined && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
+      // Launched from a template (named, or a launch template of the stack): its block device mappings decide (EC2.181).
+      if (!ref("launchTemplate", N.launchTemplate) && !assume) problems.push("the root volume (from the AMI) is not set to encrypt");
     } else {
       const p = unencrypted(root, "rootBlockDevice", assume, "rootBlockDevice");
       if (p) problems.push(p);
@@ -355,7 +356,7 @@ export const ec2VpcFlowLogs = stackPolicy(
       if (insideAwsx(vpc)) return; // the awsx component stands for it
       const mine = attached(vpc, N.flowLog, "vpcId");
       if (mine.length === 0) {
-        if (untraceable(logs, "vpcId").length > 0) undecidable("aws.ec2.FlowLog.vpcId");
+        undecidableIfUntraced(vpc, untraceable(logs, "vpcId", N.vpc), "vpcId");
         fail(vpc, "no aws.ec2.FlowLog records this VPC's traffic", `add an aws.ec2.FlowLog with \`vpcId: ${vpc.type.startsWith("awsx:") ? "vpc.vpcId" : "vpc.id"}\`, \`trafficType: "ALL"\` and a \`logDestination\``);
         return;
       }
@@ -387,7 +388,7 @@ function imdsProblem(mo: unknown, path: string): string | undefined {
   return `\`metadataOptions.httpTokens\` is "${tokens}" (IMDSv1 allowed)`;
 }
 
-export const ec2InstanceImdsv2 = resourcePolicy(
+export const ec2InstanceImdsv2 = referencePolicy(
   {
     name: "ec2-instance-imdsv2",
     description: "EC2 instances must require IMDSv2 (session tokens) for the instance metadata service.",
@@ -397,10 +398,10 @@ export const ec2InstanceImdsv2 = resourcePolicy(
     remediationSteps: 'Set `metadataOptions: { httpTokens: "required" }` on the aws.ec2.Instance (or on the launch template it uses).',
     resourceTypes: N.instance,
   },
-  ({ props, fail }) => {
+  ({ props, ref, fail }) => {
     const mo = known(props, "metadataOptions");
-    // Launched from a template without its own metadataOptions: the template decides (EC2.170).
-    if (mo === undefined && known(props, "launchTemplate") !== undefined) return;
+    // Launched from a template (named, or a launch template of the stack) without its own metadataOptions: the template decides (EC2.170).
+    if (mo === undefined && ref("launchTemplate", N.launchTemplate)) return;
     const p = imdsProblem(mo, "metadataOptions");
     if (p) fail(p, 'set `metadataOptions: { httpTokens: "required" }`');
   },
@@ -481,6 +482,9 @@ export const ec2InstanceNoPublicIp = stackPolicy(
         const map = known(s.props, "mapPublicIpOnLaunch", `${s.name}.mapPublicIpOnLaunch`);
         if (map === true) fail(inst, `its subnet ${s.name} assigns public IPs on launch (\`mapPublicIpOnLaunch: true\`)`, "set `associatePublicIpAddress: false` on the instance, or move it to a private subnet");
       }
+      // A subnet unknown at preview that comes from no subnet (or awsx VPC) of the stack might assign public IPs.
+      const subnet = reference(inst, "subnetId", [...N.subnet, ...N.awsxVpc]);
+      if (subnet.kind === "unknown") undecidableBecause(unknownReferenceMessage(inst, "subnetId", N.subnet, subnet.from));
     });
   },
 );
@@ -573,7 +577,7 @@ function vpcEndpointPolicy(control: string, service: string, label: string, seve
         }
         if (names.some(matches)) return;
         if (names.some(isUnknown)) undecidable("aws.ec2.VpcEndpoint.serviceName");
-        if (untraceable(endpoints, "vpcId").length > 0) undecidable("aws.ec2.VpcEndpoint.vpcId");
+        undecidableIfUntraced(vpc, untraceable(endpoints, "vpcId", N.vpc), "vpcId");
         fail(vpc, `no VPC endpoint for ${label} (\`com.amazonaws.<region>${suffix}\`), so that traffic leaves the VPC`, `add an aws.ec2.VpcEndpoint with \`serviceName: \\\`com.amazonaws.\${region}${suffix}\\\`\` and \`vpcId\` of this VPC`);
       });
     },
@@ -607,7 +611,7 @@ export const ec2NetworkAclUnused = stackPolicy(
       if (asArray(subnetIds).length > 0 && !isUnknown(subnetIds)) return;
       if (attached(acl, N.networkAclAssociation, "networkAclId").length > 0) return;
       if (isUnknown(subnetIds)) undecidable("subnetIds");
-      if (untraceable(assocs, "networkAclId").length > 0) undecidable("aws.ec2.NetworkAclAssociation.networkAclId");
+      undecidableIfUntraced(acl, untraceable(assocs, "networkAclId", N.networkAcl), "networkAclId");
       fail(acl, "is associated with no subnet", "set `subnetIds` on the aws.ec2.NetworkAcl (or add an aws.ec2.NetworkAclAssociation), or delete it");
     });
   },
@@ -661,13 +665,13 @@ export const ec2EipAttached = stackPolicy(
     ];
     const assocs = ofType(N.eipAssociation);
     forEach(N.eip, (eip) => {
-      // An unknown value here is still a set value: the address is associated.
-      if (get(eip.props, "instance") !== undefined || get(eip.props, "networkInterface") !== undefined) return;
+      // Associated when `instance`/`networkInterface` is set: known, or from an instance / interface (lib/references.ts).
+      if (referenceIsSet(eip, "instance", N.instance) || referenceIsSet(eip, "networkInterface", N.networkInterface)) return;
       if (attached(eip, N.eipAssociation, "allocationId").length > 0 || attached(eip, N.eipAssociation, "publicIp").length > 0) return;
       for (const [types, props] of users) {
         if (ofType(types).some((u) => props.some((p) => dependsOn(u, p, eip)))) return;
       }
-      if (untraceable(assocs, "allocationId").length > 0) undecidable("aws.ec2.EipAssociation.allocationId");
+      undecidableIfUntraced(eip, untraceable(assocs, "allocationId", N.eip), "allocationId");
       fail(eip, "is not associated with anything (an idle public address)", "associate it (`instance`/`networkInterface`, an aws.ec2.EipAssociation, a NAT gateway or NLB subnet mapping) or remove it");
     });
   },
@@ -1039,10 +1043,14 @@ function selectionCovers(sel: PolicyResource, targets: PolicyResource[], tagsOf:
   if (targets.some((t) => dependsOn(sel, "notResources", t))) return "no";
   const resources = get(sel.props, "resources");
   if (targets.some((t) => dependsOn(sel, "resources", t))) return "yes";
-  let unknown = isUnknown(resources) && !(sel.propertyDependencies?.resources ?? []).length;
+  // An unknown ARN from resources of the covered types names those (not this one); one from
+  // anything else (a component, an apply over other outputs) might be this one (lib/references.ts).
+  const deps = sel.propertyDependencies?.resources ?? [];
+  const untraced = deps.length === 0 || deps.some((d) => !targets.some((t) => t.type === d.type));
+  let unknown = isUnknown(resources) && untraced;
   for (const arn of asArray(resources)) {
     if (isUnknown(arn)) {
-      if (!(sel.propertyDependencies?.resources ?? []).length) unknown = true;
+      if (untraced) unknown = true;
       continue;
     }
     if (arn === "*" || /^arn:[^:]+:ec2:[^:]*:[^:]*:volume\/\*$/.test(String(arn))) {

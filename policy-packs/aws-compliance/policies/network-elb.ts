@@ -9,6 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import type { PolicyMeta } from "../lib/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { azSpread, N, pointingAt, referencedBy, untraceable } from "../lib/tokens-network";
+import { referencePolicy, SOURCES, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 /** A value read through `get` that must be known to decide. */
@@ -113,7 +114,7 @@ export const elbDeletionProtection = resourcePolicy(
   },
 );
 
-export const elbAccessLogs = resourcePolicy(
+export const elbAccessLogs = referencePolicy(
   {
     name: "elb-access-logs",
     description: "Application and Classic Load Balancers must write access logs to S3.",
@@ -124,7 +125,7 @@ export const elbAccessLogs = resourcePolicy(
     resourceTypes: [...N.loadBalancer, ...N.classicLoadBalancer],
     config: typesConfig(["application"]),
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     const classic = (N.classicLoadBalancer as readonly string[]).includes(type);
     if (!classic && !(config.loadBalancerTypes as string[]).includes(lbType(props))) return;
     const logs = known(props, "accessLogs");
@@ -133,12 +134,11 @@ export const elbAccessLogs = resourcePolicy(
       return;
     }
     const enabled = known(logs, "enabled", "accessLogs.enabled");
-    // An unknown bucket (a bucket output) is still a bucket the program sets.
-    const bucket = get(logs, "bucket");
     // aws.lb: enabled defaults to false even with a bucket; aws.elb: it defaults to true.
     const on = classic ? enabled !== false : enabled === true;
     if (!on) fail("`accessLogs.enabled` is not true", "set `accessLogs.enabled: true`");
-    else if (bucket === undefined || bucket === "") fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
+    // A bucket unknown at preview counts when it comes from a bucket of the stack (lib/references.ts).
+    else if (!ref("accessLogs.bucket", SOURCES.bucket)) fail("`accessLogs` names no bucket", "set `accessLogs.bucket` to the log bucket");
   },
 );
 
@@ -261,7 +261,7 @@ export const elbAlbWaf = stackPolicy(
       if (!isAlb(lb.props)) return;
       if (config.internetFacingOnly === true && known(lb.props, "internal") === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
-      if (untraceable(assocs, "resourceArn").length > 0) undecidable("aws.wafv2.WebAclAssociation.resourceArn");
+      undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
       fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
     });
   },

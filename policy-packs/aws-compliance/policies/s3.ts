@@ -4,7 +4,7 @@
  * resource that configures it, joined by property dependency or by bucket name.
  */
 import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
-import { stackPolicy } from "../lib/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { get, isUnknown, undecidable } from "../lib/values";
 
@@ -31,7 +31,12 @@ export const s3RequireTls = stackPolicy(
   },
 );
 
-export const s3BlockPublicAccess = stackPolicy(
+/**
+ * S3.8 is what one aws.s3.BucketPublicAccessBlock shows (a setting it leaves off; absent means
+ * false on this resource), so it is a resource policy: it blocks at registration in `pulumi up`.
+ * A bucket without a block keeps the four settings S3 turns on for new buckets (April 2023).
+ */
+export const s3BlockPublicAccess = resourcePolicy(
   {
     name: "s3-bucket-block-public-access",
     description: "S3 buckets must block public access with all four public-access-block settings (on by default for buckets created since April 2023).",
@@ -39,24 +44,17 @@ export const s3BlockPublicAccess = stackPolicy(
     controls: ["S3.8"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
     remediationSteps:
-      "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+      "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true on the aws.s3.BucketPublicAccessBlock (or remove it: new buckets keep all four on).",
+    resourceTypes: T.bucketPublicAccessBlock,
   },
-  ({ forEach, attached, fail }) => {
+  ({ props, fail }) => {
     const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-    forEach(T.bucket, (bucket) => {
-      const blocks = attached(bucket, T.bucketPublicAccessBlock, "bucket");
-      // Since April 2023 S3 turns on all four settings for every new bucket: without a
-      // BucketPublicAccessBlock the bucket keeps them. Only a block that turns one off fails.
-      if (blocks.length === 0) return;
-      for (const block of blocks) {
-        const off = settings.filter((s) => {
-          const v = get(block.props, s);
-          if (isUnknown(v)) undecidable(`${block.name}.${s}`);
-          return v !== true;
-        });
-        if (off.length > 0) fail(bucket, `public access block ${block.name} leaves ${off.join(", ")} off`, `set ${off.join(", ")} to true`);
-      }
+    const off = settings.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
     });
+    if (off.length > 0) fail(`leaves ${off.join(", ")} off for its bucket`, `set ${off.map((s) => `\`${s}: true\``).join(", ")}`);
   },
 );
 

@@ -7,7 +7,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
-import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES, type ReferenceCheck } from "../lib/references";
+import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
 // DynamoDB.1 auto scaling.
@@ -217,12 +218,13 @@ export const daxTls = resourcePolicy(
 // ---------------------------------------------------------------------------------------------
 // Customer managed keys for classified tables.
 
-function isCmk(key: unknown): boolean {
-  if (isUnknown(key)) return true; // an output of an aws.kms.Key in the program (see storage-efs.ts)
+/** A customer managed key: a known key that is not AWS managed, or an unknown one from a key of the stack (lib/references.ts). */
+function isCmk(key: unknown, ref: ReferenceCheck["ref"], path: string): boolean {
+  if (containsUnknown(key)) return ref(path, SOURCES.kmsKey);
   return typeof key === "string" && key.length > 0 && !isAwsManagedKeyRef(key);
 }
 
-export const dynamoCmk = resourcePolicy(
+export const dynamoCmk = referencePolicy(
   {
     name: "dynamodb-table-cmk",
     description: "DynamoDB tables with confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
@@ -234,11 +236,11 @@ export const dynamoCmk = resourcePolicy(
     resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
     config: cmkScopeConfig,
   },
-  ({ props, type, config, fail }) => {
+  ({ props, type, config, ref, fail }) => {
     if (!needsCustomerManagedKey(props, config)) return;
     const why = cmkReason(props);
     if (type === "aws:dynamodb/tableReplica:TableReplica") {
-      if (!isCmk(get(props, "kmsKeyArn"))) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
+      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
       return;
     }
     // Without serverSideEncryption, or with enabled: false, DynamoDB uses an AWS owned key; with
@@ -246,12 +248,12 @@ export const dynamoCmk = resourcePolicy(
     const sse = raw(get(props, "serverSideEncryption")) as Record<string, unknown> | undefined;
     if (isUnknown(sse)) undecidable("serverSideEncryption");
     if (isUnknown(sse?.enabled)) undecidable("serverSideEncryption.enabled");
-    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn)) {
+    if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn, ref, "serverSideEncryption.kmsKeyArn")) {
       fail(`the table is ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
     }
     const replicas = get(props, "replicas");
     if (isUnknown(replicas)) undecidable("replicas");
-    const bare = asArray(replicas as unknown[]).filter((r: any) => !isCmk(get(r, "kmsKeyArn"))).map((r: any) => get(r, "regionName"));
+    const bare = asArray(replicas as unknown[]).filter((r: any, i) => !isCmk(get(r, "kmsKeyArn"), ref, `replicas.${i}.kmsKeyArn`)).map((r: any) => get(r, "regionName"));
     if (bare.length > 0) fail(`the replica${bare.length > 1 ? "s" : ""} in ${bare.join(", ")} name${bare.length > 1 ? "" : "s"} no customer managed key`, "set `kmsKeyArn` on each `replicas[]` entry to a customer managed key in that Region");
   },
 );

@@ -9,7 +9,8 @@ import type { PolicyResource } from "@pulumi/policy";
 import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { backupSelectionsCovering, isAwsManagedKeyRef, TS } from "../lib/tokens-storage";
-import { get, isUnknown, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
 
 export const efsEncryptedAtRest = resourcePolicy(
   {
@@ -27,7 +28,7 @@ export const efsEncryptedAtRest = resourcePolicy(
   },
 );
 
-export const efsEncryptedWithKms = resourcePolicy(
+export const efsEncryptedWithKms = referencePolicy(
   {
     name: "efs-encrypted-with-kms-key",
     description: "EFS file systems must encrypt file data with a KMS key of your own (not only the AWS managed aws/elasticfilesystem key).",
@@ -44,17 +45,21 @@ export const efsEncryptedWithKms = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (props.encrypted !== true) {
       fail("file data is not encrypted with AWS KMS", "set `encrypted: true` and `kmsKeyId` to your aws.kms.Key's arn");
       return;
     }
     if (config.requireKmsKeyId === false) return;
-    // `kmsKeyId: key.arn` is unknown at preview: an output of a key in the program, so a customer
+    // `kmsKeyId: key.arn` is unknown at preview: an output of a key in the program is a customer
     // managed key (AWS managed keys are only referenced by literal alias or a data source, both
-    // known at preview).
+    // known at preview); an unknown from anything else cannot be told.
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyId ${key} is an AWS managed key` : "no `kmsKeyId`: the AWS managed aws/elasticfilesystem key is used", "set `kmsKeyId` to your aws.kms.Key's arn (replaces the file system)");
     }

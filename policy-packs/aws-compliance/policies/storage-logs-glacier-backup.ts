@@ -7,7 +7,8 @@
  */
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { inEnvironments, isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
-import { get, isUnknown, undecidable } from "../lib/values";
+import { referencePolicy, SOURCES } from "../lib/references";
+import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
 // CloudWatch Logs.
@@ -47,7 +48,7 @@ export const logGroupRetention = resourcePolicy(
   },
 );
 
-export const logGroupKms = resourcePolicy(
+export const logGroupKms = referencePolicy(
   {
     name: "cloudwatch-log-group-kms",
     description: "CloudWatch log groups must be encrypted with a customer managed KMS key.",
@@ -66,12 +67,15 @@ export const logGroupKms = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
-    // Without kmsKeyId, CloudWatch Logs encrypts with a service-owned key. An unknown kmsKeyId is
-    // a key created by the program (its arn): compliant.
+    // Without kmsKeyId, CloudWatch Logs encrypts with a service-owned key.
     const key = get(props, "kmsKeyId");
-    if (isUnknown(key)) return;
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyId", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0) fail("no customer managed KMS key (`kmsKeyId`)", "set `kmsKeyId` to your aws.kms.Key's arn");
   },
 );
@@ -123,7 +127,7 @@ export const glacierVaultLock = stackPolicy(
 // ---------------------------------------------------------------------------------------------
 // AWS Backup vaults.
 
-export const backupVaultCmk = resourcePolicy(
+export const backupVaultCmk = referencePolicy(
   {
     name: "backup-vault-cmk",
     description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key.",
@@ -141,12 +145,15 @@ export const backupVaultCmk = resourcePolicy(
       },
     },
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, ref }) => {
     if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
-    // Without kmsKeyArn, the vault uses the AWS managed alias/aws/backup key. An unknown value is a
-    // key created by the program: compliant.
+    // Without kmsKeyArn, the vault uses the AWS managed alias/aws/backup key.
     const key = get(props, "kmsKeyArn");
-    if (isUnknown(key)) return;
+    // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
+    if (containsUnknown(key)) {
+      ref("kmsKeyArn", SOURCES.kmsKey);
+      return;
+    }
     if (typeof key !== "string" || key.length === 0 || isAwsManagedKeyRef(key)) {
       fail(key ? `kmsKeyArn ${key} is an AWS managed key` : "no `kmsKeyArn`: recovery points use the AWS managed aws/backup key", "set `kmsKeyArn` to your aws.kms.Key's arn");
     }

@@ -12,11 +12,12 @@
  * `replicationConfigurations[]`), and accepts the side resource instead (joined by property
  * dependency on `bucket`, or by the bucket's name), with both tokens of each `*V2` alias pair.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 import { parsePolicyDocument, type Statement } from "../lib/iam";
-import { resourcePolicy, stackPolicy, type StackCheck } from "../lib/policy";
+import { resourcePolicy, stackPolicy, type PolicyMeta, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
+import { referenceIsSet, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
 type Attached = StackCheck["attached"];
@@ -79,18 +80,6 @@ function bucketPolicyDocs(bucket: PolicyResource, attached: Attached): { source:
   return out;
 }
 
-/** The public access block settings that apply to a bucket: its own block(s) and any account-level block in the stack. */
-function effectiveBlock(bucket: PolicyResource, c: Pick<StackCheck, "attached" | "ofType">, setting: (typeof PAB_SETTINGS)[number]): boolean | "unknown" {
-  const blocks = [...c.attached(bucket, T.bucketPublicAccessBlock, "bucket"), ...c.ofType(T.accountPublicAccessBlock)];
-  let unknown = false;
-  for (const b of blocks) {
-    const v = get(b.props, setting);
-    if (v === true) return true;
-    if (isUnknown(v)) unknown = true;
-  }
-  return unknown ? "unknown" : false;
-}
-
 /**
  * Why a bucket receives logs that an AWS service writes (S3 server access logs, load balancer
  * access logs, CloudFront standard logs), or undefined. Those services only write to buckets
@@ -134,41 +123,49 @@ function allowedActions(s: Statement, candidates: readonly string[]): string[] {
 // ---------------------------------------------------------------------------------------------
 // S3.1
 
-export const s3AccountPublicAccessBlock = stackPolicy(
-  {
-    name: "s3-account-public-access-block",
-    description: "The account-level S3 Block Public Access settings must all be on.",
-    severity: "medium",
-    controls: ["S3.1"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps:
-      "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
-    config: {
-      requireInStack: {
-        type: "boolean",
-        description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
-        default: false,
-      },
+const s3AccountPublicAccessBlockMeta = {
+  name: "s3-account-public-access-block",
+  description: "The account-level S3 Block Public Access settings must all be on.",
+  severity: "medium",
+  controls: ["S3.1"],
+  frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+  remediationSteps:
+    "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true on the aws.s3.AccountPublicAccessBlock (one per account, usually in the account-baseline stack).",
+  config: {
+    requireInStack: {
+      type: "boolean",
+      description: "Also fail a stack that declares no aws.s3.AccountPublicAccessBlock at all (turn on for the account-baseline stack).",
+      default: false,
     },
   },
-  ({ forEach, ofType, resources, fail, config }) => {
-    forEach(T.accountPublicAccessBlock, (pab) => {
-      // Every setting defaults to false on aws.s3.AccountPublicAccessBlock: absent fails.
-      const off = PAB_SETTINGS.filter((s) => {
-        const v = get(pab.props, s);
-        if (isUnknown(v)) undecidable(s);
-        return v !== true;
-      });
-      if (off.length > 0) {
-        fail(pab, `account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
-      }
+} satisfies PolicyMeta;
+
+/**
+ * S3.1 in two phases of one policy: a block that leaves a setting off is what one resource shows
+ * (a resource policy: it blocks at registration in `pulumi up`); a stack without any block
+ * (`requireInStack`) only the whole stack shows.
+ */
+const s3AccountPublicAccessBlockStack = stackPolicy(s3AccountPublicAccessBlockMeta, ({ ofType, resources, fail, config }) => {
+  if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? ({ name: "stack", type: "pulumi:pulumi:Stack" } as PolicyResource);
+    fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+  }
+});
+
+export const s3AccountPublicAccessBlock: ResourceValidationPolicy = {
+  ...resourcePolicy({ ...s3AccountPublicAccessBlockMeta, resourceTypes: T.accountPublicAccessBlock }, ({ props, fail }) => {
+    // Every setting defaults to false on aws.s3.AccountPublicAccessBlock: absent fails.
+    const off = PAB_SETTINGS.filter((s) => {
+      const v = get(props, s);
+      if (isUnknown(v)) undecidable(s);
+      return v !== true;
     });
-    if (config.requireInStack === true && ofType(T.accountPublicAccessBlock).length === 0) {
-      const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack") ?? ({ name: "stack", type: "pulumi:pulumi:Stack" } as PolicyResource);
-      fail(stack, "the stack declares no account-level S3 Block Public Access", "add an aws.s3.AccountPublicAccessBlock with all four settings true");
+    if (off.length > 0) {
+      fail(`account-level Block Public Access leaves ${off.join(", ")} off (an absent setting is false)`, `set ${off.map((s) => `\`${s}: true\``).join(", ")} on the aws.s3.AccountPublicAccessBlock`);
     }
-  },
-);
+  }),
+  validateStack: s3AccountPublicAccessBlockStack.validateStack,
+} as ResourceValidationPolicy;
 
 // ---------------------------------------------------------------------------------------------
 // S3.2 / S3.3: public read / write through ACLs (a public bucket policy is found by
@@ -190,50 +187,37 @@ const access = {
   },
 } as const;
 
-/** Ways a bucket is readable/writable by anyone, with what is unknown at preview. */
-function publicExposure(bucket: PolicyResource, c: Pick<StackCheck, "attached" | "ofType">, mode: "read" | "write", authenticatedIsPublic: boolean): { findings: string[]; unknown?: string } {
+/**
+ * Ways one resource (a bucket's own `acl`/`grants`, or an aws.s3.BucketAcl) makes a bucket
+ * readable/writable by anyone, with what is unknown at preview. Decided on the resource alone, so
+ * that it blocks at registration in `pulumi up`: a public ACL is refused by S3 while Block Public
+ * Access is on (the default since April 2023) and is ignored only while `ignorePublicAcls` stays
+ * on, so declaring one is the flaw.
+ */
+function publicAcl(type: string, props: unknown, mode: "read" | "write", authenticatedIsPublic: boolean): { findings: string[]; unknown?: string } {
   const spec = access[mode];
-  const aclFindings: string[] = [];
+  const findings: string[] = [];
   let unknown: string | undefined;
   const publicGroups = authenticatedIsPublic ? [ALL_USERS, AUTHENTICATED_USERS] : [ALL_USERS];
   const cannedPublic = (acl: string) => (spec.cannedAcls as readonly string[]).includes(acl) || (mode === "read" && authenticatedIsPublic && acl === "authenticated-read");
-
-  // ACLs: the inline `acl`/`grants` of the bucket, and aws.s3.BucketAcl resources.
-  const aclSources: { source: string; acl: unknown; grants: { uri: unknown; permission: unknown }[] }[] = [
-    {
-      source: "the bucket's `acl`/`grants`",
-      acl: get(bucket.props, "acl"),
-      grants: pluck(bucket.props, "grants").flatMap((g: any) => (isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p })))),
-    },
-    ...c.attached(bucket, T.bucketAcl, "bucket").map((a) => ({
-      source: `aws.s3.BucketAcl ${a.name}`,
-      acl: get(a.props, "acl"),
-      grants: pluck(a.props, "accessControlPolicy.grants").map((g: any) => (isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") })),
-    })),
-  ];
-  for (const s of aclSources) {
-    if (isUnknown(s.acl)) unknown ??= `${s.source} (acl)`;
-    else if (typeof s.acl === "string" && cannedPublic(s.acl)) aclFindings.push(`${s.source} is the canned ACL \`${s.acl}\``);
-    for (const g of s.grants) {
-      if (isUnknown(g.uri) || isUnknown(g.permission)) {
-        unknown ??= `${s.source} (grants)`;
-        continue;
-      }
-      if (typeof g.uri === "string" && publicGroups.includes(g.uri) && (spec.grantPermissions as readonly string[]).includes(String(g.permission))) {
-        aclFindings.push(`${s.source} grants ${g.permission} to ${g.uri.split("/").pop()}`);
-      }
+  const isAclResource = (T.bucketAcl as readonly string[]).includes(type);
+  const source = isAclResource ? "its" : "the bucket's";
+  const acl = get(props, "acl");
+  const grants = isAclResource
+    ? pluck(props, "accessControlPolicy.grants").map((g: any) => (isUnknown(g) ? { uri: g, permission: g } : { uri: get(g, "grantee.uri"), permission: get(g, "permission") }))
+    : pluck(props, "grants").flatMap((g: any) => (isUnknown(g) ? [{ uri: g, permission: g }] : pluck(g, "permissions").map((p) => ({ uri: get(g, "uri"), permission: p }))));
+  if (isUnknown(acl)) unknown ??= "acl";
+  else if (typeof acl === "string" && cannedPublic(acl)) findings.push(`${source} \`acl\` is the canned ACL \`${acl}\``);
+  for (const g of grants) {
+    if (isUnknown(g.uri) || isUnknown(g.permission)) {
+      unknown ??= isAclResource ? "accessControlPolicy.grants" : "grants";
+      continue;
+    }
+    if (typeof g.uri === "string" && publicGroups.includes(g.uri) && (spec.grantPermissions as readonly string[]).includes(String(g.permission))) {
+      findings.push(`${source} ACL grants ${g.permission} to ${g.uri.split("/").pop()}`);
     }
   }
-
-  // Block Public Access neutralises what it covers; BucketOwnerEnforced turns ACLs off.
-  const findings: string[] = [];
-  if (aclFindings.length > 0) {
-    const ignored = effectiveBlock(bucket, c, "ignorePublicAcls");
-    const enforced = c.attached(bucket, T.bucketOwnership, "bucket").some((o) => get(o.props, "rule.objectOwnership") === "BucketOwnerEnforced");
-    if (ignored === "unknown" && !enforced) unknown ??= "the public access block's ignorePublicAcls";
-    else if (ignored !== true && !enforced) findings.push(...aclFindings);
-  }
-  return { findings, ...(unknown ? { unknown } : {}) };
+  return { findings, ...(unknown && findings.length === 0 ? { unknown } : {}) };
 }
 
 const publicConfig = {
@@ -246,23 +230,22 @@ const publicConfig = {
 
 function publicPolicy(mode: "read" | "write") {
   const control = mode === "read" ? "S3.2" : "S3.3";
-  return stackPolicy(
+  return resourcePolicy(
     {
       name: `s3-bucket-no-public-${mode}`,
       description: `S3 buckets must not allow public ${mode} access through ACLs (bucket policies: resource-policy-not-public).`,
       severity: "critical",
       controls: [control],
       frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups; or keep an aws.s3.BucketPublicAccessBlock with ignorePublicAcls true (or BucketOwnerEnforced object ownership).`,
+      remediationSteps: `Remove public ${mode} grants: no \`acl\` of ${access[mode].cannedAcls.map((a) => `\`${a}\``).join("/")} on the aws.s3.Bucket or aws.s3.BucketAcl, no grant to the AllUsers/AuthenticatedUsers groups. Prefer no ACL at all: aws.s3.BucketOwnershipControls with BucketOwnerEnforced.`,
       config: publicConfig,
+      resourceTypes: [...T.bucket, ...T.bucketAcl],
     },
-    (c) => {
-      c.forEach(T.bucket, (bucket) => {
-        const { findings, unknown } = publicExposure(bucket, c, mode, c.config.authenticatedUsersArePublic !== false);
-        if (findings.length > 0) {
-          c.fail(bucket, `public ${mode} access: ${findings.join("; ")}`, "remove the public grant (use `acl: \"private\"`), or set `ignorePublicAcls: true` on an aws.s3.BucketPublicAccessBlock");
-        } else if (unknown) undecidable(unknown);
-      });
+    ({ type, props, config, fail }) => {
+      const { findings, unknown } = publicAcl(type, props, mode, config.authenticatedUsersArePublic !== false);
+      if (findings.length > 0) {
+        fail(`public ${mode} access: ${findings.join("; ")}`, "remove the public grant (use `acl: \"private\"`, or no ACL with BucketOwnerEnforced object ownership)");
+      } else if (unknown) undecidable(unknown);
     },
   );
 }
@@ -446,9 +429,13 @@ export const s3AccessLogging = stackPolicy(
     forEach(T.bucket, (bucket) => {
       if (config.ignoreLogTargetBuckets !== false && logDeliveryTarget(bucket, c, "server-access")) return;
       // A side aws.s3.BucketLogging turns logging on whatever its target (required, and usually
-      // another bucket's id, unknown at preview); an inline target may likewise be unknown.
-      const inlineTargets = [...pluck(bucket.props, "logging.targetBucket"), ...pluck(bucket.props, "loggings.targetBucket")];
-      const on = attached(bucket, T.bucketLogging, "bucket").length > 0 || inlineTargets.some((t) => isUnknown(t) || (typeof t === "string" && t.length > 0));
+      // another bucket's id, unknown at preview). An inline target counts when known, or when
+      // unknown and from a bucket of the stack; from anything else it is undecidable (lib/references.ts).
+      const inline = (["logging", "loggings"] as const).flatMap((prop) => pluck(bucket.props, `${prop}.targetBucket`).map((t) => ({ prop, t })));
+      const on =
+        attached(bucket, T.bucketLogging, "bucket").length > 0 ||
+        inline.some(({ t }) => typeof t === "string" && !isUnknown(t) && t.length > 0) ||
+        inline.some(({ prop, t }) => isUnknown(t) && referenceIsSet(bucket, prop, SOURCES.bucket));
       if (!on) {
         fail(bucket, "server access logging is off", "add an aws.s3.BucketLogging with `targetBucket` and `targetPrefix` for this bucket");
       }
