@@ -21,6 +21,11 @@ export function scanTaggableTypes(awsDir = path.dirname(require.resolve("@pulumi
       } else if (entry.name.endsWith(".js")) {
         const text = fs.readFileSync(p, "utf8");
         if (!text.includes('resourceInputs["tags"] = args?.tags')) continue;
+        // A tag map ({ [key: string]: string }) or a list of key/value tags (Auto Scaling groups);
+        // a `tags` that is something else (a DevOps Guru collection's tag filter) is not tagging.
+        const dts = p.replace(/\.js$/, ".d.ts");
+        const declared = fs.existsSync(dts) ? /\n\s*tags\?: pulumi\.Input<([^\n]*)/.exec(fs.readFileSync(dts, "utf8").split(/export interface \w+Args \{/)[1] ?? "")?.[1] : undefined;
+        if (declared !== undefined && !/^\{$|^\{\s*\[key: string\]|Tag>\[\]/.test(declared.trim())) continue;
         const m = /static __pulumiType = '([^']+)'/.exec(text);
         if (m) types.add(m[1]!);
       }

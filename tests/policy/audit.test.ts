@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Policy } from "@pulumi/policy";
 import * as audit from "../../policy-packs/aws-compliance/policies/audit";
-import { UNKNOWN, evaluate, only, res, undecided, unknowns } from "../helpers/policy";
+import { UNKNOWN, evaluate, findings, only, res, undecided, unknowns } from "../helpers/policy";
 
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const goodTrail = {
@@ -60,6 +60,15 @@ describe("CloudTrail resource policies (CloudTrail.1/2/4/5)", () => {
       expect(await only(audit.cloudtrailMultiRegion, trail({ advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }] }] }))).to.include("log no management events");
       expect(await only(audit.cloudtrailMultiRegion, trail({ advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }, { field: "readOnly", equals: ["false"] }] }] }))).to.include("only read-only or only write");
       expect(await only(audit.cloudtrailMultiRegion, trail({ enableLogging: false }))).to.include("logging is off");
+    });
+    it("holds when one trail of the stack is compliant: a dedicated data-event trail beside it is fine", async () => {
+      const dataOnly = { isMultiRegionTrail: false, advancedEventSelectors: [{ fieldSelectors: [{ field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] }] }] };
+      expect(await evaluate(audit.cloudtrailMultiRegion, [trail({}), trail(dataOnly, { name: "phi-access" })])).to.deep.equal([]);
+      // Alone, the data-event trail does not record the account's management events.
+      expect(await only(audit.cloudtrailMultiRegion, trail(dataOnly))).to.include("no other trail of this stack records the account's management events");
+      // Two deficient trails: each is named.
+      const vs = findings(await evaluate(audit.cloudtrailMultiRegion, [trail({ enableLogging: false }), trail(dataOnly, { name: "phi-access" })]));
+      expect(vs).to.have.length(2);
     });
   });
 });

@@ -55,4 +55,20 @@ describe("policy required-tags (BP.Tags.1)", () => {
     const vs = findings(await evaluate(requiredTags, res("aws:sqs/queue:Queue", { tags }), { tags: ["cost-center"] }));
     expect(vs[0]!.message).to.include("missing required tag cost-center");
   });
+  it("honours the provider's defaultTags (an object or the JSON text the engine passes); the resource's own value wins", async () => {
+    const provider = res("pulumi:providers:aws", { region: "us-east-1", defaultTags: { tags: { project: "p", environment: "dev", owner: "team" } } });
+    expect(await evaluate(requiredTags, [provider, res("aws:sqs/queue:Queue", { tags: { "data-classification": "internal", compliance: "none" } }, { provider })])).to.deep.equal([]);
+    const asText = res("pulumi:providers:aws", { region: "us-east-1", defaultTags: JSON.stringify({ tags: { project: "p", environment: "dev", owner: "team", "data-classification": "internal" } }) });
+    const vs = findings(await evaluate(requiredTags, [asText, res("aws:sqs/queue:Queue", { tags: { owner: "" } }, { provider: asText, name: "q" })]));
+    // The resource's empty owner overrides the default (as in tagsAll), so it is missing, with compliance.
+    expect(vs.map((v) => v.message.split(": ")[1])).to.deep.equal(["missing required tags owner, compliance. Fix"]);
+  });
+  it("an Auto Scaling group's tag list gets no provider defaults (the provider does not merge them there)", async () => {
+    const provider = res("pulumi:providers:aws", { defaultTags: { tags } });
+    const vs = findings(await evaluate(requiredTags, [provider, res("aws:autoscaling/group:Group", { tags: [] }, { provider, name: "web" })]));
+    expect(vs).to.have.length(1);
+  });
+  it("skips types whose `tags` is not a tag map (a DevOps Guru collection's tag filter)", async () => {
+    expect(await evaluate(requiredTags, res("aws:devopsguru/resourceCollection:ResourceCollection", { type: "AWS_TAGS", tags: { appBoundaryKey: "DevOps-Guru-app", tagValues: ["*"] } }))).to.deep.equal([]);
+  });
 });

@@ -32,6 +32,22 @@ describe("policy s3-bucket-require-tls (S3.5)", () => {
     expect(vs[0]!.enforcementLevel).to.equal("mandatory");
   });
 
+  it("a deny of some actions, for one principal, or on the objects alone is not TLS enforcement; split statements that each deny everything are", async () => {
+    const deny = (over: Record<string, unknown>) => ({ Version: "2012-10-17", Statement: [{ ...tlsPolicy.Statement[0], ...over }] });
+    for (const [what, doc] of [
+      ["one action", deny({ Action: "s3:GetObject" })],
+      ["one role", deny({ Principal: { AWS: "arn:aws:iam::123456789012:role/app" } })],
+      ["the objects only", deny({ Resource: "arn:aws:s3:::b/*" })],
+      ["NotAction", deny({ Action: undefined, NotAction: "s3:GetObject" })],
+    ] as const) {
+      const vs = findings(await evaluate(s3RequireTls, [res("aws:s3/bucket:Bucket", { policy: doc }, { name: "partial" })]));
+      expect(vs.map((v) => v.message), what).to.have.length(1);
+      expect(vs[0]!.message, what).to.include("its bucket policy denies requests without TLS only for some principals, actions or resources");
+    }
+    const split = { Version: "2012-10-17", Statement: [{ ...tlsPolicy.Statement[0], Resource: "arn:aws:s3:::b" }, { ...tlsPolicy.Statement[0], Principal: { AWS: "*" }, Action: "*", Resource: "arn:aws:s3:::b/*" }] };
+    expect(await evaluate(s3RequireTls, [res("aws:s3/bucket:Bucket", { policy: split })])).to.deep.equal([]);
+  });
+
   it("says so when the policy document is unknown at preview, and does not fail the bucket", async () => {
     const bucket = res("aws:s3/bucket:Bucket", {}, { name: "media" });
     const policy = res("aws:s3/bucketPolicy:BucketPolicy", { bucket: UNKNOWN, policy: UNKNOWN }, { deps: { bucket: [bucket] } });

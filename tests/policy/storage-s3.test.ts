@@ -163,6 +163,13 @@ describe("policy s3-bucket-policy-no-cross-account-blocked-actions (S3.6)", () =
     await expectPass(s3.s3CrossAccountActions, build(), { trustedAccountIds: ["444455556666"] });
   });
   it("cannot decide a principal unknown at preview", () => expectUnknown(s3.s3CrossAccountActions, [res(B, { policy: doc({ AWS: UNKNOWN }, "s3:PutBucketPolicy") })]));
+  it("trusts the stack's own account (the account of the resources it manages) without config; another account still fails", async () => {
+    const role = res("aws:iam/role:Role", { arn: "arn:aws:iam::123456789012:role/ops", assumeRolePolicy: "{}" });
+    await expectPass(s3.s3CrossAccountActions, [role, res(B, { policy: doc({ AWS: "arn:aws:iam::123456789012:root" }, "s3:PutBucketPolicy") }, { name: "own" })]);
+    await expectFail(s3.s3CrossAccountActions, [role, res(B, { policy: doc({ AWS: "arn:aws:iam::111122223333:root" }, "s3:PutBucketPolicy") }, { name: "other" })], ["to arn:aws:iam::111122223333:root"]);
+    // Without a resource showing the account, nothing is assumed to be the stack's.
+    await expectFail(s3.s3CrossAccountActions, [res(B, { policy: doc({ AWS: "arn:aws:iam::123456789012:root" }, "s3:PutBucketPolicy") }, { name: "alone" })], ["to arn:aws:iam::123456789012:root"]);
+  });
 });
 
 describe("policy s3-bucket-replication (S3.7)", () => {

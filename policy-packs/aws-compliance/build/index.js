@@ -147,6 +147,15 @@ function parsePolicyDocument(doc) {
 function isWildcardAction(action) {
   return action === "*" || /^[a-z0-9-]+:\*$/i.test(action);
 }
+function deniesAllInsecureS3Requests(doc) {
+  const full = doc.statements.filter(
+    (s) => s.effect === "Deny" && s.notActions.length === 0 && s.notResources.length === 0 && !s.notPrincipals && Object.entries(s.principals ?? {}).some(([type, ids]) => (type === "*" || type === "AWS") && ids.includes("*")) && s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*") && Object.entries(s.conditions).some(([op, block]) => /^Bool(IfExists)?$/i.test(op) && Object.entries(block).some(([k, v]) => k.toLowerCase() === "aws:securetransport" && v.includes("false")))
+  );
+  const resources = full.flatMap((s) => s.resources);
+  const bucketLevel = resources.some((r) => r === "*" || /^arn:[^:]+:s3:::[^/]+$/.test(r));
+  const objectLevel = resources.some((r) => r === "*" || /^arn:[^:]+:s3:::[^/]+\/\*$/.test(r));
+  return bucketLevel && objectLevel;
+}
 function deniesInsecureTransport(doc) {
   return doc.statements.some(
     (s) => s.effect === "Deny" && Object.entries(s.conditions).some(([op, block]) => /^Bool(IfExists)?$/i.test(op) && Object.entries(block).some(([k, v]) => k.toLowerCase() === "aws:securetransport" && v.includes("false")))
@@ -1278,23 +1287,30 @@ function managementEventsGap(props) {
   const all = basic.some((sel) => sel.includeManagementEvents !== false && (sel.readWriteType ?? "All") === "All");
   return all ? void 0 : "its event selectors do not log all (read and write) management events";
 }
-var cloudtrailMultiRegion = resourcePolicy(
+var cloudtrailMultiRegion = stackPolicy(
   {
     name: "cloudtrail-multi-region-management-events",
-    description: "CloudTrail trails must be multi-Region, logging, and record all read and write management events.",
+    description: "At least one CloudTrail trail must be multi-Region, logging, and record all read and write management events; other trails beside it (e.g. a dedicated data-event trail) are fine.",
     severity: "high",
     controls: ["CloudTrail.1"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: 'On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, keep `enableLogging` true, and keep management events in the selectors (`includeManagementEvents: true`, `readWriteType: "All"`, or an advanced selector on `eventCategory = Management` without a `readOnly` filter).',
-    resourceTypes: TE.trail
+    remediationSteps: 'On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, keep `enableLogging` true, and keep management events in the selectors (`includeManagementEvents: true`, `readWriteType: "All"`, or an advanced selector on `eventCategory = Management` without a `readOnly` filter). A dedicated data-event trail passes once such a trail exists in the stack; in a workload stack whose account trail lives in another stack, exempt it with that reason.'
   },
-  ({ props, fail }) => {
-    const problems = [];
-    if (props.isMultiRegionTrail !== true) problems.push("it is a single-Region trail");
-    if (props.enableLogging === false) problems.push("logging is off (`enableLogging: false`)");
-    const gap = managementEventsGap(props);
-    if (gap) problems.push(gap);
-    if (problems.length > 0) fail(problems.join("; "), 'set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: "All"`)');
+  ({ ofType, fail }) => {
+    const trails = ofType(TE.trail);
+    const problemsOf = (props) => {
+      const problems = [];
+      if (props.isMultiRegionTrail !== true) problems.push("it is a single-Region trail");
+      if (props.enableLogging === false) problems.push("logging is off (`enableLogging: false`)");
+      const gap = managementEventsGap(props);
+      if (gap) problems.push(gap);
+      return problems;
+    };
+    const judged = trails.map((t) => ({ t, problems: problemsOf(t.props) }));
+    if (judged.some((j) => j.problems.length === 0)) return;
+    for (const { t, problems } of judged) {
+      fail(t, `${problems.join("; ")}, and no other trail of this stack records the account's management events`, 'set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: "All"`) on one trail of the stack');
+    }
   }
 );
 var cloudtrailEncryption = referencePolicy(
@@ -8387,7 +8403,7 @@ __export(s3_exports, {
 var s3RequireTls = stackPolicy(
   {
     name: "s3-bucket-require-tls",
-    description: "S3 buckets must have a bucket policy that denies requests not made over TLS.",
+    description: "S3 buckets must have a bucket policy that denies every request not made over TLS (all principals, all S3 actions, the bucket and its objects).",
     severity: "medium",
     controls: ["S3.5"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
@@ -8397,11 +8413,14 @@ var s3RequireTls = stackPolicy(
     forEach(T.bucket, (bucket) => {
       const docs = [get(bucket.props, "policy"), ...attached(bucket, T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))];
       const parsed = docs.map(parsePolicyDocument).filter((d) => d !== void 0);
-      if (parsed.some((d) => d !== "unknown" && deniesInsecureTransport(d))) return;
+      if (parsed.some((d) => d !== "unknown" && deniesAllInsecureS3Requests(d))) return;
       if (parsed.includes("unknown")) undecidable("the bucket policy document");
-      {
-        fail(bucket, "no bucket policy denies requests without TLS", "attach an aws.s3.BucketPolicy with a Deny on `aws:SecureTransport = false`");
-      }
+      const partial = parsed.some((d) => d !== "unknown" && deniesInsecureTransport(d));
+      fail(
+        bucket,
+        partial ? "its bucket policy denies requests without TLS only for some principals, actions or resources" : "no bucket policy denies requests without TLS",
+        'attach an aws.s3.BucketPolicy that denies `"Principal": "*"` every action (`"s3:*"`) on the bucket and `<bucket>/*` when `aws:SecureTransport` is `false`'
+      );
     });
   }
 );
@@ -9640,6 +9659,16 @@ function accountOf(principal) {
   if (/^\d{12}$/.test(principal)) return principal;
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
+function ownAccounts(resources) {
+  const own = /* @__PURE__ */ new Set();
+  for (const r of resources) {
+    const arn = get(r.props, "arn");
+    if (typeof arn !== "string" || isUnknown(arn)) continue;
+    const acct = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+    if (acct) own.add(acct);
+  }
+  return own;
+}
 var s3CrossAccountActions = stackPolicy(
   {
     name: "s3-bucket-policy-no-cross-account-blocked-actions",
@@ -9658,14 +9687,14 @@ var s3CrossAccountActions = stackPolicy(
       trustedAccountIds: {
         type: "array",
         items: { type: "string" },
-        description: `12-digit account ids that are not 'other accounts' (your own, your organisation's); any other account principal, and "*", is cross-account.`,
+        description: `12-digit account ids that are not 'other accounts' beside the stack's own (trusted always: the account in the ARNs of the resources it manages), e.g. your organisation's; any other account principal, and "*", is cross-account.`,
         default: []
       }
     }
   },
-  ({ forEach, attached, fail, config }) => {
+  ({ forEach, attached, fail, config, resources }) => {
     const blocked = config.blockedActions ?? [];
-    const trusted = config.trustedAccountIds ?? [];
+    const trusted = [...config.trustedAccountIds ?? [], ...ownAccounts(resources)];
     forEach(T.bucket, (bucket) => {
       const problems = [];
       let unknown;
@@ -10340,7 +10369,6 @@ var taggable_types_default = {
     "aws:devicefarm/networkProfile:NetworkProfile",
     "aws:devicefarm/project:Project",
     "aws:devicefarm/testGridProject:TestGridProject",
-    "aws:devopsguru/resourceCollection:ResourceCollection",
     "aws:directconnect/connection:Connection",
     "aws:directconnect/gateway:Gateway",
     "aws:directconnect/hostedPrivateVirtualInterfaceAccepter:HostedPrivateVirtualInterfaceAccepter",
@@ -11000,7 +11028,7 @@ var requiredTags = resourcePolicy(
     severity: "low",
     controls: ["BP.Tags.1"],
     frameworks: ["Blueprints"],
-    remediationSteps: "Pass the required tags in the resource's `tags` input (shared/tags.ts `withTags(settings.tags)`).",
+    remediationSteps: "Pass the required tags in the resource's `tags` input (shared/tags.ts `withTags(settings.tags)`), or in its provider's `defaultTags.tags`.",
     resourceTypes: [...taggableTypes],
     config: {
       tags: {
@@ -11011,12 +11039,21 @@ var requiredTags = resourcePolicy(
       }
     }
   },
-  ({ props, config, fail }) => {
+  ({ props, config, fail, args }) => {
     const tags = get(props, "tags");
     if (isUnknown(tags)) void props.tags;
     const have = Array.isArray(tags) ? Object.fromEntries(tags.map(raw).filter((t) => t && typeof t.key === "string").map((t) => [t.key, t.value])) : tags && typeof tags === "object" ? raw(tags) : {};
+    let defaults = {};
+    const provider = args.provider;
+    if (!Array.isArray(tags) && provider) {
+      const d = parseJson(get(provider.props, "defaultTags"));
+      if (isUnknown(d)) void provider.props.defaultTags;
+      const t = d && typeof d === "object" ? raw(d.tags) : void 0;
+      if (isUnknown(t)) void provider.props.defaultTags;
+      if (t && typeof t === "object") defaults = t;
+    }
     const missing = config.tags.filter((k) => {
-      const v = have[k];
+      const v = have[k] ?? defaults[k];
       if (isUnknown(v)) return false;
       return typeof v !== "string" || v.trim() === "";
     });

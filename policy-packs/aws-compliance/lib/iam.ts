@@ -103,6 +103,30 @@ export function publicAllowStatements(doc: PolicyDocument): Statement[] {
 }
 
 /** True if the document denies requests that do not use TLS (`aws:SecureTransport = false`). */
+/**
+ * TLS enforcement on a bucket (S3.5): one Deny, for every principal (`*`), of every S3 action
+ * (`s3:*` or `*`), on the bucket and its objects (`arn:...:::b` and `arn:...:::b/*`, or `*`), when
+ * `aws:SecureTransport` is false. A deny of some actions, for some principals, or on the objects
+ * alone leaves other requests allowed over plain HTTP. Statements may split the bucket and object
+ * resources between them as long as each is a full deny.
+ */
+export function deniesAllInsecureS3Requests(doc: PolicyDocument): boolean {
+  const full = doc.statements.filter(
+    (s) =>
+      s.effect === "Deny" &&
+      s.notActions.length === 0 &&
+      s.notResources.length === 0 &&
+      !s.notPrincipals &&
+      Object.entries(s.principals ?? {}).some(([type, ids]) => (type === "*" || type === "AWS") && ids.includes("*")) &&
+      s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*") &&
+      Object.entries(s.conditions).some(([op, block]) => /^Bool(IfExists)?$/i.test(op) && Object.entries(block).some(([k, v]) => k.toLowerCase() === "aws:securetransport" && v.includes("false"))),
+  );
+  const resources = full.flatMap((s) => s.resources);
+  const bucketLevel = resources.some((r) => r === "*" || /^arn:[^:]+:s3:::[^/]+$/.test(r));
+  const objectLevel = resources.some((r) => r === "*" || /^arn:[^:]+:s3:::[^/]+\/\*$/.test(r));
+  return bucketLevel && objectLevel;
+}
+
 export function deniesInsecureTransport(doc: PolicyDocument): boolean {
   return doc.statements.some(
     (s) =>

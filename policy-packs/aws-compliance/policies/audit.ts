@@ -50,23 +50,31 @@ function managementEventsGap(props: any): string | undefined {
   return all ? undefined : "its event selectors do not log all (read and write) management events";
 }
 
-export const cloudtrailMultiRegion = resourcePolicy(
+export const cloudtrailMultiRegion = stackPolicy(
   {
     name: "cloudtrail-multi-region-management-events",
-    description: "CloudTrail trails must be multi-Region, logging, and record all read and write management events.",
+    description: "At least one CloudTrail trail must be multi-Region, logging, and record all read and write management events; other trails beside it (e.g. a dedicated data-event trail) are fine.",
     severity: "high",
     controls: ["CloudTrail.1"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-    remediationSteps: "On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, keep `enableLogging` true, and keep management events in the selectors (`includeManagementEvents: true`, `readWriteType: \"All\"`, or an advanced selector on `eventCategory = Management` without a `readOnly` filter).",
-    resourceTypes: TE.trail,
+    remediationSteps: "On the aws.cloudtrail.Trail set `isMultiRegionTrail: true`, keep `enableLogging` true, and keep management events in the selectors (`includeManagementEvents: true`, `readWriteType: \"All\"`, or an advanced selector on `eventCategory = Management` without a `readOnly` filter). A dedicated data-event trail passes once such a trail exists in the stack; in a workload stack whose account trail lives in another stack, exempt it with that reason.",
   },
-  ({ props, fail }) => {
-    const problems: string[] = [];
-    if (props.isMultiRegionTrail !== true) problems.push("it is a single-Region trail");
-    if (props.enableLogging === false) problems.push("logging is off (`enableLogging: false`)");
-    const gap = managementEventsGap(props);
-    if (gap) problems.push(gap);
-    if (problems.length > 0) fail(problems.join("; "), "set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: \"All\"`)");
+  ({ ofType, fail }) => {
+    const trails = ofType(TE.trail);
+    const problemsOf = (props: any): string[] => {
+      const problems: string[] = [];
+      if (props.isMultiRegionTrail !== true) problems.push("it is a single-Region trail");
+      if (props.enableLogging === false) problems.push("logging is off (`enableLogging: false`)");
+      const gap = managementEventsGap(props);
+      if (gap) problems.push(gap);
+      return problems;
+    };
+    const judged = trails.map((t) => ({ t, problems: problemsOf(t.props) }));
+    // CloudTrail.1 asks for one such trail in the account: with one here, the others are extra trails.
+    if (judged.some((j) => j.problems.length === 0)) return;
+    for (const { t, problems } of judged) {
+      fail(t, `${problems.join("; ")}, and no other trail of this stack records the account's management events`, "set `isMultiRegionTrail: true`, `enableLogging: true`, and log all management events (`readWriteType: \"All\"`) on one trail of the stack");
+    }
   },
 );
 

@@ -3,7 +3,7 @@
  * Every bucket rule accepts the inline block on `aws:s3/bucket:Bucket` (or `BucketV2`) or the side
  * resource that configures it, joined by property dependency or by bucket name.
  */
-import { deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
+import { deniesAllInsecureS3Requests, deniesInsecureTransport, parsePolicyDocument } from "../lib/iam";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { get, isUnknown, undecidable } from "../lib/values";
@@ -11,7 +11,7 @@ import { get, isUnknown, undecidable } from "../lib/values";
 export const s3RequireTls = stackPolicy(
   {
     name: "s3-bucket-require-tls",
-    description: "S3 buckets must have a bucket policy that denies requests not made over TLS.",
+    description: "S3 buckets must have a bucket policy that denies every request not made over TLS (all principals, all S3 actions, the bucket and its objects).",
     severity: "medium",
     controls: ["S3.5"],
     frameworks: ["FSBP", "HIPAA", "PCI DSS"],
@@ -22,11 +22,14 @@ export const s3RequireTls = stackPolicy(
     forEach(T.bucket, (bucket) => {
       const docs = [get(bucket.props, "policy"), ...attached(bucket, T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))];
       const parsed = docs.map(parsePolicyDocument).filter((d) => d !== undefined);
-      if (parsed.some((d) => d !== "unknown" && deniesInsecureTransport(d))) return;
+      if (parsed.some((d) => d !== "unknown" && deniesAllInsecureS3Requests(d))) return;
       if (parsed.includes("unknown")) undecidable("the bucket policy document");
-      {
-        fail(bucket, "no bucket policy denies requests without TLS", "attach an aws.s3.BucketPolicy with a Deny on `aws:SecureTransport = false`");
-      }
+      const partial = parsed.some((d) => d !== "unknown" && deniesInsecureTransport(d));
+      fail(
+        bucket,
+        partial ? "its bucket policy denies requests without TLS only for some principals, actions or resources" : "no bucket policy denies requests without TLS",
+        'attach an aws.s3.BucketPolicy that denies `"Principal": "*"` every action (`"s3:*"`) on the bucket and `<bucket>/*` when `aws:SecureTransport` is `false`',
+      );
     });
   },
 );

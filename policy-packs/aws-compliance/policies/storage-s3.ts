@@ -307,6 +307,23 @@ function accountOf(principal: string): string | undefined {
   return /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(principal)?.[1];
 }
 
+/**
+ * The stack's own account(s): the account in the ARN of every resource the stack itself manages
+ * (an IAM role, a KMS key, a queue: known once the stack exists, and for ARNs the program builds
+ * from the caller identity). The engine does not name the deploying account, but whatever the
+ * stack creates lives in it.
+ */
+function ownAccounts(resources: readonly { props: unknown }[]): Set<string> {
+  const own = new Set<string>();
+  for (const r of resources) {
+    const arn = get(r.props, "arn");
+    if (typeof arn !== "string" || isUnknown(arn)) continue;
+    const acct = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+    if (acct) own.add(acct);
+  }
+  return own;
+}
+
 export const s3CrossAccountActions = stackPolicy(
   {
     name: "s3-bucket-policy-no-cross-account-blocked-actions",
@@ -326,14 +343,14 @@ export const s3CrossAccountActions = stackPolicy(
       trustedAccountIds: {
         type: "array",
         items: { type: "string" },
-        description: "12-digit account ids that are not 'other accounts' (your own, your organisation's); any other account principal, and \"*\", is cross-account.",
+        description: "12-digit account ids that are not 'other accounts' beside the stack's own (trusted always: the account in the ARNs of the resources it manages), e.g. your organisation's; any other account principal, and \"*\", is cross-account.",
         default: [],
       },
     },
   },
-  ({ forEach, attached, fail, config }) => {
+  ({ forEach, attached, fail, config, resources }) => {
     const blocked = (config.blockedActions as string[]) ?? [];
-    const trusted = (config.trustedAccountIds as string[]) ?? [];
+    const trusted = [...((config.trustedAccountIds as string[]) ?? []), ...ownAccounts(resources)];
     forEach(T.bucket, (bucket) => {
       const problems: string[] = [];
       let unknown: string | undefined;
