@@ -117,30 +117,43 @@ if (largest.timings) {
 
 console.log("\nLambda handler bundles (esbuild, minified, SDK bundled) and module-load time in a fresh node");
 const { bundleHandler } = require("../../components/compute/bundle") as typeof import("../../components/compute/bundle");
+// Every Lambda entry point: functions/**/handler.ts and functions/**/*-handler.ts.
 const handlers = fs
   .readdirSync(path.join(root, "projects"))
   .flatMap((p) => {
     const dir = path.join(root, "projects", p, "functions");
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f, "handler.ts")).filter((f) => fs.existsSync(f)) : [];
-  });
-// Enough configuration for every handler's cold-start validation (module load, no AWS calls).
-const handlerEnv = {
-  AWS_REGION: "us-east-1",
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  DB_HOST: "db.example.internal",
-  DB_PORT: "5432",
-  DB_USER: "app",
-  DB_NAME: "app",
-  CARTS_TABLE_NAME: "carts",
-  IDEMPOTENCY_TABLE_NAME: "idempotency",
-  CART_MAX_AGE_DAYS: "7",
-  VIDEOS_TABLE_NAME: "videos",
-  JOB_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs",
-  NEW_CONTENT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:new-content",
-  VIEW_EVENTS_STREAM_ARN: "arn:aws:kinesis:us-east-1:123456789012:stream/views",
-  VIEW_EVENTS_STREAM_NAME: "views",
-  VIEWS_TABLE_NAME: "views",
-};
+    return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => /(^|[/-])handler\.ts$/.test(f)).map((f) => path.join(dir, f)) : [];
+  })
+  .sort();
+// Enough configuration for every handler's cold-start validation (module load, no AWS calls): the
+// upper-case names its project's function sources mention, each with a value of the shape its
+// suffix says (an ARN, a URL, a number), beside a few the handlers read with formats of their own.
+function handlerEnv(file: string): Record<string, string> {
+  const dir = path.join(root, "projects", path.relative(path.join(root, "projects"), file).split(path.sep)[0]!, "functions");
+  const names = new Set<string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) for (const m of fs.readFileSync(p, "utf8").matchAll(/"([A-Z][A-Z0-9_]{2,})"/g)) names.add(m[1]!);
+    }
+  };
+  walk(dir);
+  const value = (n: string): string =>
+    /_ARN$/.test(n) ? `arn:aws:${n.includes("TOPIC") ? "sns" : n.includes("STREAM") ? "kinesis" : n.includes("SECRET") ? "secretsmanager" : "states"}:us-east-1:123456789012:${n.toLowerCase()}`
+    : /_URL$/.test(n) ? `https://sqs.us-east-1.amazonaws.com/123456789012/${n.toLowerCase()}`
+    : /(_DAYS|_SECONDS|_PORT|_CENTS|_SIZE)$/.test(n) ? "7"
+    : /^DELIVERY_ORIGIN$/.test(n) ? "https://cdn.example.com"
+    : n.toLowerCase().replace(/_/g, "-");
+  return {
+    ...Object.fromEntries([...names].map((n) => [n, value(n)])),
+    AWS_REGION: "us-east-1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    DB_HOST: "db.example.internal",
+    DB_PORT: "5432",
+    PARTNERS: "acme-bank",
+  };
+}
 for (const file of handlers) {
   const label = path.relative(root, file);
   const b = bundleHandler(file, { sourcemap: "none", external: ["pg-native"] });
@@ -148,10 +161,10 @@ for (const file of handlers) {
   fs.writeFileSync(bundleOut, b.code);
   let load: string;
   try {
-    const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(bundleOut)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv }).stdout);
+    const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(bundleOut)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv(file) }).stdout);
     load = `${ms.toFixed(0)} ms`;
   } catch (e) {
-    load = `load failed: ${(e as Error).message.split("\n")[0]}`;
+    load = `load failed: ${(e as Error).message.split("\n").filter((l) => /Error|invalid|missing/.test(l))[0] ?? (e as Error).message.split("\n")[0]}`;
   }
   const kb = (b.sizeBytes / 1024).toFixed(0);
   console.log(`  ${label.padEnd(58)} ${kb.padStart(5)} KiB ${b.sizeBytes <= 500 * 1024 ? "(<= 500 KiB)" : "(OVER 500 KiB)"}  module load ${load}`);
