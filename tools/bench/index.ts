@@ -142,11 +142,14 @@ function handlerEnv(file: string): Record<string, string> {
   const value = (n: string): string =>
     /_ARN$/.test(n) ? `arn:aws:${n.includes("TOPIC") ? "sns" : n.includes("STREAM") ? "kinesis" : n.includes("SECRET") ? "secretsmanager" : "states"}:us-east-1:123456789012:${n.toLowerCase()}`
     : /_URL$/.test(n) ? `https://sqs.us-east-1.amazonaws.com/123456789012/${n.toLowerCase()}`
-    : /(_DAYS|_SECONDS|_PORT|_CENTS|_SIZE)$/.test(n) ? "7"
+    : /_SECONDS$/.test(n) ? "3600"
+    : /_PORT$/.test(n) ? "5432"
+    : /(_DAYS|_CENTS|_SIZE)$/.test(n) ? "30"
     : /^DELIVERY_ORIGIN$/.test(n) ? "https://cdn.example.com"
-    : n.toLowerCase().replace(/_/g, "-");
+    : n.toLowerCase();
   return {
-    ...Object.fromEntries([...names].map((n) => [n, value(n)])),
+    // A file path (e.g. DB_CA_FILE) is optional and must exist: left unset.
+    ...Object.fromEntries([...names].filter((n) => !n.endsWith("_FILE")).map((n) => [n, value(n)])),
     AWS_REGION: "us-east-1",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     DB_HOST: "db.example.internal",
@@ -164,7 +167,8 @@ for (const file of handlers) {
     const ms = measureQuiet(() => time(process.execPath, ["-e", `const t=process.hrtime.bigint();require(${JSON.stringify(bundleOut)});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { env: handlerEnv(file) }).stdout);
     load = `${ms.toFixed(0)} ms`;
   } catch (e) {
-    load = `load failed: ${(e as Error).message.split("\n").filter((l) => /Error|invalid|missing/.test(l))[0] ?? (e as Error).message.split("\n")[0]}`;
+    const lines = (e as Error).message.split("\n");
+    load = `load failed: ${(lines.find((l) => /^\w*Error: /.test(l.trim())) ?? lines[0]!).trim().slice(0, 200)}`;
   }
   const kb = (b.sizeBytes / 1024).toFixed(0);
   console.log(`  ${label.padEnd(58)} ${kb.padStart(5)} KiB ${b.sizeBytes <= 500 * 1024 ? "(<= 500 KiB)" : "(OVER 500 KiB)"}  module load ${load}`);

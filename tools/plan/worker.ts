@@ -23,12 +23,12 @@ const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
-/** Wire-format value -> plain JSON: secrets unwrapped, resource references as their id or URN. */
 /** What a response shows in the SDK's (discarded) debug messages: its type, not its serialised content. */
 function protobufDebugString(this: object): string {
   return `[${this.constructor?.name ?? "response"}]`;
 }
 
+/** Wire-format value -> plain JSON: secrets unwrapped, resource references as their id or URN. */
 export function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (v !== null && typeof v === "object") {
