@@ -153,6 +153,21 @@ export interface DashboardArgs {
   tags?: Record<string, string>;
 }
 
+/**
+ * The role QuickSight assumes for an Athena data source (`source.roleArn`), trusted by QuickSight
+ * for this account only; grant it what it reads (e.g. `DataLake.grantQuery`). A top-level resource
+ * (not a child of a dashboard), so that one role serves every dashboard of the stack.
+ */
+export function quickSightAthenaRole(name: string, args: { description: string; account: pulumi.Input<string>; placement: RolePlacement; tags: Record<string, string> }): aws.iam.Role {
+  return new aws.iam.Role(name, {
+    description: args.description,
+    path: args.placement.path,
+    ...(args.placement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.placement.permissionsBoundaryArn } : {}),
+    assumeRolePolicy: policyDocument([{ Sid: "QuickSightAssumesRole", Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": args.account } } }]),
+    tags: args.tags,
+  });
+}
+
 const NUMERIC: readonly ColumnType[] = ["INTEGER", "DECIMAL"];
 const DATA_SET_IDENTIFIER = "data";
 

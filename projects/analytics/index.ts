@@ -23,6 +23,7 @@ import {
   mfaRole,
   BackupPlan,
   Dashboard,
+  quickSightAthenaRole,
   DataLake,
   EncryptedBucket,
   EncryptionKey,
@@ -267,13 +268,7 @@ export = async () => {
   let eventsDashboardId: pulumi.Output<string> | undefined;
   if (quicksight) {
     // QuickSight reads through its own role, allowed only this workgroup, the catalog, the zones and the key.
-    const quicksightRole = new aws.iam.Role("quicksight-athena", {
-      description: "QuickSight: Athena queries over the analytics lake (the dashboards' data source)",
-      path: rolePlacement.path,
-      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
-      assumeRolePolicy: policyDocument([{ Sid: "QuickSightAssumesRole", Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }]),
-      tags: tags("quicksight-athena"),
-    });
+    const quicksightRole = quickSightAthenaRole("quicksight-athena", { description: "QuickSight: Athena queries over the analytics lake (the dashboards' data source)", account, placement: rolePlacement, tags: tags("quicksight-athena") });
     const grants = lake.grantQuery(quicksightRole);
     const dashboard = new Dashboard(
       "events",

@@ -26,6 +26,7 @@ import * as path from "node:path";
 import {
   BackupPlan,
   Dashboard,
+  quickSightAthenaRole,
   DataLake,
   DirectConnectLink,
   EncryptedBucket,
@@ -497,13 +498,7 @@ export = async () => {
   const dashboards: Dashboard[] = [];
   if (quicksight) {
     // QuickSight reads through its own role: this workgroup, the catalog, the lake and the key, nothing else.
-    const quicksightRole = new aws.iam.Role("quicksight-athena", {
-      description: "QuickSight: Athena queries over the hospital's readings lake (the dashboards' data source)",
-      path: rolePlacement.path,
-      ...(rolePlacement.permissionsBoundaryArn !== undefined ? { permissionsBoundary: rolePlacement.permissionsBoundaryArn } : {}),
-      assumeRolePolicy: policyDocument([{ Sid: "QuickSightAssumesRole", Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }]),
-      tags: tags("quicksight-athena"),
-    });
+    const quicksightRole = quickSightAthenaRole("quicksight-athena", { description: "QuickSight: Athena queries over the hospital's readings lake (the dashboards' data source)", account, placement: rolePlacement, tags: tags("quicksight-athena") });
     const grants = lake.grantQuery(quicksightRole);
     for (const d of [
       { name: "public-health", title: "Public health: vital signs out of range (de-identified)", dataSet: publicHealthDataSet(databaseName), visuals: publicHealthVisuals },
