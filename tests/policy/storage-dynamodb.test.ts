@@ -93,6 +93,13 @@ describe("policy dynamodb-table-in-backup-plan (DynamoDB.4)", () => {
       `[DynamoDB.4] orders (${TABLE}): no AWS Backup selection covers the table`,
       "aws.backup.Selection `resources`",
     ]));
+  it("passes a table named by an ARN string (its name, or its own ARN output); another table's ARN does not cover it", async () => {
+    const named = res(TABLE, { ...key, name: "orders" }, { name: "orders" });
+    await expectPass(ddb.dynamoInBackupPlan, [named, res(SEL, { planId: "p", iamRoleArn: "r", resources: ["arn:aws:dynamodb:us-east-1:111122223333:table/orders"] })]);
+    const withOutput = res(TABLE, { ...key, arn: "arn:aws:dynamodb:us-east-1:111122223333:table/orders-5f3a" }, { name: "by-output" });
+    await expectPass(ddb.dynamoInBackupPlan, [withOutput, res(SEL, { planId: "p", iamRoleArn: "r", resources: ["arn:aws:dynamodb:us-east-1:111122223333:table/orders-5f3a"] })]);
+    await expectFail(ddb.dynamoInBackupPlan, [named, res(SEL, { planId: "p", iamRoleArn: "r", resources: ["arn:aws:dynamodb:us-east-1:111122223333:table/payments", "arn:aws:rds:us-east-1:111122223333:cluster:orders"] })], ["no AWS Backup selection covers the table"]);
+  });
   it("can be scoped to classifications", () => expectPass(ddb.dynamoInBackupPlan, res(TABLE, { ...key, tags: { "data-classification": "public" } }), { dataClassifications: ["restricted"] }));
   it("cannot decide when a tag selection meets tags unknown at preview", () =>
     expectUnknown(ddb.dynamoInBackupPlan, [res(TABLE, { ...key, tags: UNKNOWN }), res(SEL, { planId: "p", iamRoleArn: "r", selectionTags: [{ type: "STRINGEQUALS", key: "backup", value: "yes" }] })]));

@@ -2321,6 +2321,17 @@ function conditionMatches(kind, key, value, tags) {
       return s === void 0 || !globMatch(value, s);
   }
 }
+function namesTarget(arn, target, kind) {
+  const own = get(target.props, "arn");
+  if (typeof own === "string" && !isUnknown(own) && own === arn) return true;
+  const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.+)$/.exec(arn);
+  if (!m || m[1] !== kind.service || !m[2].startsWith(kind.resourcePrefix)) return false;
+  const id = m[2].slice(kind.resourcePrefix.length);
+  return ["name", "clusterIdentifier", "identifier", "id", "fileSystemId", "volumeId"].some((k) => {
+    const v = get(target.props, k);
+    return typeof v === "string" && !isUnknown(v) && v === id;
+  });
+}
 function backupSelectionsCovering(target, selections, kind) {
   const out = [];
   let unknownPath;
@@ -2335,7 +2346,8 @@ function backupSelectionsCovering(target, selections, kind) {
     if (!byResource) {
       if (isUnknown(resources)) unknownPath = `${sel.name}.resources`;
       for (const r of asArray(isUnknown(resources) ? void 0 : raw(resources))) {
-        if (typeof r === "string" && !isUnknown(r) && coversAllOfKind(r, kind.service, kind.resourcePrefix)) byResource = true;
+        if (typeof r !== "string" || isUnknown(r)) continue;
+        if (coversAllOfKind(r, kind.service, kind.resourcePrefix) || namesTarget(r, target, kind)) byResource = true;
       }
     }
     const selTags = get(sel.props, "selectionTags");

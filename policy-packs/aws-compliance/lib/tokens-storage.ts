@@ -184,8 +184,25 @@ function conditionMatches(kind: "stringEquals" | "stringLikes" | "stringNotEqual
 }
 
 /**
+ * Whether an ARN written as a string names `target`: its own ARN (an output, known once the stack
+ * exists), or an ARN of its kind whose resource id is the target's name or identifier
+ * (`arn:aws:dynamodb:<region>:<account>:table/orders` for a table named `orders`).
+ */
+function namesTarget(arn: string, target: PolicyResource, kind: { service: string; resourcePrefix: string }): boolean {
+  const own = get(target.props, "arn");
+  if (typeof own === "string" && !isUnknown(own) && own === arn) return true;
+  const m = /^arn:[^:]+:([^:]+):[^:]*:[^:]*:(.+)$/.exec(arn);
+  if (!m || m[1] !== kind.service || !m[2]!.startsWith(kind.resourcePrefix)) return false;
+  const id = m[2]!.slice(kind.resourcePrefix.length);
+  return ["name", "clusterIdentifier", "identifier", "id", "fileSystemId", "volumeId"].some((k) => {
+    const v = get(target.props, k);
+    return typeof v === "string" && !isUnknown(v) && v === id;
+  });
+}
+
+/**
  * Whether an AWS Backup selection in the stack covers `target`: it lists the target's ARN (by
- * property dependency), a wildcard ARN for the whole kind, or selects it by tag
+ * property dependency, or as a string naming it), a wildcard ARN for the whole kind, or selects it by tag
  * (`selectionTags` STRINGEQUALS, or `conditions` on `aws:ResourceTag/...`), and does not list it in
  * `notResources`. Stops the check (undecidable) when nothing covers the target but a selection's
  * `resources` or tags are unknown at preview.
@@ -204,7 +221,8 @@ export function backupSelectionsCovering(target: PolicyResource, selections: rea
     if (!byResource) {
       if (isUnknown(resources)) unknownPath = `${sel.name}.resources`;
       for (const r of asArray(isUnknown(resources) ? undefined : (raw(resources) as unknown[]))) {
-        if (typeof r === "string" && !isUnknown(r) && coversAllOfKind(r, kind.service, kind.resourcePrefix)) byResource = true;
+        if (typeof r !== "string" || isUnknown(r)) continue;
+        if (coversAllOfKind(r, kind.service, kind.resourcePrefix) || namesTarget(r, target, kind)) byResource = true;
       }
     }
     const selTags = get(sel.props, "selectionTags");
