@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import type { Policy } from "@pulumi/policy";
 import * as iam from "../../policy-packs/aws-compliance/policies/identity-iam";
 import type * as aws from "@pulumi/aws";
 import { fixture, unknown_ } from "../helpers/fixture";
@@ -95,42 +94,44 @@ describe("policy iam-user-no-attached-policies (IAM.2)", () => {
   });
 });
 
-describe("password policy policies (IAM.7, IAM.10-IAM.17)", () => {
+describe("policy iam-password-policy (IAM.7, IAM.10-IAM.17): one finding per weak setting, every control it breaks", () => {
   const PP = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy";
   const strong = { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireSymbols: true, requireNumbers: true, minimumPasswordLength: 14, passwordReusePrevention: 24, maxPasswordAge: 90 };
-  const table: { policy: Policy; control: string; weaken: Record<string, unknown>; expect: string; config?: [Record<string, unknown>, Record<string, unknown>] }[] = [
-    { policy: iam.iamPasswordPolicyStrong, control: "IAM.7", weaken: { requireSymbols: false, minimumPasswordLength: 6 }, expect: "`requireSymbols` is not true, `minimumPasswordLength` is 6 (needs 8 or more)", config: [{ minimumPasswordLength: 10 }, { minimumPasswordLength: 16 }] },
-    { policy: iam.iamPasswordPolicyPci, control: "IAM.10", weaken: { maxPasswordAge: undefined }, expect: "`maxPasswordAge` is unset (passwords never expire) (needs 1 to 90 days)", config: [{ maxPasswordAge: 120 }, { maxPasswordAge: 180 }] },
-    { policy: iam.iamPasswordUppercase, control: "IAM.11", weaken: { requireUppercaseCharacters: undefined }, expect: "`requireUppercaseCharacters` is not true" },
-    { policy: iam.iamPasswordLowercase, control: "IAM.12", weaken: { requireLowercaseCharacters: false }, expect: "`requireLowercaseCharacters` is not true" },
-    { policy: iam.iamPasswordSymbols, control: "IAM.13", weaken: { requireSymbols: false }, expect: "`requireSymbols` is not true" },
-    { policy: iam.iamPasswordNumbers, control: "IAM.14", weaken: { requireNumbers: false }, expect: "`requireNumbers` is not true" },
-    { policy: iam.iamPasswordLength, control: "IAM.15", weaken: { minimumPasswordLength: undefined }, expect: "`minimumPasswordLength` is 6 (needs 14 or more)", config: [{ minimumPasswordLength: 12 }, { minimumPasswordLength: 10 }] },
-    { policy: iam.iamPasswordReuse, control: "IAM.16", weaken: { passwordReusePrevention: 5 }, expect: "`passwordReusePrevention` is 5 (needs 24 or more)", config: [{ passwordReusePrevention: 10 }, { passwordReusePrevention: 4 }] },
-    { policy: iam.iamPasswordExpiry, control: "IAM.17", weaken: { maxPasswordAge: 365 }, expect: "`maxPasswordAge` is 365 (needs 1 to 90 days)", config: [{ maxPasswordAge: 200 }, { maxPasswordAge: 400 }] },
-  ];
-  for (const t of table) {
-    describe(`policy ${t.policy.name} (${t.control})`, () => {
-      it("passes a strong policy and fails a weak one, naming the settings", async () => {
-        expect(await evaluate(t.policy, res(PP, strong))).to.deep.equal([]);
-        const m = await only(t.policy, res(PP, { ...strong, ...t.weaken }, { name: "account" }));
-        expect(m).to.include(`[${t.control}] account (${PP}): the account password policy is weak: ${t.expect}`);
-      });
-      if (t.config) {
-        it("reads its threshold from config", async () => {
-          const [p, c] = t.config!;
-          const r = res(PP, { ...strong, ...p });
-          const before = findings(await evaluate(t.policy, r)).length;
-          const after = findings(await evaluate(t.policy, r, c)).length;
-          expect(before + after, "config flips the verdict").to.equal(1);
-        });
-      }
-      it("cannot decide unknown settings", async () => {
-        const unknownAll = Object.fromEntries(Object.keys(strong).map((k) => [k, UNKNOWN]));
-        await undecided(t.policy, res(PP, unknownAll));
-      });
+  const weakFindings = async (over: Record<string, unknown>, config: Record<string, unknown> = {}) =>
+    findings(await evaluate(iam.iamPasswordPolicy, res(PP, { ...strong, ...over }, { name: "account" }), config)).map((v) => v.message.split("\n").pop()!);
+
+  it("passes a policy that meets every control", async () => {
+    expect(await evaluate(iam.iamPasswordPolicy, res(PP, strong))).to.deep.equal([]);
+  });
+  for (const t of [
+    { weaken: { requireUppercaseCharacters: undefined }, controls: "IAM.7, IAM.10, IAM.11", problem: "`requireUppercaseCharacters` is not true" },
+    { weaken: { requireLowercaseCharacters: false }, controls: "IAM.7, IAM.10, IAM.12", problem: "`requireLowercaseCharacters` is not true" },
+    { weaken: { requireSymbols: false }, controls: "IAM.7, IAM.13", problem: "`requireSymbols` is not true" },
+    { weaken: { requireNumbers: false }, controls: "IAM.7, IAM.10, IAM.14", problem: "`requireNumbers` is not true" },
+    { weaken: { minimumPasswordLength: undefined }, controls: "IAM.7, IAM.10, IAM.15", problem: "`minimumPasswordLength` is 6 (needs 14 or more)" },
+    { weaken: { minimumPasswordLength: 10 }, controls: "IAM.15", problem: "`minimumPasswordLength` is 10 (needs 14 or more)" },
+    { weaken: { passwordReusePrevention: 5 }, controls: "IAM.16", problem: "`passwordReusePrevention` is 5 (needs 24 or more)" },
+    { weaken: { passwordReusePrevention: 2 }, controls: "IAM.10, IAM.16", problem: "`passwordReusePrevention` is 2 (needs 24 or more)" },
+    { weaken: { maxPasswordAge: undefined }, controls: "IAM.10, IAM.17", problem: "`maxPasswordAge` is unset (passwords never expire) (needs 1 to 90 days)" },
+  ]) {
+    it(`${t.problem}: one finding, [${t.controls}]`, async () => {
+      const vs = await weakFindings(t.weaken);
+      expect(vs).to.have.length(1);
+      expect(vs[0]).to.include(`[${t.controls}] account (${PP}): the account password policy is weak: ${t.problem}`);
     });
   }
+  it("a policy weak in three ways gets three findings, not one per control", async () => {
+    expect(await weakFindings({ requireSymbols: false, minimumPasswordLength: 8, maxPasswordAge: 365 })).to.have.length(3);
+  });
+  it("config chooses the controls and overrides a control's thresholds", async () => {
+    expect(await weakFindings({ minimumPasswordLength: 10, passwordReusePrevention: 5 }, { controls: ["IAM.7", "IAM.10"] })).to.deep.equal([]);
+    const stricter = await weakFindings({}, { requirements: { "IAM.15": { minimumPasswordLength: 16 } } });
+    expect(stricter).to.have.length(1);
+    expect(stricter[0]).to.include("[IAM.15]").and.include("(needs 16 or more)");
+  });
+  it("cannot decide unknown settings", async () => {
+    await undecided(iam.iamPasswordPolicy, res(PP, Object.fromEntries(Object.keys(strong).map((k) => [k, UNKNOWN]))));
+  });
 });
 
 describe("policy iam-role-trust-no-public-principal (BP.IAM.3)", () => {

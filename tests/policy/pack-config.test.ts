@@ -50,6 +50,12 @@ describe("policy pack config layering", () => {
     ]);
   });
 
+  it("a policy merged into another is refused by its old name, naming the one that replaced it", () => {
+    const dir = tempPack({ "prod.json": { "iam-password-policy-min-length": { minimumPasswordLength: 16 } } });
+    const built = buildPackConfig({ packDir: dir, project: "shop", stack: "prod", policies: allPolicies });
+    expect(built.problems.join("\n")).to.include("'iam-password-policy-min-length' was merged into 'iam-password-policy' (one finding per flaw, with every control it breaks): move its settings there");
+  });
+
   it("rejects an exemption by bare name, and one without expiry or permanentBecause, naming the file and entry", () => {
     const dir = tempPack({ "prod.json": { "s3-bucket-require-tls": { exemptions: [{ resource: "media", reason: "legacy clients without TLS" }] } } });
     const built = buildPackConfig({ packDir: dir, project: "shop", stack: "prod", policies: allPolicies });

@@ -95,7 +95,7 @@ export function mergePackConfig(layers: readonly PackConfig[], policies?: readon
  * (the CLI copies only `properties` and `required` from a policy's schema, so it would not say),
  * bad levels, and whatever `extra` adds per policy (the aws-compliance pack's exemption rules).
  */
-export function packConfigProblems(policies: readonly Policy[], config: PackConfig, extra?: (policy: string, entry: Entry) => string[]): string[] {
+export function packConfigProblems(policies: readonly Policy[], config: PackConfig, extra?: (policy: string, entry: Entry) => string[], replaced: Readonly<Record<string, string>> = {}): string[] {
   const problems: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
   for (const [key, value] of Object.entries(config)) {
@@ -113,7 +113,8 @@ export function packConfigProblems(policies: readonly Policy[], config: PackConf
     }
     const policy = byName.get(key);
     if (!policy) {
-      problems.push(`'${key}' is not a policy of the pack${suggest(key, [...byName.keys()])}`);
+      const by = replaced[key];
+      problems.push(by ? `'${key}' was merged into '${by}' (one finding per flaw, with every control it breaks): move its settings there (see \`npm run policy:list\`)` : `'${key}' is not a policy of the pack${suggest(key, [...byName.keys()])}`);
       continue;
     }
     const settings = Object.keys(policy.configSchema?.properties ?? {});
@@ -144,6 +145,13 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** The policies a pack merged into others (`lib/policy.ts`'s `replacedPolicies`), if it says. */
+function packReplacements(packDir: string): Readonly<Record<string, string>> {
+  const lib = path.join(packDir, "lib", "policy.ts");
+  if (!fs.existsSync(lib)) return {};
+  return (require(lib) as { replacedPolicies?: Record<string, string> }).replacedPolicies ?? {};
+}
+
 /** A pack module's own per-policy check, if it exports one (`lib/policy.ts`'s `policyConfigProblems`). */
 function packChecker(packDir: string): ((policy: string, entry: Entry) => string[]) | undefined {
   const lib = path.join(packDir, "lib", "policy.ts");
@@ -165,9 +173,10 @@ export function buildPackConfig(opts: { packDir?: string; project: string; stack
   const packDir = opts.packDir ?? defaultPackDir;
   const { files, layers } = readPackConfigLayers(packDir, opts.project, opts.stack);
   const check = packChecker(packDir);
+  const replaced = packReplacements(packDir);
   const problems: string[] = [];
   layers.forEach((layer, i) => {
-    for (const p of packConfigProblems(opts.policies, layer, check)) problems.push(`${rel(files[i]!)}: ${p}`);
+    for (const p of packConfigProblems(opts.policies, layer, check, replaced)) problems.push(`${rel(files[i]!)}: ${p}`);
     const shared = layer[PACK_KEY];
     if (shared !== undefined && (shared === null || typeof shared !== "object" || Array.isArray(shared))) problems.push(`${rel(files[i]!)}: ${PACK_KEY}: must be an object of settings every policy has`);
     for (const k of Object.keys(asEntry(shared))) {

@@ -600,6 +600,9 @@ function stackPolicy(meta, check) {
     }
   };
 }
+var replacedPolicies = Object.fromEntries(
+  ["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])
+);
 
 // lib/tokens.ts
 var T = {
@@ -6001,6 +6004,7 @@ var notDecidable10 = {};
 // policies/identity-iam.ts
 var identity_iam_exports = {};
 __export(identity_iam_exports, {
+  PASSWORD_CONTROLS: () => PASSWORD_CONTROLS,
   iamGithubOidcPinned: () => iamGithubOidcPinned,
   iamInlineNoServiceWildcards: () => iamInlineNoServiceWildcards,
   iamNoAccessKeys: () => iamNoAccessKeys,
@@ -6008,15 +6012,7 @@ __export(identity_iam_exports, {
   iamNoPrivilegedManagedPolicies: () => iamNoPrivilegedManagedPolicies,
   iamNoServiceWildcards: () => iamNoServiceWildcards,
   iamNoWildcardActions: () => iamNoWildcardActions,
-  iamPasswordExpiry: () => iamPasswordExpiry,
-  iamPasswordLength: () => iamPasswordLength,
-  iamPasswordLowercase: () => iamPasswordLowercase,
-  iamPasswordNumbers: () => iamPasswordNumbers,
-  iamPasswordPolicyPci: () => iamPasswordPolicyPci,
-  iamPasswordPolicyStrong: () => iamPasswordPolicyStrong,
-  iamPasswordReuse: () => iamPasswordReuse,
-  iamPasswordSymbols: () => iamPasswordSymbols,
-  iamPasswordUppercase: () => iamPasswordUppercase,
+  iamPasswordPolicy: () => iamPasswordPolicy,
   iamRoleTrustNoPublicPrincipal: () => iamRoleTrustNoPublicPrincipal,
   iamUserNoPolicies: () => iamUserNoPolicies,
   notDecidable: () => notDecidable11,
@@ -6205,92 +6201,61 @@ function passwordProblems(props, rules) {
   }
   return out;
 }
-function passwordPolicy(meta) {
-  const config = {};
-  for (const [k, v] of Object.entries(meta.rules)) config[k] = PASSWORD_CONFIG[k](v);
-  const settings = Object.entries(meta.rules).map(([k, v]) => `\`${k}: ${k === "maxPasswordAge" ? `<= ${v}` : v === true ? "true" : `>= ${v}`}\``).join(", ");
-  return resourcePolicy(
-    {
-      name: meta.name,
-      description: meta.description,
-      severity: "medium",
-      controls: [meta.control],
-      frameworks: meta.frameworks,
-      remediationSteps: `On the aws.iam.AccountPasswordPolicy set ${settings}.`,
-      resourceTypes: TE.iamPasswordPolicy,
-      config
-    },
-    ({ props, config: c, fail }) => {
-      const rules = {};
-      for (const [k, d] of Object.entries(meta.rules)) rules[k] = c[k] ?? d;
-      const problems = passwordProblems(props, rules);
-      if (problems.length > 0) fail(`the account password policy is weak: ${problems.join(", ")}`, `set ${problems.map((p) => p.split(" ")[0]).join(", ")} as the rule requires (${settings})`);
+var PASSWORD_CONTROLS = {
+  "IAM.7": { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireSymbols: true, requireNumbers: true, minimumPasswordLength: 8 },
+  "IAM.10": { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireNumbers: true, minimumPasswordLength: 7, passwordReusePrevention: 4, maxPasswordAge: 90 },
+  "IAM.11": { requireUppercaseCharacters: true },
+  "IAM.12": { requireLowercaseCharacters: true },
+  "IAM.13": { requireSymbols: true },
+  "IAM.14": { requireNumbers: true },
+  "IAM.15": { minimumPasswordLength: 14 },
+  "IAM.16": { passwordReusePrevention: 24 },
+  "IAM.17": { maxPasswordAge: 90 }
+};
+var iamPasswordPolicy = resourcePolicy(
+  {
+    name: "iam-password-policy",
+    description: "The IAM account password policy must meet the strength, PCI DSS and CIS requirements of the configured controls (IAM.7, IAM.10-IAM.17).",
+    severity: "medium",
+    controls: Object.keys(PASSWORD_CONTROLS),
+    frameworks: ["FSBP", "HIPAA", "PCI DSS", "CIS"],
+    remediationSteps: "On the aws.iam.AccountPasswordPolicy require upper and lower case letters, symbols and numbers, `minimumPasswordLength: 14` or more, `passwordReusePrevention: 24` and `maxPasswordAge` of 90 days or less (what all of IAM.7 and IAM.10-IAM.17 ask).",
+    resourceTypes: TE.iamPasswordPolicy,
+    config: {
+      controls: { type: "array", items: { type: "string", enum: Object.keys(PASSWORD_CONTROLS) }, description: "The controls whose requirements apply.", default: Object.keys(PASSWORD_CONTROLS) },
+      requirements: {
+        type: "object",
+        description: 'Per control, thresholds that replace its defaults, e.g. { "IAM.15": { "minimumPasswordLength": 16 } }.',
+        additionalProperties: { type: "object", properties: Object.fromEntries(Object.keys(PASSWORD_CONFIG).map((k) => [k, PASSWORD_CONFIG[k](void 0)])), additionalProperties: false },
+        default: {}
+      }
     }
-  );
-}
-var iamPasswordPolicyStrong = passwordPolicy({
-  name: "iam-password-policy-strong",
-  control: "IAM.7",
-  description: "The IAM account password policy must be strong: upper and lower case, symbols, numbers and a minimum length.",
-  frameworks: ["FSBP", "HIPAA", "PCI DSS"],
-  rules: { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireSymbols: true, requireNumbers: true, minimumPasswordLength: 8 }
-});
-var iamPasswordPolicyPci = passwordPolicy({
-  name: "iam-password-policy-pci",
-  control: "IAM.10",
-  description: "The IAM account password policy must meet PCI DSS: letters and numbers, length 7+, no reuse of the last 4, expiry within 90 days.",
-  frameworks: ["PCI DSS"],
-  rules: { requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireNumbers: true, minimumPasswordLength: 7, passwordReusePrevention: 4, maxPasswordAge: 90 }
-});
-var iamPasswordUppercase = passwordPolicy({
-  name: "iam-password-policy-uppercase",
-  control: "IAM.11",
-  description: "The IAM account password policy must require at least one uppercase letter.",
-  frameworks: ["CIS"],
-  rules: { requireUppercaseCharacters: true }
-});
-var iamPasswordLowercase = passwordPolicy({
-  name: "iam-password-policy-lowercase",
-  control: "IAM.12",
-  description: "The IAM account password policy must require at least one lowercase letter.",
-  frameworks: ["CIS"],
-  rules: { requireLowercaseCharacters: true }
-});
-var iamPasswordSymbols = passwordPolicy({
-  name: "iam-password-policy-symbols",
-  control: "IAM.13",
-  description: "The IAM account password policy must require at least one symbol.",
-  frameworks: ["CIS"],
-  rules: { requireSymbols: true }
-});
-var iamPasswordNumbers = passwordPolicy({
-  name: "iam-password-policy-numbers",
-  control: "IAM.14",
-  description: "The IAM account password policy must require at least one number.",
-  frameworks: ["CIS"],
-  rules: { requireNumbers: true }
-});
-var iamPasswordLength = passwordPolicy({
-  name: "iam-password-policy-min-length",
-  control: "IAM.15",
-  description: "The IAM account password policy must require a minimum length of 14 or more.",
-  frameworks: ["CIS"],
-  rules: { minimumPasswordLength: 14 }
-});
-var iamPasswordReuse = passwordPolicy({
-  name: "iam-password-policy-reuse-prevention",
-  control: "IAM.16",
-  description: "The IAM account password policy must prevent reuse of the last 24 passwords.",
-  frameworks: ["CIS"],
-  rules: { passwordReusePrevention: 24 }
-});
-var iamPasswordExpiry = passwordPolicy({
-  name: "iam-password-policy-expiry",
-  control: "IAM.17",
-  description: "The IAM account password policy must expire passwords within 90 days.",
-  frameworks: ["CIS"],
-  rules: { maxPasswordAge: 90 }
-});
+  },
+  ({ props, config, fail }) => {
+    const chosen = config.controls ?? Object.keys(PASSWORD_CONTROLS);
+    const overrides = config.requirements ?? {};
+    const bySetting = /* @__PURE__ */ new Map();
+    for (const control of chosen) {
+      const base = PASSWORD_CONTROLS[control];
+      if (!base) continue;
+      const rules = { ...base, ...overrides[control] ?? {} };
+      for (const [setting, value] of Object.entries(rules)) {
+        const problem = passwordProblems(props, { [setting]: value })[0];
+        if (!problem) continue;
+        const strictness = setting === "maxPasswordAge" ? -Number(value) : typeof value === "number" ? value : 1;
+        const seen = bySetting.get(setting);
+        if (!seen) bySetting.set(setting, { problem, strictness, controls: [control] });
+        else {
+          seen.controls.push(control);
+          if (strictness > seen.strictness) Object.assign(seen, { problem, strictness });
+        }
+      }
+    }
+    for (const { problem, controls } of bySetting.values()) {
+      fail(`the account password policy is weak: ${problem}`, `set ${problem.split(" ")[0]} as ${controls.join(", ")} require${controls.length === 1 ? "s" : ""}`, controls);
+    }
+  }
+);
 var iamRoleTrustNoPublicPrincipal = resourcePolicy(
   {
     name: "iam-role-trust-no-public-principal",
@@ -6434,15 +6399,7 @@ var policies11 = [
   iamNoServiceWildcards,
   iamInlineNoServiceWildcards,
   iamUserNoPolicies,
-  iamPasswordPolicyStrong,
-  iamPasswordPolicyPci,
-  iamPasswordUppercase,
-  iamPasswordLowercase,
-  iamPasswordSymbols,
-  iamPasswordNumbers,
-  iamPasswordLength,
-  iamPasswordReuse,
-  iamPasswordExpiry,
+  iamPasswordPolicy,
   iamRoleTrustNoPublicPrincipal,
   iamGithubOidcPinned,
   iamNoAccessKeys,

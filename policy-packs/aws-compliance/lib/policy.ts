@@ -455,3 +455,12 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
     },
   };
 }
+
+/**
+ * Policies merged into another so that one flaw gives one finding (carrying every control it
+ * breaks): a config that still names the old policy is refused with the name of the new one
+ * (`tools/policy/pack-config.ts`).
+ */
+export const replacedPolicies: Readonly<Record<string, string>> = Object.fromEntries(
+  ["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"]),
+);
