@@ -402,32 +402,26 @@ const world = (port: number, protocol = "tcp", toPort = port) => ({ protocol, fr
   const wide = res(T.sg, { ingress: [world(0, "tcp", 65535)] }, { name: "wide" });
   describePolicy(p, [
     { it: "passes 443 open to the world", resources: [res(T.sg, { ingress: [world(443)] })], expect: "pass" },
-    { it: "fails MySQL open to the world", resources: [mysql], expect: [[head(p, mysql), "tcp 3306", "remove the 0.0.0.0/0"]] },
-    { it: "fails a full port range, naming the high-risk ports", resources: [wide], expect: [[head(p, wide), "tcp 22", "tcp 3389"]] },
+    { it: "fails MySQL open to the world (EC2.19 only)", resources: [mysql], expect: [["[EC2.19] mysql (", "tcp 3306", "remove the 0.0.0.0/0"]] },
+    { it: "fails a full port range once, naming the high-risk ports and every control", resources: [wide], expect: [["[EC2.19, EC2.13, EC2.14] wide (", "tcp 22 (SSH)", "tcp 3389 (RDP)"]] },
     { it: "reads the high-risk ports from config", resources: [mysql], config: { highRiskPorts: [22] }, expect: "pass" },
     { it: "is undecidable when the ports are unknown", resources: [res(T.sgIn, { securityGroupId: "sg", ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, cidrIpv4: "0.0.0.0/0" })], expect: "unknown" },
   ]);
 }
 
 {
-  const p = ec2.ec2SecurityGroupNoPublicSsh;
+  // EC2.13 and EC2.14 within EC2.19: one finding per rule, every control it breaks.
+  const p = ec2.ec2SecurityGroupHighRiskPorts;
   const ssh = res(T.sgRule, { type: "ingress", securityGroupId: "sg", protocol: "6", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }, { name: "ssh" });
   const dsg = res(T.dsg, { ingress: [world(22)] }, { name: "default" });
-  describePolicy(p, [
-    { it: "passes SSH from an admin range", resources: [res(T.sg, { ingress: [{ ...world(22), cidrBlocks: ["203.0.113.0/24"] }] })], expect: "pass" },
-    { it: "fails SSH from anywhere (protocol by number)", resources: [ssh], expect: [[head(p, ssh), "SSH (tcp 22)", "SSM Session Manager"]] },
-    { it: "fails SSH open on a default security group", resources: [dsg], expect: [[head(p, dsg), "SSH"]] },
-    { it: "is undecidable when the source is unknown", resources: [res(T.sgIn, { securityGroupId: "sg", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: UNKNOWN })], expect: "unknown" },
-  ]);
-}
-
-{
-  const p = ec2.ec2SecurityGroupNoPublicRdp;
   const rdp = res(T.sg, { ingress: [world(3389)] }, { name: "rdp" });
   describePolicy(p, [
-    { it: "passes a group without RDP", resources: [res(T.sg, { ingress: [world(443)] })], expect: "pass" },
-    { it: "fails RDP from anywhere", resources: [rdp], expect: [[head(p, rdp), "RDP (tcp 3389)", "port 3389"]] },
-    { it: "is undecidable when the inline rules are unknown", resources: [res(T.sg, { ingress: UNKNOWN })], expect: "unknown" },
+    { it: "passes SSH from an admin range", resources: [res(T.sg, { ingress: [{ ...world(22), cidrBlocks: ["203.0.113.0/24"] }] })], expect: "pass" },
+    { it: "fails SSH from anywhere (protocol by number) once, as EC2.19 and EC2.13", resources: [ssh], expect: [["[EC2.19, EC2.13] ssh", "tcp 22 (SSH)", "SSM Session Manager"]] },
+    { it: "fails SSH open on a default security group", resources: [dsg], expect: [["[EC2.19, EC2.13] default", "(SSH)"]] },
+    { it: "fails RDP from anywhere once, as EC2.19 and EC2.14", resources: [rdp], expect: [["[EC2.19, EC2.14] rdp", "tcp 3389 (RDP)"]] },
+    { it: "checks SSH and RDP even when highRiskPorts leaves them out", resources: [rdp], config: { highRiskPorts: [3306] }, expect: [["[EC2.19, EC2.14] rdp"]] },
+    { it: "is undecidable when the source is unknown", resources: [res(T.sgIn, { securityGroupId: "sg", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: UNKNOWN })], expect: "unknown" },
   ]);
 }
 

@@ -600,9 +600,11 @@ function stackPolicy(meta, check) {
     }
   };
 }
-var replacedPolicies = Object.fromEntries(
-  ["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])
-);
+var replacedPolicies = {
+  ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
+  "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
+  "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports"
+};
 
 // lib/tokens.ts
 var T = {
@@ -6717,8 +6719,6 @@ __export(network_ec2_exports, {
   ec2SecurityGroupAuthorizedPorts: () => ec2SecurityGroupAuthorizedPorts,
   ec2SecurityGroupDescriptions: () => ec2SecurityGroupDescriptions,
   ec2SecurityGroupHighRiskPorts: () => ec2SecurityGroupHighRiskPorts,
-  ec2SecurityGroupNoPublicRdp: () => ec2SecurityGroupNoPublicRdp,
-  ec2SecurityGroupNoPublicSsh: () => ec2SecurityGroupNoPublicSsh,
   ec2SnapshotBlockPublicAccess: () => ec2SnapshotBlockPublicAccess,
   ec2SourceDestCheck: () => ec2SourceDestCheck,
   ec2SpotFleetEbsEncrypted: () => ec2SpotFleetEbsEncrypted,
@@ -7286,10 +7286,10 @@ var ec2EipAttached = stackPolicy(
   }
 );
 var SG_TYPES = [...N.securityGroup, ...N.defaultSecurityGroup, ...N.securityGroupIngress];
-function sgWorldPolicy(meta, match, fix) {
+function sgWorldPolicy(meta, match, fix, controlsOf) {
   return resourcePolicy({ ...meta, resourceTypes: SG_TYPES }, ({ props, type, config, fail }) => {
     const { findings, unknown } = openToWorld(securityGroupInbound(type, props), (range) => match(range, config));
-    if (findings.length > 0) fail(findings.join("; "), fix);
+    if (findings.length > 0) fail(findings.join("; "), fix, controlsOf?.(findings));
     else if (unknown) undecidable(unknown);
   });
 }
@@ -7321,46 +7321,26 @@ var ec2SecurityGroupAuthorizedPorts = sgWorldPolicy(
 var ec2SecurityGroupHighRiskPorts = sgWorldPolicy(
   {
     name: "ec2-security-group-high-risk-ports",
-    description: "Security groups must not allow unrestricted inbound traffic (0.0.0.0/0 or ::/0) to high-risk ports.",
+    description: "Security groups must not allow unrestricted inbound traffic (0.0.0.0/0 or ::/0) to high-risk ports, SSH and RDP included (EC2.13, EC2.14).",
     severity: "critical",
-    controls: ["EC2.19"],
+    controls: ["EC2.19", "EC2.13", "EC2.14"],
     frameworks: ALL3,
     remediationSteps: "Remove the 0.0.0.0/0 and ::/0 sources from rules covering high-risk ports (SSH, RDP, databases, admin consoles...); use a bastion-free path (SSM Session Manager), VPN or a source security group.",
     config: {
       highRiskPorts: {
         type: "array",
         items: { type: "integer" },
-        description: "Ports that must never be open to the world.",
+        description: "Ports that must never be open to the world (22 and 3389 are checked always: EC2.13, EC2.14).",
         default: [20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3e3, 3306, 3389, 4333, 5e3, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300]
       }
     }
   },
-  (range, config) => portsIn(range, config.highRiskPorts.map(Number)).map((p) => `${range.protocol === "all" ? "all traffic incl." : range.protocol} ${p}`),
-  "remove the 0.0.0.0/0 / ::/0 source from the rule (use known CIDRs, a source security group, a VPN or SSM Session Manager)"
-);
-var ec2SecurityGroupNoPublicSsh = sgWorldPolicy(
-  {
-    name: "ec2-security-group-no-public-ssh",
-    description: "Security groups must not allow inbound SSH (port 22) from 0.0.0.0/0 or ::/0.",
-    severity: "high",
-    controls: ["EC2.13"],
-    frameworks: ["CIS", "PCI DSS", "HIPAA"],
-    remediationSteps: "Remove the world-open port 22 rule; use SSM Session Manager, or limit the source to an admin CIDR or security group."
+  (range, config) => {
+    const ports = [.../* @__PURE__ */ new Set([...config.highRiskPorts.map(Number), 22, 3389])].sort((a, b) => a - b);
+    return portsIn(range, ports).filter((p) => p !== 22 || range.protocol === "all" || range.protocol === "tcp").map((p) => `${range.protocol === "all" ? "all traffic incl." : range.protocol} ${p}${p === 22 ? " (SSH)" : p === 3389 ? " (RDP)" : ""}`);
   },
-  (range) => portsIn(range, [22], ["tcp"]).map(() => range.protocol === "all" ? "all traffic incl. SSH (22)" : `SSH (${rangeLabel(range)})`),
-  "remove the 0.0.0.0/0 / ::/0 source on port 22 (use SSM Session Manager, or an admin CIDR / source security group)"
-);
-var ec2SecurityGroupNoPublicRdp = sgWorldPolicy(
-  {
-    name: "ec2-security-group-no-public-rdp",
-    description: "Security groups must not allow inbound RDP (port 3389) from 0.0.0.0/0 or ::/0.",
-    severity: "high",
-    controls: ["EC2.14"],
-    frameworks: ["CIS", "PCI DSS", "HIPAA"],
-    remediationSteps: "Remove the world-open port 3389 rule; use SSM Fleet Manager, a VPN, or limit the source to an admin CIDR or security group."
-  },
-  (range) => portsIn(range, [3389]).map(() => range.protocol === "all" ? "all traffic incl. RDP (3389)" : `RDP (${rangeLabel(range)})`),
-  "remove the 0.0.0.0/0 / ::/0 source on port 3389 (use a VPN or SSM, or an admin CIDR / source security group)"
+  "remove the 0.0.0.0/0 / ::/0 source from the rule (use known CIDRs, a source security group, a VPN or SSM Session Manager)",
+  (findings) => ["EC2.19", ...findings.some((f) => f.includes("(SSH)")) ? ["EC2.13"] : [], ...findings.some((f) => f.includes("(RDP)")) ? ["EC2.14"] : []]
 );
 var ec2SecurityGroupDescriptions = resourcePolicy(
   {
@@ -7695,8 +7675,6 @@ var policies14 = [
   ec2EipAttached,
   ec2SecurityGroupAuthorizedPorts,
   ec2SecurityGroupHighRiskPorts,
-  ec2SecurityGroupNoPublicSsh,
-  ec2SecurityGroupNoPublicRdp,
   ec2SecurityGroupDescriptions,
   ec2NetworkAclNoPublicAdminPorts,
   ec2TransitGatewayNoAutoAccept,

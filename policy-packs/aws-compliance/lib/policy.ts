@@ -461,6 +461,8 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
  * breaks): a config that still names the old policy is refused with the name of the new one
  * (`tools/policy/pack-config.ts`).
  */
-export const replacedPolicies: Readonly<Record<string, string>> = Object.fromEntries(
-  ["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"]),
-);
+export const replacedPolicies: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
+  "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
+  "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports",
+};
