@@ -21,26 +21,29 @@ async function undecided(policy: Policy, resources: Parameters<typeof evaluate>[
 }
 
 describe("WAF Classic policies (WAF.1-8, BP.Edge.3)", () => {
-  const table: { policy: Policy; control: string; type: string; prop: string; good: unknown }[] = [
-    { policy: edge.wafClassicRegionalRuleNotEmpty, control: "WAF.2", type: "aws:wafregional/rule:Rule", prop: "predicates", good: [{ dataId: "ipset-1", negated: false, type: "IPMatch" }] },
-    { policy: edge.wafClassicRegionalRuleGroupNotEmpty, control: "WAF.3", type: "aws:wafregional/ruleGroup:RuleGroup", prop: "activatedRules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
-    { policy: edge.wafClassicRegionalWebAclNotEmpty, control: "WAF.4", type: "aws:wafregional/webAcl:WebAcl", prop: "rules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
-    { policy: edge.wafClassicGlobalRuleNotEmpty, control: "WAF.6", type: "aws:waf/rule:Rule", prop: "predicates", good: [{ dataId: "ipset-1", negated: false, type: "IPMatch" }] },
-    { policy: edge.wafClassicGlobalRuleGroupNotEmpty, control: "WAF.7", type: "aws:waf/ruleGroup:RuleGroup", prop: "activatedRules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
-    { policy: edge.wafClassicGlobalWebAclNotEmpty, control: "WAF.8", type: "aws:waf/webAcl:WebAcl", prop: "rules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
+  // WAF.2-4 and WAF.6-8 within the Classic ban: an empty Classic rule, group or ACL is one finding with both controls.
+  const table: { control: string; type: string; prop: string; good: unknown }[] = [
+    { control: "WAF.2", type: "aws:wafregional/rule:Rule", prop: "predicates", good: [{ dataId: "ipset-1", negated: false, type: "IPMatch" }] },
+    { control: "WAF.3", type: "aws:wafregional/ruleGroup:RuleGroup", prop: "activatedRules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
+    { control: "WAF.4", type: "aws:wafregional/webAcl:WebAcl", prop: "rules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
+    { control: "WAF.6", type: "aws:waf/rule:Rule", prop: "predicates", good: [{ dataId: "ipset-1", negated: false, type: "IPMatch" }] },
+    { control: "WAF.7", type: "aws:waf/ruleGroup:RuleGroup", prop: "activatedRules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
+    { control: "WAF.8", type: "aws:waf/webAcl:WebAcl", prop: "rules", good: [{ action: { type: "BLOCK" }, priority: 1, ruleId: "r" }] },
   ];
   for (const t of table) {
-    describe(`policy ${t.policy.name} (${t.control})`, () => {
-      it("passes a non-empty one", async () => {
-        expect(await evaluate(t.policy, res(t.type, { metricName: "m", [t.prop]: t.good }))).to.deep.equal([]);
+    describe(`policy waf-classic-deprecated on ${t.type} (${t.control})`, () => {
+      it("a non-empty one is banned as Classic only (BP.Edge.3)", async () => {
+        const m = await only(edge.wafClassicDeprecated, res(t.type, { metricName: "m", [t.prop]: t.good }, { name: "classic" }));
+        expect(m).to.include(`[BP.Edge.3] classic (${t.type}): is an AWS WAF Classic resource`).and.not.include("inspects nothing");
       });
-      it("fails an empty one", async () => {
-        const m = await only(t.policy, res(t.type, { metricName: "m", [t.prop]: [] }, { name: "classic" }));
-        expect(m).to.include(`[${t.control}] classic (${t.type}): has no`);
-        expect(m).to.include(`\`${t.prop}\``);
+      it(`an empty one is one finding carrying ${t.control} too`, async () => {
+        const m = await only(edge.wafClassicDeprecated, res(t.type, { metricName: "m", [t.prop]: [] }, { name: "classic" }));
+        expect(m).to.include(`[BP.Edge.3, ${t.control}] classic (${t.type}): is an AWS WAF Classic resource`);
+        expect(m).to.include(`\`${t.prop}\`), so it inspects nothing`);
       });
-      it("cannot decide an unknown list", async () => {
-        await undecided(t.policy, res(t.type, { metricName: "m", [t.prop]: UNKNOWN }));
+      it("an unknown list leaves the emptiness open, not the ban", async () => {
+        const m = await only(edge.wafClassicDeprecated, res(t.type, { metricName: "m", [t.prop]: UNKNOWN }, { name: "classic" }));
+        expect(m).to.include(`[BP.Edge.3] classic`).and.not.include("inspects nothing");
       });
     });
   }

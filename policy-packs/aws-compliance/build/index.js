@@ -603,7 +603,8 @@ function stackPolicy(meta, check) {
 var replacedPolicies = {
   ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
   "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
-  "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports"
+  "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports",
+  ...Object.fromEntries(["regional-rule", "regional-rule-group", "regional-web-acl", "global-rule", "global-rule-group", "global-web-acl"].map((k) => [`waf-classic-${k}-not-empty`, "waf-classic-deprecated"]))
 };
 
 // lib/tokens.ts
@@ -4583,13 +4584,7 @@ __export(edge_waf_api_exports, {
   policies: () => policies8,
   shieldAdvancedProtection: () => shieldAdvancedProtection,
   wafClassicDeprecated: () => wafClassicDeprecated,
-  wafClassicGlobalRuleGroupNotEmpty: () => wafClassicGlobalRuleGroupNotEmpty,
-  wafClassicGlobalRuleNotEmpty: () => wafClassicGlobalRuleNotEmpty,
   wafClassicGlobalWebAclLogging: () => wafClassicGlobalWebAclLogging,
-  wafClassicGlobalWebAclNotEmpty: () => wafClassicGlobalWebAclNotEmpty,
-  wafClassicRegionalRuleGroupNotEmpty: () => wafClassicRegionalRuleGroupNotEmpty,
-  wafClassicRegionalRuleNotEmpty: () => wafClassicRegionalRuleNotEmpty,
-  wafClassicRegionalWebAclNotEmpty: () => wafClassicRegionalWebAclNotEmpty,
   wafInFrontOfInternetFacing: () => wafInFrontOfInternetFacing,
   wafv2CloudwatchMetrics: () => wafv2CloudwatchMetrics,
   wafv2RuleGroupNotEmpty: () => wafv2RuleGroupNotEmpty,
@@ -4632,22 +4627,6 @@ var LOGGING_LEVELS = {
   description: "Execution logging levels that count as logging enabled.",
   default: ["ERROR", "INFO"]
 };
-function classicNotEmpty(meta) {
-  return resourcePolicy(
-    {
-      name: meta.name,
-      description: meta.description,
-      severity: "medium",
-      controls: [meta.control],
-      frameworks: meta.pci ? ["FSBP", "PCI DSS"] : ["FSBP"],
-      remediationSteps: `${meta.fix}. Better: migrate to AWS WAF v2 (aws.wafv2.*); WAF Classic reached end of life on 2025-09-30.`,
-      resourceTypes: meta.types
-    },
-    ({ props, fail }) => {
-      if (listSize(props, meta.prop) === 0) fail(`has no ${meta.what}, so it inspects nothing`, meta.fix);
-    }
-  );
-}
 var wafClassicGlobalWebAclLogging = referencePolicy(
   {
     name: "waf-classic-global-web-acl-logging",
@@ -4662,66 +4641,14 @@ var wafClassicGlobalWebAclLogging = referencePolicy(
     if (!ref("loggingConfiguration.logDestination", SOURCES.firehose)) fail("has no logging", "set `loggingConfiguration.logDestination` to an `aws-waf-logs-*` Kinesis Data Firehose stream ARN");
   }
 );
-var wafClassicRegionalRuleNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-rule-not-empty",
-  control: "WAF.2",
-  types: TE.wafRegionalRule,
-  prop: "predicates",
-  what: "condition (predicates)",
-  fix: "add at least one entry to `predicates` (an IP set, byte match, SQL injection or XSS match set)",
-  description: "AWS WAF Classic regional rules must have at least one condition.",
-  pci: true
-});
-var wafClassicRegionalRuleGroupNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-rule-group-not-empty",
-  control: "WAF.3",
-  types: TE.wafRegionalRuleGroup,
-  prop: "activatedRules",
-  what: "rule (activatedRules)",
-  fix: "add at least one entry to `activatedRules`",
-  description: "AWS WAF Classic regional rule groups must have at least one rule.",
-  pci: true
-});
-var wafClassicRegionalWebAclNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-web-acl-not-empty",
-  control: "WAF.4",
-  types: TE.wafRegionalWebAcl,
-  prop: "rules",
-  what: "rule or rule group",
-  fix: "add at least one entry to `rules`",
-  description: "AWS WAF Classic regional web ACLs must have at least one rule or rule group.",
-  pci: true
-});
-var wafClassicGlobalRuleNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-rule-not-empty",
-  control: "WAF.6",
-  types: TE.wafGlobalRule,
-  prop: "predicates",
-  what: "condition (predicates)",
-  fix: "add at least one entry to `predicates`",
-  description: "AWS WAF Classic global rules must have at least one condition.",
-  pci: true
-});
-var wafClassicGlobalRuleGroupNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-rule-group-not-empty",
-  control: "WAF.7",
-  types: TE.wafGlobalRuleGroup,
-  prop: "activatedRules",
-  what: "rule (activatedRules)",
-  fix: "add at least one entry to `activatedRules`",
-  description: "AWS WAF Classic global rule groups must have at least one rule.",
-  pci: true
-});
-var wafClassicGlobalWebAclNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-web-acl-not-empty",
-  control: "WAF.8",
-  types: TE.wafGlobalWebAcl,
-  prop: "rules",
-  what: "rule or rule group",
-  fix: "add at least one entry to `rules`",
-  description: "AWS WAF Classic global web ACLs must have at least one rule or rule group.",
-  pci: true
-});
+var CLASSIC_NOT_EMPTY = [
+  { types: TE.wafRegionalRule, control: "WAF.2", prop: "predicates", what: "condition (`predicates`)" },
+  { types: TE.wafRegionalRuleGroup, control: "WAF.3", prop: "activatedRules", what: "rule (`activatedRules`)" },
+  { types: TE.wafRegionalWebAcl, control: "WAF.4", prop: "rules", what: "rule or rule group (`rules`)" },
+  { types: TE.wafGlobalRule, control: "WAF.6", prop: "predicates", what: "condition (`predicates`)" },
+  { types: TE.wafGlobalRuleGroup, control: "WAF.7", prop: "activatedRules", what: "rule (`activatedRules`)" },
+  { types: TE.wafGlobalWebAcl, control: "WAF.8", prop: "rules", what: "rule or rule group (`rules`)" }
+];
 var CLASSIC_TO_V2 = {
   WebAcl: "an aws.wafv2.WebAcl",
   Rule: "a rule in an aws.wafv2.WebAcl or aws.wafv2.RuleGroup",
@@ -4740,16 +4667,23 @@ var CLASSIC_TO_V2 = {
 var wafClassicDeprecated = resourcePolicy(
   {
     name: "waf-classic-deprecated",
-    description: "AWS WAF Classic resources (aws:waf/*, aws:wafregional/*) must not be used: WAF Classic reached end of life on 2025-09-30.",
+    description: "AWS WAF Classic resources (aws:waf/*, aws:wafregional/*) must not be used: WAF Classic reached end of life on 2025-09-30 (an empty Classic rule, rule group or web ACL also breaks WAF.2-4 or WAF.6-8).",
     severity: "medium",
-    controls: ["BP.Edge.3"],
-    frameworks: ["Blueprints"],
+    controls: ["BP.Edge.3", ...CLASSIC_NOT_EMPTY.map((c) => c.control)],
+    frameworks: ["Blueprints", "FSBP", "PCI DSS"],
     remediationSteps: "Replace each aws.waf.* / aws.wafregional.* resource with its aws.wafv2 equivalent (WebAcl, RuleGroup, IpSet, RegexPatternSet, WebAclAssociation, WebAclLoggingConfiguration).",
     resourceTypes: TE.wafClassic
   },
-  ({ type, fail }) => {
+  ({ type, props, fail }) => {
     const kind = type.split(":")[2] ?? type;
-    fail("is an AWS WAF Classic resource, which AWS no longer supports (end of life 2025-09-30)", `replace it with ${CLASSIC_TO_V2[kind] ?? "its aws.wafv2 equivalent"}`);
+    const emptiness = CLASSIC_NOT_EMPTY.find((c) => c.types.includes(type));
+    const list = emptiness ? get(props, emptiness.prop) : void 0;
+    const empty = emptiness !== void 0 && !isUnknown(list) && asArray(list).length === 0;
+    fail(
+      `is an AWS WAF Classic resource, which AWS no longer supports (end of life 2025-09-30)${empty ? `, and it has no ${emptiness.what}, so it inspects nothing` : ""}`,
+      `replace it with ${CLASSIC_TO_V2[kind] ?? "its aws.wafv2 equivalent"}`,
+      empty ? ["BP.Edge.3", emptiness.control] : ["BP.Edge.3"]
+    );
   }
 );
 var wafv2WebAclNotEmpty = stackPolicy(
@@ -5107,12 +5041,6 @@ var shieldAdvancedProtection = stackPolicy(
 );
 var policies8 = [
   wafClassicGlobalWebAclLogging,
-  wafClassicRegionalRuleNotEmpty,
-  wafClassicRegionalRuleGroupNotEmpty,
-  wafClassicRegionalWebAclNotEmpty,
-  wafClassicGlobalRuleNotEmpty,
-  wafClassicGlobalRuleGroupNotEmpty,
-  wafClassicGlobalWebAclNotEmpty,
   wafClassicDeprecated,
   wafv2WebAclNotEmpty,
   wafv2WebAclLogging,

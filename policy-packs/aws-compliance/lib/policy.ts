@@ -465,4 +465,5 @@ export const replacedPolicies: Readonly<Record<string, string>> = {
   ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
   "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
   "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports",
+  ...Object.fromEntries(["regional-rule", "regional-rule-group", "regional-web-acl", "global-rule", "global-rule-group", "global-web-acl"].map((k) => [`waf-classic-${k}-not-empty`, "waf-classic-deprecated"])),
 };

@@ -68,23 +68,6 @@ const LOGGING_LEVELS = {
 
 // ---------------------------------------------------------------- WAF Classic (deprecated)
 
-function classicNotEmpty(meta: { name: string; control: string; types: readonly string[]; prop: string; what: string; fix: string; description: string; pci: boolean }) {
-  return resourcePolicy(
-    {
-      name: meta.name,
-      description: meta.description,
-      severity: "medium",
-      controls: [meta.control],
-      frameworks: meta.pci ? ["FSBP", "PCI DSS"] : ["FSBP"],
-      remediationSteps: `${meta.fix}. Better: migrate to AWS WAF v2 (aws.wafv2.*); WAF Classic reached end of life on 2025-09-30.`,
-      resourceTypes: meta.types,
-    },
-    ({ props, fail }) => {
-      if (listSize(props, meta.prop) === 0) fail(`has no ${meta.what}, so it inspects nothing`, meta.fix);
-    },
-  );
-}
-
 export const wafClassicGlobalWebAclLogging = referencePolicy(
   {
     name: "waf-classic-global-web-acl-logging",
@@ -100,71 +83,15 @@ export const wafClassicGlobalWebAclLogging = referencePolicy(
   },
 );
 
-export const wafClassicRegionalRuleNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-rule-not-empty",
-  control: "WAF.2",
-  types: TE.wafRegionalRule,
-  prop: "predicates",
-  what: "condition (predicates)",
-  fix: "add at least one entry to `predicates` (an IP set, byte match, SQL injection or XSS match set)",
-  description: "AWS WAF Classic regional rules must have at least one condition.",
-  pci: true,
-});
-
-export const wafClassicRegionalRuleGroupNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-rule-group-not-empty",
-  control: "WAF.3",
-  types: TE.wafRegionalRuleGroup,
-  prop: "activatedRules",
-  what: "rule (activatedRules)",
-  fix: "add at least one entry to `activatedRules`",
-  description: "AWS WAF Classic regional rule groups must have at least one rule.",
-  pci: true,
-});
-
-export const wafClassicRegionalWebAclNotEmpty = classicNotEmpty({
-  name: "waf-classic-regional-web-acl-not-empty",
-  control: "WAF.4",
-  types: TE.wafRegionalWebAcl,
-  prop: "rules",
-  what: "rule or rule group",
-  fix: "add at least one entry to `rules`",
-  description: "AWS WAF Classic regional web ACLs must have at least one rule or rule group.",
-  pci: true,
-});
-
-export const wafClassicGlobalRuleNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-rule-not-empty",
-  control: "WAF.6",
-  types: TE.wafGlobalRule,
-  prop: "predicates",
-  what: "condition (predicates)",
-  fix: "add at least one entry to `predicates`",
-  description: "AWS WAF Classic global rules must have at least one condition.",
-  pci: true,
-});
-
-export const wafClassicGlobalRuleGroupNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-rule-group-not-empty",
-  control: "WAF.7",
-  types: TE.wafGlobalRuleGroup,
-  prop: "activatedRules",
-  what: "rule (activatedRules)",
-  fix: "add at least one entry to `activatedRules`",
-  description: "AWS WAF Classic global rule groups must have at least one rule.",
-  pci: true,
-});
-
-export const wafClassicGlobalWebAclNotEmpty = classicNotEmpty({
-  name: "waf-classic-global-web-acl-not-empty",
-  control: "WAF.8",
-  types: TE.wafGlobalWebAcl,
-  prop: "rules",
-  what: "rule or rule group",
-  fix: "add at least one entry to `rules`",
-  description: "AWS WAF Classic global web ACLs must have at least one rule or rule group.",
-  pci: true,
-});
+/** WAF.2-WAF.8 (except WAF.5): a WAF Classic rule, rule group or web ACL with nothing in it inspects nothing. */
+const CLASSIC_NOT_EMPTY: { types: readonly string[]; control: string; prop: string; what: string }[] = [
+  { types: TE.wafRegionalRule, control: "WAF.2", prop: "predicates", what: "condition (`predicates`)" },
+  { types: TE.wafRegionalRuleGroup, control: "WAF.3", prop: "activatedRules", what: "rule (`activatedRules`)" },
+  { types: TE.wafRegionalWebAcl, control: "WAF.4", prop: "rules", what: "rule or rule group (`rules`)" },
+  { types: TE.wafGlobalRule, control: "WAF.6", prop: "predicates", what: "condition (`predicates`)" },
+  { types: TE.wafGlobalRuleGroup, control: "WAF.7", prop: "activatedRules", what: "rule (`activatedRules`)" },
+  { types: TE.wafGlobalWebAcl, control: "WAF.8", prop: "rules", what: "rule or rule group (`rules`)" },
+];
 
 /** The WAF v2 replacement of each WAF Classic resource kind. */
 const CLASSIC_TO_V2: Record<string, string> = {
@@ -183,19 +110,32 @@ const CLASSIC_TO_V2: Record<string, string> = {
   WebAclAssociation: "an aws.wafv2.WebAclAssociation",
 };
 
+/**
+ * The WAF Classic ban, with the Classic controls it contains: an empty Classic rule, rule group or
+ * web ACL (WAF.2-4, WAF.6-8) is the same finding as its being Classic at all, naming both controls;
+ * the fix is the same (its WAF v2 replacement). WAF.1 (logging) stays its own policy.
+ */
 export const wafClassicDeprecated = resourcePolicy(
   {
     name: "waf-classic-deprecated",
-    description: "AWS WAF Classic resources (aws:waf/*, aws:wafregional/*) must not be used: WAF Classic reached end of life on 2025-09-30.",
+    description: "AWS WAF Classic resources (aws:waf/*, aws:wafregional/*) must not be used: WAF Classic reached end of life on 2025-09-30 (an empty Classic rule, rule group or web ACL also breaks WAF.2-4 or WAF.6-8).",
     severity: "medium",
-    controls: ["BP.Edge.3"],
-    frameworks: ["Blueprints"],
+    controls: ["BP.Edge.3", ...CLASSIC_NOT_EMPTY.map((c) => c.control)],
+    frameworks: ["Blueprints", "FSBP", "PCI DSS"],
     remediationSteps: "Replace each aws.waf.* / aws.wafregional.* resource with its aws.wafv2 equivalent (WebAcl, RuleGroup, IpSet, RegexPatternSet, WebAclAssociation, WebAclLoggingConfiguration).",
     resourceTypes: TE.wafClassic,
   },
-  ({ type, fail }) => {
+  ({ type, props, fail }) => {
     const kind = type.split(":")[2] ?? type;
-    fail("is an AWS WAF Classic resource, which AWS no longer supports (end of life 2025-09-30)", `replace it with ${CLASSIC_TO_V2[kind] ?? "its aws.wafv2 equivalent"}`);
+    const emptiness = CLASSIC_NOT_EMPTY.find((c) => c.types.includes(type));
+    const list = emptiness ? get(props, emptiness.prop) : undefined;
+    // An unknown list leaves the emptiness open; the resource is Classic either way.
+    const empty = emptiness !== undefined && !isUnknown(list) && asArray(list).length === 0;
+    fail(
+      `is an AWS WAF Classic resource, which AWS no longer supports (end of life 2025-09-30)${empty ? `, and it has no ${emptiness!.what}, so it inspects nothing` : ""}`,
+      `replace it with ${CLASSIC_TO_V2[kind] ?? "its aws.wafv2 equivalent"}`,
+      empty ? ["BP.Edge.3", emptiness!.control] : ["BP.Edge.3"],
+    );
   },
 );
 
@@ -589,12 +529,6 @@ export const shieldAdvancedProtection = stackPolicy(
 
 export const policies = [
   wafClassicGlobalWebAclLogging,
-  wafClassicRegionalRuleNotEmpty,
-  wafClassicRegionalRuleGroupNotEmpty,
-  wafClassicRegionalWebAclNotEmpty,
-  wafClassicGlobalRuleNotEmpty,
-  wafClassicGlobalRuleGroupNotEmpty,
-  wafClassicGlobalWebAclNotEmpty,
   wafClassicDeprecated,
   wafv2WebAclNotEmpty,
   wafv2WebAclLogging,
