@@ -6156,7 +6156,15 @@ var iamPasswordPolicy = resourcePolicy(
       requirements: {
         type: "object",
         description: 'Per control, thresholds that replace its defaults, e.g. { "IAM.15": { "minimumPasswordLength": 16 } }.',
-        additionalProperties: { type: "object", properties: Object.fromEntries(Object.keys(PASSWORD_CONFIG).map((k) => [k, PASSWORD_CONFIG[k](void 0)])), additionalProperties: false },
+        // No `default` inside: the schema goes to the engine as a protobuf Struct, which has no undefined.
+        additionalProperties: {
+          type: "object",
+          properties: Object.fromEntries(Object.keys(PASSWORD_CONFIG).map((k) => {
+            const { default: _unused, ...schema } = PASSWORD_CONFIG[k](void 0);
+            return [k, schema];
+          })),
+          additionalProperties: false
+        },
         default: {}
       }
     }
