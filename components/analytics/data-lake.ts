@@ -119,6 +119,9 @@ export const GlueCatalogWriteActions = ["glue:CreateTable", "glue:UpdateTable", 
 
 const DATABASE_NAME = /^[a-z0-9_]{1,255}$/;
 
+/** A stack's lake database name, `<project>_<stack>_lake` in the characters Athena accepts (queries and data sets embed it). */
+export const lakeDatabaseName = (project: string, stack: string): string => `${project}_${stack}_lake`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+
 /** Bucket locations without repeats (one grant each). */
 function uniqueLocations(locations: { bucket: EncryptedBucket; prefix?: string }[]): { bucket: EncryptedBucket; prefix?: string }[] {
   const out: { bucket: EncryptedBucket; prefix?: string }[] = [];

@@ -11,8 +11,7 @@
 import type { DashboardDataSet, DashboardVisuals } from "../../components/analytics/dashboard";
 import type { NamedQuery } from "../../components/analytics/data-lake";
 
-/** The Glue database of a stack (a plain name: queries and data sets embed it). */
-export const lakeDatabaseName = (project: string, stack: string): string => `${project}_${stack}_lake`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+export { lakeDatabaseName } from "../../components/analytics/data-lake";
 
 export function namedQueries(database: string): NamedQuery[] {
   return [
