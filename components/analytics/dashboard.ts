@@ -1,6 +1,7 @@
 /**
- * A QuickSight dashboard over one data set: data source (Aurora PostgreSQL through a VPC
- * connection, or Athena), data set, and a dashboard with a real definition (one sheet: a KPI, a
+ * A QuickSight dashboard over one data set: data source (Aurora PostgreSQL or a Redshift
+ * warehouse, Serverless or provisioned, through a VPC connection; or Athena), data set (optionally
+ * imported to SPICE and refreshed daily), and a dashboard with a real definition (one sheet: a KPI, a
  * bar chart and a table over the data set's columns). Every asset grants the platform's QuickSight
  * admin group the standard owner actions, and nobody else.
  *
@@ -10,7 +11,7 @@
  * | setting              | default                                                            | control |
  * |----------------------|--------------------------------------------------------------------|---------|
  * | data source TLS      | `sslProperties.disableSsl: false`                                  | QS1     |
- * | private database     | a VPC connection in the given private subnets, its own SG and role |         |
+ * | private database     | a VPC connection in the given private subnets, its own SG and role; the database's SG admits that SG on its port only | |
  * | credentials          | a read-only user's Secrets Manager secret (required; never master) |         |
  * | query mode           | DIRECT_QUERY (data stays in the database; SPICE on request)        |         |
  * | dashboard            | CSV export and ad hoc filtering off                                |         |
@@ -31,6 +32,7 @@ import { BlueprintContext, physicalName } from "../../shared/context";
 import { withTags } from "../../shared/tags";
 import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { TransactionalDb } from "../data/transactional-db";
+import type { Warehouse } from "./warehouse";
 import { policyDocument, throwIfProblems } from "../security/policy-document";
 
 /** Owner actions on a data source. */
@@ -103,6 +105,19 @@ export type DashboardSource =
       subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     }
   | {
+      type: "redshift";
+      /** The warehouse (Serverless or provisioned); the dashboard reads its endpoint and is allowed into its security group on its port. */
+      warehouse: Warehouse;
+      /**
+       * Secret with the credentials QuickSight uses: a read-only database user's (`username`,
+       * `password`), never the admin's (`warehouse.adminSecretArn` is refused). Required.
+       */
+      credentialsSecretArn: pulumi.Input<string>;
+      /** The VPC and the private subnets (two or more AZs) of QuickSight's network interfaces. */
+      vpcId: pulumi.Input<string>;
+      subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    }
+  | {
       type: "athena";
       /** The Athena workgroup (with enforced, encrypted results). */
       workGroup: pulumi.Input<string>;
@@ -120,6 +135,8 @@ export interface DashboardDataSet {
   columns: DataSetColumn[];
   /** `DIRECT_QUERY` (queries the source) or `SPICE` (imported, refreshed). Default: `DIRECT_QUERY`. */
   importMode?: "DIRECT_QUERY" | "SPICE";
+  /** SPICE only: a full refresh every day at this time (`HH:MM`, UTC). Default: no schedule. */
+  refreshDailyAt?: string;
 }
 
 /** The sheet's visuals. */
@@ -189,11 +206,11 @@ export class Dashboard extends pulumi.ComponentResource {
     if (typeof args.adminGroupArn === "string" && !/^arn:aws[a-z-]*:quicksight:[a-z0-9-]+:\d{12}:group\/[^/]+\/.+$/.test(args.adminGroupArn)) {
       problems.push(`adminGroupArn = "${args.adminGroupArn}": must be a QuickSight group ARN (the platform's quicksightAdminGroupArn; empty means QuickSight is not active, so do not build the dashboard)`);
     }
-    if (!["aurora-postgresql", "athena"].includes(args.source?.type)) problems.push(`source.type = "${(args.source as { type?: string })?.type}": must be aurora-postgresql or athena`);
-    if (args.source?.type === "aurora-postgresql" && Array.isArray(args.source.subnetIds) && args.source.subnetIds.length < 2) {
+    if (!["aurora-postgresql", "redshift", "athena"].includes(args.source?.type)) problems.push(`source.type = "${(args.source as { type?: string })?.type}": must be aurora-postgresql, redshift or athena`);
+    if ((args.source?.type === "aurora-postgresql" || args.source?.type === "redshift") && Array.isArray(args.source.subnetIds) && args.source.subnetIds.length < 2) {
       problems.push(`source.subnetIds has ${args.source.subnetIds.length} subnet(s): a QuickSight VPC connection needs subnets in at least two AZs`);
     }
-    if (args.source?.type === "aurora-postgresql" && args.source.credentialsSecretArn === undefined) {
+    if ((args.source?.type === "aurora-postgresql" || args.source?.type === "redshift") && args.source.credentialsSecretArn === undefined) {
       problems.push("source.credentialsSecretArn is required: the secret of a read-only database user (the master user's would let the dashboard write and administer the database)");
     }
     problems.push(...rolePlacementProblems(args.rolePlacement));
@@ -210,9 +227,18 @@ export class Dashboard extends pulumi.ComponentResource {
     let parameters: aws.types.input.quicksight.DataSourceParameters;
     let type: string;
     let extra: Partial<aws.quicksight.DataSourceArgs> = {};
-    if (args.source.type === "aurora-postgresql") {
+    if (args.source.type === "aurora-postgresql" || args.source.type === "redshift") {
       const src = args.source;
-      const db = src.database;
+      const target: DatabaseTarget =
+        src.type === "aurora-postgresql"
+          ? { engine: "PostgreSQL", port: src.database.port, securityGroupId: src.database.securityGroupId, allowFrom: (id, sgId) => src.database.allowFrom(id, sgId) }
+          : { engine: "Redshift", port: src.warehouse.port, securityGroupId: src.warehouse.securityGroup.id, allowFrom: (id, sgId) => src.warehouse.allowFrom(id, sgId, `QuickSight dashboard ${physicalName(context, name)}`) };
+      if (src.type === "redshift") {
+        // The admin secret would give the dashboard the warehouse's superuser: refuse it at deploy.
+        pulumi.all([src.credentialsSecretArn, src.warehouse.adminSecretArn]).apply(([given, admin]) => {
+          if (given && admin && given === admin) throw new Error(`Dashboard ${name}: source.credentialsSecretArn is the warehouse's admin secret: give a read-only user's secret`);
+        });
+      }
       const sg = new aws.ec2.SecurityGroup(
         `${name}-quicksight`,
         { vpcId: src.vpcId, description: `QuickSight network interfaces of ${physicalName(context, name)}: to the database only`, tags: withTags(context.tags, args.tags ?? {}, physicalName(context, `${name}-quicksight`)) },
@@ -220,17 +246,17 @@ export class Dashboard extends pulumi.ComponentResource {
       );
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-quicksight-to-db`,
-        { securityGroupId: sg.id, description: "PostgreSQL to the database", ipProtocol: "tcp", fromPort: db.port, toPort: db.port, referencedSecurityGroupId: db.securityGroupId, tags },
+        { securityGroupId: sg.id, description: `${target.engine} to the database`, ipProtocol: "tcp", fromPort: target.port, toPort: target.port, referencedSecurityGroupId: target.securityGroupId, tags },
         { parent: this },
       );
       // QuickSight's network interfaces do not track connections: replies from the database need
       // an inbound rule (AWS: "security group for the QuickSight network interface").
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-quicksight-from-db`,
-        { securityGroupId: sg.id, description: "Replies from the database", ipProtocol: "tcp", fromPort: 0, toPort: 65535, referencedSecurityGroupId: db.securityGroupId, tags },
+        { securityGroupId: sg.id, description: "Replies from the database", ipProtocol: "tcp", fromPort: 0, toPort: 65535, referencedSecurityGroupId: target.securityGroupId, tags },
         { parent: this },
       );
-      db.allowFrom(`quicksight-${name}`, sg.id);
+      target.allowFrom(`quicksight-${name}`, sg.id);
       this.securityGroupId = sg.id;
 
       const role = serviceRole(this, `${name}-vpc-connection`, {
@@ -269,8 +295,22 @@ export class Dashboard extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [rolePolicy] },
       );
-      type = "AURORA_POSTGRESQL";
-      parameters = { auroraPostgresql: { host: db.readerEndpoint, port: db.port, database: db.databaseName } };
+      if (src.type === "aurora-postgresql") {
+        type = "AURORA_POSTGRESQL";
+        parameters = { auroraPostgresql: { host: src.database.readerEndpoint, port: src.database.port, database: src.database.databaseName } };
+      } else {
+        const w = src.warehouse;
+        type = "REDSHIFT";
+        parameters = {
+          redshift: {
+            host: w.endpoint,
+            port: w.port,
+            database: w.databaseName,
+            // A provisioned cluster is also named by its identifier; a Serverless workgroup only by its endpoint.
+            ...(w.cluster ? { clusterId: w.cluster.clusterIdentifier } : {}),
+          },
+        };
+      }
       extra = { credentials: { secretArn: src.credentialsSecretArn }, vpcConnectionProperties: { vpcConnectionArn: vpcConnection.arn } };
     } else {
       this.securityGroupId = undefined;
@@ -319,6 +359,18 @@ export class Dashboard extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    if (ds.refreshDailyAt !== undefined) {
+      new aws.quicksight.RefreshSchedule(
+        `${name}-daily`,
+        {
+          dataSetId: this.dataSet.dataSetId,
+          scheduleId: `${name}-daily`,
+          schedule: { refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: ds.refreshDailyAt, timezone: "UTC" } },
+        },
+        { parent: this },
+      );
+    }
 
     const dashboardId = physicalName(context, name);
     const definition = dashboardDefinition(this.dataSet.arn, ds.columns, args.visuals);
@@ -416,8 +468,18 @@ export function dashboardDefinition(dataSetArn: pulumi.Input<string>, columns: r
   };
 }
 
+/** What the VPC connection reaches: an Aurora cluster or a Redshift warehouse. */
+interface DatabaseTarget {
+  engine: string;
+  port: pulumi.Input<number>;
+  securityGroupId: pulumi.Input<string>;
+  allowFrom: (name: string, securityGroupId: pulumi.Input<string>) => unknown;
+}
+
 function dataSetProblems(ds: DashboardDataSet): string[] {
   const problems: string[] = [];
+  if (ds.refreshDailyAt !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(ds.refreshDailyAt)) problems.push(`dataSet.refreshDailyAt = "${ds.refreshDailyAt}": must be HH:MM (UTC), e.g. 05:00`);
+  if (ds.refreshDailyAt !== undefined && ds.importMode !== "SPICE") problems.push(`dataSet.refreshDailyAt needs importMode SPICE (a DIRECT_QUERY data set has nothing to refresh); importMode is ${ds.importMode ?? "DIRECT_QUERY (the default)"}`);
   if ((ds.sql === undefined) === (ds.table === undefined)) problems.push("dataSet: give exactly one of sql and table");
   if (ds.sql !== undefined && !/^\s*(select|with)\b/i.test(ds.sql)) problems.push("dataSet.sql must be a SELECT (or WITH ... SELECT) query");
   if (ds.table !== undefined && !ds.table.name) problems.push("dataSet.table.name is empty");

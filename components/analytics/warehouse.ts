@@ -28,7 +28,7 @@ import { BlueprintContext, physicalName, statefulOptions } from "../../shared/co
 import { withTags } from "../../shared/tags";
 import { RolePlacement, rolePlacementProblems, serviceRole } from "../security/service-role";
 import { KeyReference, keyArnOf } from "../security/encryption-key";
-import { throwIfProblems } from "../security/policy-document";
+import { grantToRole, throwIfProblems } from "../security/policy-document";
 import type { EncryptedBucket } from "../storage/encrypted-bucket";
 
 /** A provisioned cluster instead of Redshift Serverless. */
@@ -92,9 +92,16 @@ export class Warehouse extends pulumi.ComponentResource {
   readonly cluster: aws.redshift.Cluster | undefined;
   /** Serverless or provisioned. */
   readonly mode: "serverless" | "provisioned";
+  /** The admin user's name (its password is only in `adminSecretArn`). */
+  readonly adminUsername: string;
+  /** How the Redshift Data API addresses this warehouse: `{ WorkgroupName }` or `{ ClusterIdentifier }`. */
+  readonly dataApiTarget: pulumi.Output<{ workgroupName: string } | { clusterIdentifier: string }>;
+  /** The ARN `redshift-data:ExecuteStatement` is allowed on (the workgroup or the cluster). */
+  readonly arn: pulumi.Output<string>;
 
   private readonly componentName: string;
   private readonly portNumber: number;
+  private readonly ruleTags: Record<string, string>;
 
   constructor(name: string, args: WarehouseArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("blueprints:analytics:Warehouse", name, {}, opts);
@@ -130,6 +137,8 @@ export class Warehouse extends pulumi.ComponentResource {
     this.componentName = name;
     this.portNumber = port;
     this.databaseName = databaseName;
+    this.adminUsername = adminUsername;
+    this.ruleTags = withTags(context.tags, args.tags ?? {});
     this.mode = p === undefined ? "serverless" : "provisioned";
     const tags = withTags(context.tags, args.tags ?? {});
     const keyArn = keyArnOf(args.kmsKey);
@@ -201,6 +210,8 @@ export class Warehouse extends pulumi.ComponentResource {
       this.endpoint = this.workgroup.endpoints.apply((e) => e?.[0]?.address ?? "");
       this.port = pulumi.output(port);
       this.adminSecretArn = this.namespace.adminPasswordSecretArn;
+      this.arn = this.workgroup.arn;
+      this.dataApiTarget = this.workgroup.workgroupName.apply((workgroupName) => ({ workgroupName }));
     } else {
       const subnetGroup = new aws.redshift.SubnetGroup(name, { name: physicalName(context, name, 255), subnetIds: args.subnetIds, description: `Private subnets of ${physicalName(context, name)}`, tags }, { parent: this });
       const parameters = new aws.redshift.ParameterGroup(
@@ -279,6 +290,8 @@ export class Warehouse extends pulumi.ComponentResource {
       this.endpoint = this.cluster.dnsName;
       this.port = pulumi.output(port);
       this.adminSecretArn = this.cluster.masterPasswordSecretArn;
+      this.arn = this.cluster.arn;
+      this.dataApiTarget = this.cluster.clusterIdentifier.apply((clusterIdentifier) => ({ clusterIdentifier }));
     }
 
     this.registerOutputs({ endpoint: this.endpoint, port: this.port, adminSecretArn: this.adminSecretArn, copyRoleArn: this.copyRole.arn });
@@ -289,11 +302,42 @@ export class Warehouse extends pulumi.ComponentResource {
     return bucket.grantRead(this.copyRole, prefix !== undefined ? { prefix } : {});
   }
 
+  /**
+   * Let a role run SQL as an administrator through the Redshift Data API, with temporary
+   * credentials from IAM and never the admin secret:
+   * - provisioned: `redshift:GetClusterCredentials` for the admin user on this cluster and
+   *   database only (the Data API call names `DbUser`), so the SQL runs as the admin user;
+   * - Serverless: `redshift-serverless:GetCredentials` on this workgroup; the SQL runs as the
+   *   role's own database user `IAMR:<role name>`, which an administrator must once make a
+   *   superuser (`ALTER USER "IAMR:<role name>" CREATEUSER`): Serverless maps no IAM identity to
+   *   the admin user (README, analytics "After it").
+   * Statement results are readable only by the identity that ran them.
+   */
+  grantDataApiAdmin(role: aws.iam.Role): aws.iam.RolePolicy {
+    const ownStatements = { Sid: "OwnStatementsOnly", Effect: "Allow" as const, Action: ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:CancelStatement"], Resource: "*", Condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } } };
+    const run = { Sid: "RunStatements", Effect: "Allow" as const, Action: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], Resource: this.arn };
+    if (this.mode === "serverless") {
+      return grantToRole(this, this.componentName, role, "data-api-admin", [run, { Sid: "TemporaryCredentials", Effect: "Allow", Action: ["redshift-serverless:GetCredentials"], Resource: this.arn }, ownStatements]);
+    }
+    const prefix = this.arn.apply((arn) => arn.replace(/:cluster:[^:]+$/, ""));
+    const cluster = this.cluster!.clusterIdentifier;
+    return grantToRole(this, this.componentName, role, "data-api-admin", [
+      run,
+      {
+        Sid: "AdminTemporaryCredentials",
+        Effect: "Allow",
+        Action: ["redshift:GetClusterCredentials"],
+        Resource: [pulumi.interpolate`${prefix}:dbuser:${cluster}/${this.adminUsername}`, pulumi.interpolate`${prefix}:dbname:${cluster}/${this.databaseName}`],
+      },
+      ownStatements,
+    ]);
+  }
+
   /** Allow clients in a security group to connect on the warehouse port. */
   allowFrom(name: string, securityGroupId: pulumi.Input<string>, description = "Clients of the warehouse"): aws.vpc.SecurityGroupIngressRule {
     return new aws.vpc.SecurityGroupIngressRule(
       `${this.componentName}-from-${name}`,
-      { securityGroupId: this.securityGroup.id, description, ipProtocol: "tcp", fromPort: this.portNumber, toPort: this.portNumber, referencedSecurityGroupId: securityGroupId },
+      { securityGroupId: this.securityGroup.id, description, ipProtocol: "tcp", fromPort: this.portNumber, toPort: this.portNumber, referencedSecurityGroupId: securityGroupId, tags: this.ruleTags },
       { parent: this },
     );
   }

@@ -35,6 +35,8 @@ export const analyticsSchema = {
     })
     .strict()
     .optional(),
+  /** When the warehouse dashboard's SPICE data set is refreshed each day (HH:MM, UTC). Default: 05:00. */
+  dashboardRefreshTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (UTC), e.g. 05:00").default("05:00"),
   /** SageMaker Studio user profiles to create. Default: none. */
   mlUserProfiles: z.array(z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, "must be 1 to 63 letters, digits or dashes")).max(50).default([]),
 };

@@ -43,7 +43,9 @@ import { policyDocument, type PolicyStatement } from "../../components/security/
 import { withTags } from "../../shared/tags";
 import { environmentDefaults, loadAnalyticsConfig, MlInterfaceEndpoints } from "./config";
 import { ACTIVITY_TABLE, DEAD_LETTER_PREFIX, RAW_EVENTS_PREFIX, SESSIONS_TABLE } from "./functions/shared/events";
-import { eventsDataSet, eventsVisuals, lakeDatabaseName, namedQueries } from "./reports";
+import { grantStatements } from "./functions/warehouse-users/reader";
+import { WAREHOUSE_USERS_ENV } from "./functions/warehouse-users/env";
+import { eventsDataSet, eventsVisuals, lakeDatabaseName, namedQueries, REPORTING_SCHEMA, WAREHOUSE_READER, warehouseEventsDataSet } from "./reports";
 
 /** Kinesis: what a stream reader needs (Lambda event source mapping). */
 const KinesisReadActions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard"];
@@ -52,7 +54,7 @@ const KinesisWriteActions = ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis
 
 export = async () => {
   const settings = loadAnalyticsConfig();
-  const { config, profile, project, stack } = settings;
+  const { config, profile, project, stack, region } = settings;
   const context = settings;
   const defaults = environmentDefaults[settings.environment];
   const platform = new PlatformReference(settings.platformStack);
@@ -61,6 +63,9 @@ export = async () => {
   const account = aws.getCallerIdentityOutput().accountId;
   const serverAccessLogs = (bucket: string) => ({ targetBucket: platform.get("accessLogsBucketName"), prefix: `${project}/${stack}/${bucket}/` });
   const tags = (name: string) => withTags(settings.tags, {}, `${project}-${stack}-${name}`);
+  // QuickSight reads data-source secrets as this service role (created when the platform turns on
+  // QuickSight's Secrets Manager access); it gets the warehouse reader's secret and its key only.
+  const quicksightSecretsRole = pulumi.interpolate`arn:aws:iam::${account}:role/service-role/aws-quicksight-secretsmanager-role-v0`;
 
   // --- KMS: one key for the lake, the stream, the tables, Glue, Athena, Redshift, EMR and SageMaker ---
   const dataKey = new EncryptionKey("analytics", {
@@ -70,6 +75,18 @@ export = async () => {
     servicePrincipals: ["logs"],
     // EMR and SageMaker volumes are created by service-linked roles through EC2.
     viaServices: ["ec2", "sqs", "dynamodb", "kinesis"],
+    additionalStatements: quicksight
+      ? [
+          {
+            Sid: "QuickSightDecryptsTheWarehouseReaderSecret",
+            Effect: "Allow",
+            Principal: { AWS: quicksightSecretsRole },
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+          },
+        ]
+      : [],
   });
 
   // --- VPC: network isolation for the warehouse, the Spark cluster and the ML workspace ---
@@ -264,8 +281,11 @@ export = async () => {
     ]),
   });
 
-  // --- QuickSight: interactive dashboards over Athena (only where the platform subscribes) ---
+  // --- QuickSight: interactive dashboards over Athena and Redshift (only where the platform subscribes) ---
   let eventsDashboardId: pulumi.Output<string> | undefined;
+  let warehouseDashboardId: pulumi.Output<string> | undefined;
+  let warehouseReaderSecretArn: pulumi.Output<string> | undefined;
+  let warehouseUsersDbUser: pulumi.Output<string> | undefined;
   if (quicksight) {
     // QuickSight reads through its own role, allowed only this workgroup, the catalog, the zones and the key.
     const quicksightRole = quickSightAthenaRole("quicksight-athena", { description: "QuickSight: Athena queries over the analytics lake (the dashboards' data source)", account, placement: rolePlacement, tags: tags("quicksight-athena") });
@@ -284,6 +304,91 @@ export = async () => {
       { dependsOn: grants },
     );
     eventsDashboardId = dashboard.dashboardId;
+
+    // Redshift: a read-only user of its own (never the admin), made by SQL at deploy time.
+    const readerSecret = new aws.secretsmanager.Secret(
+      "warehouse-reader",
+      {
+        name: `${project}/${stack}/warehouse/${WAREHOUSE_READER}`,
+        description: `Read-only warehouse user ${WAREHOUSE_READER} (SELECT on schema ${REPORTING_SCHEMA} only), for the QuickSight warehouse dashboard; its password is generated and applied by warehouse-users`,
+        kmsKeyId: dataKey.keyArn,
+        recoveryWindowInDays: profile.protectStatefulResources ? 30 : 7,
+        tags: {
+          ...tags("warehouse-reader"),
+          "policy-exemption:secretsmanager-secret-rotation":
+            "No rotation function for the warehouse reader yet - rotate by putting a new password in the secret and invoking warehouse-users as the README says expires=2027-05-31",
+        },
+      },
+      { protect: profile.protectStatefulResources, retainOnDelete: profile.protectStatefulResources },
+    );
+    warehouseReaderSecretArn = readerSecret.arn;
+    const users = new Function("warehouse-users", {
+      context,
+      kmsKey: dataKey,
+      logsKmsKey: logsKey,
+      rolePlacement,
+      handler: path.join(__dirname, "functions", "warehouse-users", "handler.ts"),
+      description: `Creates the warehouse's read-only QuickSight user and its grants (Redshift Data API, IAM credentials) at deploy time`,
+      memorySize: 256,
+      // A Serverless workgroup or a paused cluster may take minutes to answer the first statement.
+      timeout: 300,
+      // One run at a time (prod; dev's account quota leaves nothing to reserve).
+      ...(settings.environment === "prod" ? { reservedConcurrency: 1 } : {}),
+      environment: {
+        [WAREHOUSE_USERS_ENV.adminUser]: warehouse.adminUsername,
+        [WAREHOUSE_USERS_ENV.database]: warehouse.databaseName,
+        [WAREHOUSE_USERS_ENV.host]: warehouse.endpoint,
+        [WAREHOUSE_USERS_ENV.port]: warehouse.port.apply(String),
+        [WAREHOUSE_USERS_ENV.readerSecretArn]: readerSecret.arn,
+        [WAREHOUSE_USERS_ENV.reader]: WAREHOUSE_READER,
+        [WAREHOUSE_USERS_ENV.schema]: REPORTING_SCHEMA,
+        ...(warehouse.mode === "serverless"
+          ? { [WAREHOUSE_USERS_ENV.workgroup]: warehouse.workgroup!.workgroupName }
+          : { [WAREHOUSE_USERS_ENV.cluster]: warehouse.cluster!.clusterIdentifier }),
+      },
+    });
+    // Serverless runs the SQL as the function's own database user (Warehouse.grantDataApiAdmin).
+    warehouseUsersDbUser = warehouse.mode === "serverless" ? pulumi.interpolate`IAMR:${users.roleName}` : pulumi.output(warehouse.adminUsername);
+    const userGrants = [
+      warehouse.grantDataApiAdmin(users.role),
+      users.addToRolePolicy("reader-secret", [
+        { Sid: "WriteReaderSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], Resource: readerSecret.arn },
+        // GetRandomPassword has no resource to scope to.
+        { Sid: "GeneratePasswords", Effect: "Allow", Action: ["secretsmanager:GetRandomPassword"], Resource: "*" },
+      ]),
+      dataKey.grantEncryptDecrypt(users.role),
+    ];
+    const readerProvisioned = new aws.lambda.Invocation(
+      "warehouse-users",
+      {
+        functionName: users.functionName,
+        input: JSON.stringify({ action: "provision-reader" }),
+        // New grants, a new user or another warehouse: the provider invokes again (the function is idempotent).
+        triggers: { grants: JSON.stringify(grantStatements({ reader: WAREHOUSE_READER, schema: REPORTING_SCHEMA, tableOwner: warehouse.adminUsername })), warehouse: warehouse.arn },
+      },
+      // The warehouse's database, not the component: the dashboard adds an ingress rule to the component.
+      { dependsOn: [...(warehouse.workgroup ? [warehouse.namespace!, warehouse.workgroup] : [warehouse.cluster!]), ...userGrants] },
+    );
+    new aws.secretsmanager.SecretPolicy("warehouse-reader-quicksight", {
+      secretArn: readerSecret.arn,
+      policy: policyDocument([
+        { Sid: "QuickSightReadsTheCredentials", Effect: "Allow", Principal: { AWS: quicksightSecretsRole }, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: readerSecret.arn },
+      ]),
+    });
+    const warehouseDashboard = new Dashboard(
+      "warehouse-events",
+      {
+        context,
+        adminGroupArn: platform.get("quicksightAdminGroupArn"),
+        source: { type: "redshift", warehouse, credentialsSecretArn: readerSecret.arn, vpcId: vpc.vpcId, subnetIds: vpc.privateSubnetIds },
+        dataSet: warehouseEventsDataSet(REPORTING_SCHEMA, config.dashboardRefreshTime),
+        visuals: eventsVisuals,
+        title: "Events and active users (warehouse)",
+        rolePlacement,
+      },
+      { dependsOn: [readerProvisioned] },
+    );
+    warehouseDashboardId = warehouseDashboard.dashboardId;
   }
 
   // --- Alarms: to the platform's alarm topic ---
@@ -332,5 +437,8 @@ export = async () => {
     analystRoleArn: analysts.arn,
     dataEngineerRoleArn: engineers.arn,
     eventsDashboardId,
+    warehouseDashboardId,
+    warehouseReaderSecretArn,
+    warehouseUsersDbUser,
   };
 };

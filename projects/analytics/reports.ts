@@ -59,3 +59,30 @@ export const eventsVisuals: DashboardVisuals = {
     ],
   },
 };
+
+/** The warehouse schema QuickSight may read (SELECT only), and its user. */
+export const REPORTING_SCHEMA = "reporting";
+export const WAREHOUSE_READER = "quicksight_reader";
+
+/**
+ * Events of the last 90 days from the warehouse's `reporting.events` table (loaded from the
+ * curated zone with COPY: README, analytics), imported to SPICE and refreshed daily at `refreshAt` (UTC).
+ */
+export function warehouseEventsDataSet(schema: string, refreshAt: string): DashboardDataSet {
+  return {
+    sql: [
+      "SELECT trunc(occurred_at) AS day, type AS event_type, source, userid AS user_id, 1 AS events",
+      `FROM "${schema}"."events"`,
+      "WHERE occurred_at >= dateadd(day, -90, getdate())",
+    ].join(" "),
+    columns: [
+      { name: "day", type: "DATETIME" },
+      { name: "event_type", type: "STRING" },
+      { name: "source", type: "STRING" },
+      { name: "user_id", type: "STRING" },
+      { name: "events", type: "INTEGER" },
+    ],
+    importMode: "SPICE",
+    refreshDailyAt: refreshAt,
+  };
+}
