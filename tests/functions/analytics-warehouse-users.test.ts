@@ -150,7 +150,7 @@ describe("analytics warehouse-users: the QuickSight reader of the warehouse", ()
     for (const config of [serverless, provisioned]) {
       const w = world();
       await provisionReader(w.deps(config));
-      const calls = [...w.data.commandCalls(ExecuteStatementCommand), ...w.data.commandCalls(BatchExecuteStatementCommand)].map((c) => c.args[0].input as Record<string, unknown>);
+      const calls = [...w.data.commandCalls(ExecuteStatementCommand), ...w.data.commandCalls(BatchExecuteStatementCommand)].map((c) => c.args[0].input as unknown as Record<string, unknown>);
       expect(calls).to.have.length(2);
       for (const input of calls) {
         expect(input).not.to.have.property("SecretArn");
