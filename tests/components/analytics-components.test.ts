@@ -189,6 +189,38 @@ describe("analytics components", () => {
       expect(mocks.ofType("aws:redshift/scheduledAction:ScheduledAction").map((a) => a.inputs.schedule).sort()).to.deep.equal(["cron(0 22 * * ? *)", "cron(0 6 * * ? *)"]);
     });
 
+    it("grantDataApiAdmin, Serverless: the Data API and GetCredentials on this workgroup only, results of its own statements only, no secret", async () => {
+      const w = new Warehouse("warehouse", base());
+      const role = new aws.iam.Role("provisioner", { assumeRolePolicy: "{}" });
+      w.grantDataApiAdmin(role);
+      await mocks.settle();
+      const policy = mocks.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "provisioner-warehouse-data-api-admin")!.inputs.policy;
+      const wgArn = await new Promise<string>((r) => w.workgroup!.arn.apply(r));
+      expect(await new Promise<string>((r) => w.arn.apply(r))).to.equal(wgArn);
+      expect(statement(policy, "RunStatements")).to.deep.include({ Action: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], Resource: wgArn });
+      expect(statement(policy, "TemporaryCredentials")).to.deep.include({ Action: ["redshift-serverless:GetCredentials"], Resource: wgArn });
+      expect(statement(policy, "OwnStatementsOnly").Condition).to.deep.equal({ StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } });
+      const actions = allowActions(policy);
+      expect(actions.filter((a) => a.startsWith("secretsmanager:") || a === "redshift:GetClusterCredentials")).to.deep.equal([]);
+      expect(await new Promise((r) => w.dataApiTarget.apply(r))).to.deep.equal({ workgroupName: "test-dev-warehouse" });
+    });
+
+    it("grantDataApiAdmin, provisioned: temporary credentials for the admin user of this cluster and database only", async () => {
+      const w = new Warehouse("warehouse", { ...base(), provisioned: { nodeType: "ra3.xlplus", nodes: 1 } });
+      const role = new aws.iam.Role("provisioner", { assumeRolePolicy: "{}" });
+      w.grantDataApiAdmin(role);
+      await mocks.settle();
+      const policy = mocks.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "provisioner-warehouse-data-api-admin")!.inputs.policy;
+      const clusterArn = await new Promise<string>((r) => w.arn.apply(r));
+      const id = await new Promise<string>((r) => w.cluster!.clusterIdentifier.apply(r));
+      expect(statement(policy, "RunStatements").Resource).to.equal(clusterArn);
+      expect(statement(policy, "AdminTemporaryCredentials")).to.deep.include({
+        Action: ["redshift:GetClusterCredentials"],
+        Resource: [`arn:aws:redshift:us-east-1:123456789012:dbuser:${id}/warehouse_admin`, `arn:aws:redshift:us-east-1:123456789012:dbname:${id}/warehouse`],
+      });
+      expect(allowActions(policy).filter((a) => a.startsWith("secretsmanager:") || a.startsWith("redshift-serverless:"))).to.deep.equal([]);
+    });
+
     it("grantLoadFrom lets COPY read one prefix; allowFrom opens the port to one security group", async () => {
       const w = new Warehouse("warehouse", base());
       const curated = bucket("curated");

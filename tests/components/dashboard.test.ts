@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Dashboard, DashboardArgs, dashboardDefinition, DashboardVisuals, DataSetColumn, QuickSightDashboardActions, QuickSightDataSetActions, QuickSightDataSourceActions } from "../../components/analytics/dashboard";
 import { TransactionalDb } from "../../components/data/transactional-db";
+import { Warehouse } from "../../components/analytics/warehouse";
 import { RequiredTagKeys } from "../../shared/tags";
 import { MockRecorder, promiseOf, setupMocks, statement, testContext } from "../helpers/mocks";
 
@@ -115,6 +116,74 @@ describe("Dashboard", () => {
       expect(visualsOut.map((v: object) => Object.keys(v)[0])).to.deep.equal(["KPIVisual", "BarChartVisual", "TableVisual"]);
       expect(state.Tags.map((t: { Key: string }) => t.Key)).to.include.members([...RequiredTagKeys]);
       expect(await promiseOf(d.dashboardArn)).to.equal("arn:aws:quicksight:us-east-1:123456789012:dashboard/test-dev-sales");
+    });
+  });
+
+  describe("Redshift through a VPC connection (Serverless or provisioned)", () => {
+    const WAREHOUSE_READER = "arn:aws:secretsmanager:us-east-1:123456789012:secret:analytics/dev/warehouse/quicksight_reader-AbCdEf";
+    const SUBNETS = ["subnet-p1", "subnet-p2", "subnet-p3"];
+    async function buildRedshift(provisioned: boolean, dataSetArgs: Partial<DashboardArgs["dataSet"]> = {}) {
+      const warehouse = new Warehouse("warehouse", {
+        context: testContext("dev"),
+        kmsKey: KEY_ARN,
+        vpcId: "vpc-1",
+        subnetIds: SUBNETS,
+        ...(provisioned ? { provisioned: { nodeType: "ra3.xlplus", nodes: 1 } } : {}),
+      });
+      const d = new Dashboard("warehouse-events", {
+        context: testContext("dev"),
+        adminGroupArn: GROUP_ARN,
+        source: { type: "redshift", warehouse, credentialsSecretArn: WAREHOUSE_READER, vpcId: "vpc-1", subnetIds: SUBNETS },
+        dataSet: { ...dataSet, importMode: "SPICE", refreshDailyAt: "05:00", ...dataSetArgs },
+        visuals,
+      });
+      await mocks.settle();
+      return { d, warehouse };
+    }
+
+    for (const provisioned of [false, true]) {
+      it(`${provisioned ? "provisioned" : "Serverless"}: a REDSHIFT data source on the warehouse endpoint and port over TLS, with the reader's secret, through the VPC connection`, async () => {
+        const { warehouse } = await buildRedshift(provisioned);
+        const s = mocks.one(SOURCE).inputs;
+        expect(s).to.deep.include({ type: "REDSHIFT", sslProperties: { disableSsl: false }, credentials: { secretArn: WAREHOUSE_READER } });
+        const expected: Record<string, unknown> = { host: await promiseOf(warehouse.endpoint), port: 5440, database: "warehouse" };
+        if (provisioned) expected.clusterId = await promiseOf(warehouse.cluster!.clusterIdentifier);
+        expect(s.parameters.redshift).to.deep.equal(expected);
+        expect(s.vpcConnectionProperties.vpcConnectionArn).to.match(/^arn:aws:quicksight:us-east-1:123456789012:/);
+      });
+
+      it(`${provisioned ? "provisioned" : "Serverless"}: QuickSight's own SG reaches only the warehouse port; the warehouse admits only that SG on its port`, async () => {
+        const { d, warehouse } = await buildRedshift(provisioned);
+        const sgId = await promiseOf(d.securityGroupId!);
+        const warehouseSg = await promiseOf(warehouse.securityGroup.id);
+        expect(mocks.one("aws:quicksight/vpcConnection:VpcConnection").inputs).to.deep.include({ subnetIds: SUBNETS, securityGroupIds: [sgId] });
+        expect(mocks.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "warehouse-events-quicksight-to-db").inputs).to.deep.include({ securityGroupId: sgId, ipProtocol: "tcp", fromPort: 5440, toPort: 5440, referencedSecurityGroupId: warehouseSg });
+        const into = mocks.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === warehouseSg);
+        expect(into.map((r) => [r.name, r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4])).to.deep.equal([["warehouse-from-quicksight-warehouse-events", 5440, 5440, sgId, undefined]]);
+        expect(into[0]!.inputs.tags).to.include.keys(...RequiredTagKeys);
+      });
+    }
+
+    it("a SPICE data set refreshed in full every day at the given UTC time", async () => {
+      const { d } = await buildRedshift(false);
+      expect(mocks.one(DATA_SET).inputs.importMode).to.equal("SPICE");
+      const schedule = mocks.one("aws:quicksight/refreshSchedule:RefreshSchedule").inputs;
+      expect(schedule).to.deep.include({ dataSetId: await promiseOf(d.dataSet.dataSetId), scheduleId: "warehouse-events-daily" });
+      expect(schedule.schedule).to.deep.equal({ refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: "05:00", timezone: "UTC" } });
+    });
+
+    it("refuses a refresh of a DIRECT_QUERY data set and a time that is not HH:MM, and a Redshift source without a reader secret", () => {
+      const warehouse = new Warehouse("w2", { context: testContext("dev"), kmsKey: KEY_ARN, vpcId: "vpc-1", subnetIds: SUBNETS });
+      const args = (ds: Partial<DashboardArgs["dataSet"]>, secret: string | null = WAREHOUSE_READER): DashboardArgs => ({
+        context: testContext("dev"),
+        adminGroupArn: GROUP_ARN,
+        source: { type: "redshift", warehouse, credentialsSecretArn: (secret ?? undefined) as string, vpcId: "vpc-1", subnetIds: SUBNETS },
+        dataSet: { ...dataSet, ...ds },
+        visuals,
+      });
+      expect(() => new Dashboard("dq", args({ refreshDailyAt: "05:00" }))).to.throw(/dataSet.refreshDailyAt needs importMode SPICE .*importMode is DIRECT_QUERY \(the default\)/);
+      expect(() => new Dashboard("late", args({ importMode: "SPICE", refreshDailyAt: "25:00" }))).to.throw(/dataSet.refreshDailyAt = "25:00": must be HH:MM \(UTC\)/);
+      expect(() => new Dashboard("nosecret2", args({}, null))).to.throw(/source.credentialsSecretArn is required: the secret of a read-only database user/);
     });
   });
 

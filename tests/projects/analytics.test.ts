@@ -156,12 +156,67 @@ describe("analytics project", function () {
     });
 
     it("QuickSight: an events dashboard over the Athena workgroup through a role allowed only that workgroup", () => {
-      const source = one(plan(), "aws:quicksight/dataSource:DataSource");
+      const source = ofType(plan(), "aws:quicksight/dataSource:DataSource").find((s) => s.inputs.type === "ATHENA")!;
       const role = one(plan(), "aws:iam/role:Role", "quicksight-athena");
       expect(source.propertyDependencies.parameters).to.include.members([one(plan(), "aws:athena/workgroup:Workgroup").urn, role.urn]);
       const query = statements(policyOf(plan(), "quicksight-athena-lake-query"));
       expect(query.find((s) => s.Sid === "RunQueries").Action).to.include("athena:StartQueryExecution");
       expect(ofType(plan(), "aws:cloudcontrol/resource:Resource").length).to.be.greaterThan(0);
+    });
+
+    it("QuickSight over Redshift: a data source on the workgroup through a VPC connection in the private subnets, as the read-only reader (its own secret), SPICE refreshed daily", () => {
+      const source = ofType(plan(), "aws:quicksight/dataSource:DataSource").find((s) => s.inputs.type === "REDSHIFT")!;
+      const workgroup = one(plan(), "aws:redshiftserverless/workgroup:Workgroup");
+      const namespace = one(plan(), "aws:redshiftserverless/namespace:Namespace");
+      const readerSecret = one(plan(), "aws:secretsmanager/secret:Secret", "warehouse-reader");
+      expect(source.inputs.parameters.redshift).to.deep.include({ database: "analytics", port: 5440 });
+      expect(source.inputs.sslProperties).to.deep.equal({ disableSsl: false });
+      expect(source.propertyDependencies.parameters).to.deep.equal([workgroup.urn]);
+      expect(source.propertyDependencies.credentials).to.deep.equal([readerSecret.urn]);
+      expect(source.propertyDependencies.credentials).not.to.include(namespace.urn);
+      const connection = one(plan(), "aws:quicksight/vpcConnection:VpcConnection", "warehouse-events-vpc-connection");
+      expect(source.propertyDependencies.vpcConnectionProperties).to.deep.equal([connection.urn]);
+      // QuickSight's network interfaces go into the warehouse's own (private) subnets.
+      expect(connection.inputs.subnetIds).to.have.length(3).and.deep.equal(workgroup.inputs.subnetIds);
+      // The warehouse SG admits the dashboard's own SG, on the warehouse port, and nothing else.
+      const quicksightSg = one(plan(), "aws:ec2/securityGroup:SecurityGroup", "warehouse-events-quicksight");
+      const warehouseSg = one(plan(), "aws:ec2/securityGroup:SecurityGroup", "warehouse-warehouse");
+      const into = ofType(plan(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.propertyDependencies.securityGroupId?.includes(warehouseSg.urn));
+      expect(into.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.propertyDependencies.referencedSecurityGroupId])).to.deep.equal([[5440, 5440, [quicksightSg.urn]]]);
+      const refresh = one(plan(), "aws:quicksight/refreshSchedule:RefreshSchedule", "warehouse-events-daily");
+      expect(refresh.inputs.schedule).to.deep.equal({ refreshType: "FULL_REFRESH", scheduleFrequency: { interval: "DAILY", timeOfTheDay: "05:00", timezone: "UTC" } });
+      const dataSet = ofType(plan(), "aws:quicksight/dataSet:DataSet").find((d) => refresh.propertyDependencies.dataSetId?.includes(d.urn))!;
+      expect(dataSet.inputs.importMode).to.equal("SPICE");
+      expect(dataSet.inputs.physicalTableMaps[0].customSql.sqlQuery).to.include('FROM "reporting"."events"');
+      // QuickSight's Secrets Manager role reads the reader's secret, and decrypts it through Secrets Manager only.
+      const secretPolicy = statements(one(plan(), "aws:secretsmanager/secretPolicy:SecretPolicy", "warehouse-reader-quicksight").inputs.policy);
+      expect(secretPolicy.map((x) => [x.Principal.AWS, x.Action])).to.deep.equal([["arn:aws:iam::123456789012:role/service-role/aws-quicksight-secretsmanager-role-v0", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]]]);
+    });
+
+    it("the reader is made at deploy by warehouse-users (an aws.lambda.Invocation) with IAM credentials: no access to the admin secret, its own secret only", () => {
+      const fn = one(plan(), "aws:lambda/function:Function", "warehouse-users");
+      const invocation = one(plan(), "aws:lambda/invocation:Invocation", "warehouse-users");
+      expect(invocation.propertyDependencies.functionName).to.include(fn.urn);
+      expect(JSON.parse(invocation.inputs.input)).to.deep.equal({ action: "provision-reader" });
+      const grants = JSON.parse(invocation.inputs.triggers.grants) as string[];
+      expect(grants.filter((g) => g.startsWith("GRANT"))).to.deep.equal(['GRANT USAGE ON SCHEMA "reporting" TO "quicksight_reader"', 'GRANT SELECT ON ALL TABLES IN SCHEMA "reporting" TO "quicksight_reader"']);
+      // It runs after the warehouse and its own permissions exist; the dashboard after it.
+      const workgroup = one(plan(), "aws:redshiftserverless/workgroup:Workgroup");
+      const deps = invocation.dependencies ?? [];
+      expect(deps).to.include(workgroup.urn);
+      expect(deps).to.include(one(plan(), "aws:iam/rolePolicy:RolePolicy", "warehouse-users-role-warehouse-data-api-admin").urn);
+      const env = fn.inputs.environment.variables;
+      expect(env).to.deep.include({ WAREHOUSE_WORKGROUP: "analytics-prod-warehouse", WAREHOUSE_DATABASE: "analytics", WAREHOUSE_ADMIN_USER: "warehouse_admin", READER_USER: "quicksight_reader", REPORTING_SCHEMA: "reporting" });
+      expect(fn.propertyDependencies.environment).to.include(one(plan(), "aws:secretsmanager/secret:Secret", "warehouse-reader").urn);
+      expect(fn.propertyDependencies.environment).not.to.include(one(plan(), "aws:redshiftserverless/namespace:Namespace").urn);
+      const policies = ofType(plan(), "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("warehouse-users-role-"));
+      const secretStatements = policies.flatMap((p) => statements(p.inputs.policy)).filter((x) => [x.Action].flat().some((a: string) => a.startsWith("secretsmanager:")));
+      expect(secretStatements.map((x) => x.Sid).sort()).to.deep.equal(["GeneratePasswords", "WriteReaderSecret"]);
+      expect(secretStatements.find((x) => x.Sid === "GeneratePasswords").Action).to.deep.equal(["secretsmanager:GetRandomPassword"]);
+      expect(secretStatements.find((x) => x.Sid === "WriteReaderSecret").Resource).to.equal(env.READER_SECRET_ARN);
+      const dataApi = statements(policyOf(plan(), "warehouse-users-role-warehouse-data-api-admin"));
+      expect(dataApi.find((x) => x.Sid === "TemporaryCredentials").Action).to.deep.equal(["redshift-serverless:GetCredentials"]);
+      expect(one(plan(), "aws:secretsmanager/secret:Secret", "warehouse-reader")).to.deep.include({ protect: true });
     });
 
     it("VPC + IAM + KMS: three AZs, MFA-only human roles, one rotating key for every store", () => {
@@ -189,7 +244,7 @@ describe("analytics project", function () {
       expect(one(dev, "aws:emr/cluster:Cluster").inputs.autoTerminationPolicy).to.deep.equal({ idleTimeout: 3600 });
       expect(ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")).to.deep.equal([]);
       expect(dev.resources.filter((r) => r.protect).map((r) => r.type)).to.deep.equal([]);
-      expect(ofType(dev, "aws:quicksight/dataSource:DataSource")).to.deep.equal([]);
+      expect(ofType(dev, "aws:quicksight/dataSource:DataSource", "aws:lambda/invocation:Invocation", "aws:secretsmanager/secret:Secret")).to.deep.equal([]);
       expect(one(dev, "aws:athena/workgroup:Workgroup").inputs.configuration.bytesScannedCutoffPerQuery).to.equal(1024 ** 3);
     });
   });
