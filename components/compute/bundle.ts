@@ -6,6 +6,12 @@
  * deployed code then runs the SDK version it was tested with, and tree-shaking keeps only what
  * the handler uses (issue 5: "minified, tree-shaken bundles under 500 KB each with their SDK
  * clients bundled").
+ *
+ * For the Lambda runtime (the default), the SDK's Node credential chain is replaced by the one a
+ * function can use (`lambda-credentials.ts`: environment, then the container endpoint); the SSO,
+ * shared-file, process, web-identity and instance-metadata providers, and the STS, SSO and sign-in
+ * clients they pull in, stay out (about 100 KiB a bundle). A process elsewhere (an instance's
+ * worker) bundles with `runtime: "node"` and keeps the full chain.
  */
 import * as esbuild from "esbuild";
 import { createHash } from "node:crypto";
@@ -23,7 +29,15 @@ export interface BundleOptions {
   external?: readonly string[];
   /** esbuild's Node target (`node20` for a process on an instance's packaged Node). Default: `node22` (the Lambda runtime). */
   target?: string;
+  /** Where the code runs: `lambda` (credentials from the function's environment only) or `node` (the SDK's full chain: instance metadata, profiles, SSO). Default: `lambda`. */
+  runtime?: BundleRuntime;
 }
+
+export const BundleRuntimes = ["lambda", "node"] as const;
+export type BundleRuntime = (typeof BundleRuntimes)[number];
+
+/** The Lambda credential provider that stands in for `@aws-sdk/credential-provider-node`. */
+export const LAMBDA_CREDENTIALS_MODULE = path.join(__dirname, "lambda-credentials.ts");
 
 export interface Bundle {
   /** The bundled handler (`index.js`). */
@@ -59,9 +73,11 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   const sourcemap = options.sourcemap ?? "external";
   const external = [...(options.external ?? [])];
   const target = options.target ?? "node22";
+  const runtime = options.runtime ?? "lambda";
 
   const problems: string[] = [];
   if (!/^node\d+$/.test(target)) problems.push(`target = "${target}": must be node<major>, e.g. node20`);
+  if (!(BundleRuntimes as readonly string[]).includes(runtime)) problems.push(`runtime = "${runtime}": must be one of ${BundleRuntimes.join(", ")}`);
   if (!(SourceMapModes as readonly string[]).includes(sourcemap)) problems.push(`sourcemap = "${sourcemap}": must be one of ${SourceMapModes.join(", ")}`);
   const sdk = external.filter((e) => e === "@aws-sdk" || e.startsWith("@aws-sdk/") || e.startsWith("@smithy/"));
   if (sdk.length > 0) problems.push(`external ${sdk.join(", ")}: the AWS SDK is bundled so that the deployed code runs the version it was tested with`);
@@ -74,10 +90,10 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
   }
   if (problems.length > 0) throw new BundleError(entry, problems);
 
-  const key = JSON.stringify([file, mtimeMs, sourcemap, external, target]);
+  const key = JSON.stringify([file, mtimeMs, sourcemap, external, target, runtime]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const stored = readStored(file, sourcemap, external);
+  const stored = readStored(file, sourcemap, external, runtime);
   if (stored) {
     cache.set(key, stored);
     return stored;
@@ -103,6 +119,7 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
       sourcesContent: false,
       legalComments: "none",
       external,
+      ...(runtime === "lambda" ? { alias: { "@aws-sdk/credential-provider-node": LAMBDA_CREDENTIALS_MODULE } } : {}),
       logLevel: "silent",
     });
   } catch (e) {
@@ -129,7 +146,7 @@ export function bundleHandler(entry: string, options: BundleOptions = {}): Bundl
     packages: Object.freeze(packages),
   });
   cache.set(key, bundle);
-  writeStored(file, sourcemap, external, Object.keys(result.metafile.inputs), bundle);
+  writeStored(file, sourcemap, external, runtime, Object.keys(result.metafile.inputs), bundle);
   return bundle;
 }
 
@@ -147,11 +164,11 @@ interface StoredBundle {
   bundle: Bundle;
 }
 
-function storePath(file: string, sourcemap: string, external: readonly string[]): string | undefined {
+function storePath(file: string, sourcemap: string, external: readonly string[], runtime: string): string | undefined {
   const dir = process.env.BLUEPRINTS_BUNDLE_CACHE;
   if (!dir) return undefined;
   const rel = path.relative(path.dirname(process.cwd()), file);
-  const key = createHash("sha256").update(JSON.stringify([rel, sourcemap, external, esbuild.version])).digest("hex").slice(0, 32);
+  const key = createHash("sha256").update(JSON.stringify([rel, sourcemap, external, runtime, esbuild.version])).digest("hex").slice(0, 32);
   return path.join(dir, `${key}.json`);
 }
 
@@ -163,8 +180,8 @@ function digest(file: string): string | undefined {
   }
 }
 
-function readStored(file: string, sourcemap: string, external: readonly string[]): Bundle | undefined {
-  const at = storePath(file, sourcemap, external);
+function readStored(file: string, sourcemap: string, external: readonly string[], runtime: string): Bundle | undefined {
+  const at = storePath(file, sourcemap, external, runtime);
   if (!at || !fs.existsSync(at)) return undefined;
   try {
     const stored = JSON.parse(fs.readFileSync(at, "utf8")) as StoredBundle;
@@ -175,8 +192,8 @@ function readStored(file: string, sourcemap: string, external: readonly string[]
   }
 }
 
-function writeStored(file: string, sourcemap: string, external: readonly string[], inputs: string[], bundle: Bundle): void {
-  const at = storePath(file, sourcemap, external);
+function writeStored(file: string, sourcemap: string, external: readonly string[], runtime: string, inputs: string[], bundle: Bundle): void {
+  const at = storePath(file, sourcemap, external, runtime);
   if (!at) return;
   const hashes: Record<string, string> = {};
   for (const input of inputs) {

@@ -117,7 +117,7 @@ export = async () => {
   // --- EC2: transcoding workers, an Auto Scaling group on SQS queue depth (with a DLQ) ---
   // The worker (workers/transcoder) is bundled like the functions and published to the artifacts
   // bucket; each instance installs ffmpeg and Node.js at boot and runs it (workers/transcoder/boot.ts).
-  const workerBundle = bundleHandler(path.join(__dirname, "workers", "transcoder", "main.ts"), { target: "node20", sourcemap: "inline" });
+  const workerBundle = bundleHandler(path.join(__dirname, "workers", "transcoder", "main.ts"), { target: "node20", runtime: "node", sourcemap: "inline" });
   const workerBundleSha256 = createHash("sha256").update(workerBundle.code).digest("hex");
   const artifacts = new EncryptedBucket("artifacts", { context, kmsKey: streamingKey, accessLogs: serverAccessLogs("artifacts") });
   const workerObject = new aws.s3.BucketObjectv2("transcoder-worker", {

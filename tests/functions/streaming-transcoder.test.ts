@@ -255,7 +255,7 @@ describe("streaming transcoder (real ffmpeg)", function () {
   });
 
   it("bundles into one Node 20 file with its SDK clients", () => {
-    const bundle = bundleHandler(path.join(__dirname, "../../projects/streaming/workers/transcoder/main.ts"), { target: "node20" });
+    const bundle = bundleHandler(path.join(__dirname, "../../projects/streaming/workers/transcoder/main.ts"), { target: "node20", runtime: "node" });
     expect(bundle.packages).to.include.keys("@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/client-auto-scaling", "@aws-sdk/client-ssm");
     expect(bundle.sizeBytes).to.be.lessThan(1_500_000);
   });
