@@ -17,6 +17,8 @@
  * | idle                    | dev: terminates itself after `idleTimeoutSeconds`; prod: stays up,     |                  |
  * |                         | termination protection on                                             |                  |
  * | logs                    | `logUri` in the logs bucket, encrypted with the key                    |                  |
+ * | authentication          | Kerberos with a cluster-dedicated KDC (realm from the region, admin    | BP.EMR.2         |
+ * |                         | password required, a Pulumi secret; tickets 24 h)                     |                  |
  *
  * The AmazonEMRServicePolicy_v2 managed policy lets EMR create instances and network interfaces
  * only in subnets and security groups tagged `for-use-with-amazon-emr-managed-policies=true`: this
@@ -59,6 +61,12 @@ export interface SparkClusterArgs {
   logsBucket: EncryptedBucket;
   /** S3 URI of a zip of PEM files (privateKey.pem, certificateChain.pem, trustedCertificates.pem) for in-transit TLS. Required. */
   tlsCertificatesS3Uri: string;
+  /**
+   * Kerberos with a cluster-dedicated KDC on the primary node: every user and service
+   * authenticates (Hadoop, Spark, YARN run in secure mode). The KDC admin password is required and
+   * must come from a secret (the stack's secret config); it never has a default. Required.
+   */
+  kerberos: SparkKerberos;
   /** EMR release. Default: `emr-7.9.0`. */
   releaseLabel?: string;
   /** Instance types, in order of preference (the fleets choose among them). Default: m7g.xlarge, m6g.xlarge. */
@@ -73,6 +81,21 @@ export interface SparkClusterArgs {
   rolePlacement?: RolePlacement;
   /** Extra tags beside the required ones. Default: none. */
   tags?: Record<string, string>;
+}
+
+/** Kerberos of a SparkCluster: a KDC dedicated to the cluster. */
+export interface SparkKerberos {
+  /** The KDC's admin password (a Pulumi secret). Required. */
+  kdcAdminPassword: pulumi.Input<string>;
+  /** The realm. Default: the nodes' DNS domain upper-cased (`EC2.INTERNAL` in us-east-1, `<REGION>.COMPUTE.INTERNAL` elsewhere), as EMR recommends. */
+  realm?: string;
+  /** Ticket lifetime in hours, 1 to 24. Default: 24. */
+  ticketLifetimeHours?: number;
+}
+
+/** The realm EMR recommends for a cluster-dedicated KDC: the nodes' domain, upper-cased. */
+export function defaultKerberosRealm(region: string): string {
+  return region === "us-east-1" ? "EC2.INTERNAL" : `${region.toUpperCase()}.COMPUTE.INTERNAL`;
 }
 
 export class SparkCluster extends pulumi.ComponentResource {
@@ -105,6 +128,13 @@ export class SparkCluster extends pulumi.ComponentResource {
     if (idle !== false && (!Number.isInteger(idle) || idle < 60 || idle > 604_800)) problems.push(`idleTimeoutSeconds = ${idle}: must be 60 to 604800 seconds, or false`);
     if (prod && idle !== false) problems.push(`idleTimeoutSeconds = ${idle}: prod clusters stay up (termination protection); auto-termination is for dev`);
     if (!certs) problems.push(`tlsCertificatesS3Uri = "${args.tlsCertificatesS3Uri}": must be s3://<bucket>/<key>.zip, a zip of the PEM files EMR uses for in-transit TLS`);
+    const realm = args.kerberos?.realm ?? defaultKerberosRealm(context.region);
+    const ticketHours = args.kerberos?.ticketLifetimeHours ?? 24;
+    if (args.kerberos?.kdcAdminPassword === undefined || args.kerberos.kdcAdminPassword === "") {
+      problems.push("kerberos.kdcAdminPassword is required: the cluster-dedicated KDC's admin password, from a secret (no default: a default password would be everyone's)");
+    }
+    if (!/^[A-Z0-9][A-Z0-9.-]*$/.test(realm)) problems.push(`kerberos.realm = "${realm}": must be upper-case letters, digits, dots and dashes (e.g. EC2.INTERNAL)`);
+    if (!Number.isInteger(ticketHours) || ticketHours < 1 || ticketHours > 24) problems.push(`kerberos.ticketLifetimeHours = ${ticketHours}: must be a whole number of hours from 1 to 24`);
     if (!Number.isInteger(args.subnetCount) || args.subnetCount < 1) problems.push(`subnetCount = ${args.subnetCount}: must be the number of subnets given (>= 1)`);
     problems.push(...rolePlacementProblems(args.rolePlacement));
     throwIfProblems(`SparkCluster ${name}`, problems);
@@ -180,6 +210,9 @@ export class SparkCluster extends pulumi.ComponentResource {
             },
             InTransitEncryptionConfiguration: { TLSCertificateConfiguration: { CertificateProviderType: "PEM", S3Object: args.tlsCertificatesS3Uri } },
           },
+          AuthenticationConfiguration: {
+            KerberosConfiguration: { Provider: "ClusterDedicatedKdc", ClusterDedicatedKdcConfiguration: { TicketLifetimeInHours: ticketHours } },
+          },
           InstanceMetadataServiceConfiguration: { MinimumInstanceMetadataServiceVersion: 2, HttpPutResponseHopLimit: 2 },
         }),
       },
@@ -212,6 +245,7 @@ export class SparkCluster extends pulumi.ComponentResource {
           { Classification: "spark-hive-site", Properties: { "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory" } },
           { Classification: "spark-defaults", Properties: { "spark.dynamicAllocation.enabled": "true" } },
         ]),
+        kerberosAttributes: { realm, kdcAdminPassword: pulumi.secret(args.kerberos.kdcAdminPassword) },
         keepJobFlowAliveWhenNoSteps: true,
         terminationProtection: prod,
         unhealthyNodeReplacement: true,

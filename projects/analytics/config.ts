@@ -15,6 +15,12 @@ export const analyticsSchema = {
    * trustedCertificates.pem). Adopter-specific: no default; required while the Spark cluster is on.
    */
   sparkTlsCertificatesS3Uri: z.string().regex(/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.zip$/, "must be s3://<bucket>/<key>.zip").optional(),
+  /**
+   * The admin password of the Spark cluster's Kerberos KDC (cluster-dedicated), a secret:
+   * `pulumi config set --secret analytics:sparkKdcAdminPassword <password>`. Adopter-specific: no
+   * default; required while the Spark cluster is on.
+   */
+  sparkKdcAdminPassword: z.string().min(12, "must be at least 12 characters").max(128).optional(),
   /** Run the EMR Spark cluster. Default: true (dev: it terminates itself after an idle hour). */
   sparkCluster: z.boolean().default(true),
   /** EMR instance types, in order of preference (1 to 5). Default: m7g.xlarge, m6g.xlarge. */
@@ -124,6 +130,14 @@ export const analyticsDefinition: ProjectDefinition<typeof analyticsSchema> = {
         value: undefined,
         allowed:
           "required while sparkCluster is on: the S3 URI of a zip of the PEM certificates EMR uses to encrypt traffic between nodes (EMR.4), in a bucket of your account. Set it with `pulumi config set analytics:sparkTlsCertificatesS3Uri s3://<bucket>/<key>.zip`, or turn the cluster off with `pulumi config set analytics:sparkCluster false`",
+      });
+    }
+    if (config.sparkCluster !== false && config.sparkKdcAdminPassword === undefined) {
+      problems.push({
+        key: "sparkKdcAdminPassword",
+        value: undefined,
+        allowed:
+          "required while sparkCluster is on: the admin password of the cluster's own Kerberos KDC (every user and service on the cluster authenticates with Kerberos), kept as a secret. Set it with `pulumi config set --secret analytics:sparkKdcAdminPassword <password>` (12 to 128 characters), or turn the cluster off with `pulumi config set analytics:sparkCluster false`",
       });
     }
     if (config.rawArchiveAfterDays !== undefined && config.rawDeepArchiveAfterDays !== undefined && config.rawDeepArchiveAfterDays < config.rawArchiveAfterDays + 90) {

@@ -237,6 +237,8 @@ export = async () => {
       subnetCount: vpc.availabilityZoneCount,
       logsBucket: workspace,
       tlsCertificatesS3Uri: config.sparkTlsCertificatesS3Uri!,
+      // Kerberos with a KDC on the cluster; its admin password is the stack's secret config.
+      kerberos: { kdcAdminPassword: pulumi.secret(config.sparkKdcAdminPassword!) },
       instanceTypes: config.sparkInstanceTypes,
       size: { coreNodes: defaults.spark.coreNodes, maxTaskNodes: defaults.spark.maxTaskNodes },
       idleTimeoutSeconds: defaults.spark.idleTimeoutSeconds,

@@ -3,11 +3,12 @@
  * Secure defaults, dev/prod differences, grants, and the errors bad arguments get.
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as path from "node:path";
 import { DataLake, type DataLakeArgs } from "../../components/analytics/data-lake";
 import { MlWorkspace, type MlWorkspaceArgs } from "../../components/analytics/ml-workspace";
-import { EmrManagedPolicyTag, SparkCluster, type SparkClusterArgs } from "../../components/analytics/spark-cluster";
+import { defaultKerberosRealm, EmrManagedPolicyTag, SparkCluster, type SparkClusterArgs } from "../../components/analytics/spark-cluster";
 import { Warehouse, type WarehouseArgs } from "../../components/analytics/warehouse";
 import { isWildcardAction } from "../../components/security/policy-document";
 import { EncryptedBucket } from "../../components/storage/encrypted-bucket";
@@ -258,6 +259,7 @@ describe("analytics components", () => {
       logsBucket: bucket(`logs-${env}`, env),
       tlsCertificatesS3Uri: "s3://certs-bucket/emr/certs.zip",
       size: { coreNodes: 2, maxTaskNodes: 6 },
+      kerberos: { kdcAdminPassword: "kdc-admin-test-password" },
     });
 
     it("encrypts S3 data, local disks, EBS and traffic with the key and TLS, and requires IMDSv2", async () => {
@@ -273,6 +275,24 @@ describe("analytics components", () => {
       expect(cluster.securityConfiguration).to.equal(mocks.one("aws:emr/securityConfiguration:SecurityConfiguration").inputs.name);
       expect(cluster.logEncryptionKmsKeyId).to.equal(KEY_ARN);
       expect(cluster.ec2Attributes.subnetIds).to.deep.equal(SUBNETS);
+    });
+
+    it("authenticates with Kerberos: a cluster-dedicated KDC in the security configuration, the realm from the region, the admin password as a secret", async () => {
+      new SparkCluster("spark", base());
+      await mocks.settle();
+      const doc = JSON.parse(mocks.one("aws:emr/securityConfiguration:SecurityConfiguration").inputs.configuration);
+      expect(doc.AuthenticationConfiguration).to.deep.equal({ KerberosConfiguration: { Provider: "ClusterDedicatedKdc", ClusterDedicatedKdcConfiguration: { TicketLifetimeInHours: 24 } } });
+      // Registered as a secret (encrypted in the state, masked in the CLI's output), with the realm.
+      const attributes = mocks.one("aws:emr/cluster:Cluster").inputs.kerberosAttributes;
+      expect(attributes).to.deep.equal({ [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: { realm: "EC2.INTERNAL", kdcAdminPassword: "kdc-admin-test-password" } });
+      expect(defaultKerberosRealm("eu-west-1")).to.equal("EU-WEST-1.COMPUTE.INTERNAL");
+    });
+
+    it("refuses a cluster without a KDC admin password, a lower-case realm and a ticket longer than a day", () => {
+      const message = thrown(() => new SparkCluster("nokdc", { ...base(), kerberos: { kdcAdminPassword: "", realm: "ec2.internal", ticketLifetimeHours: 48 } }));
+      expect(message).to.include("kerberos.kdcAdminPassword is required: the cluster-dedicated KDC's admin password, from a secret");
+      expect(message).to.include('kerberos.realm = "ec2.internal": must be upper-case');
+      expect(message).to.include("kerberos.ticketLifetimeHours = 48: must be a whole number of hours from 1 to 24");
     });
 
     it("dev: terminates itself after an idle hour, no termination protection; prod: stays up, protected", async () => {

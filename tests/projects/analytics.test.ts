@@ -136,6 +136,12 @@ describe("analytics project", function () {
       expect(cluster.inputs.securityConfiguration).to.equal(one(plan(), "aws:emr/securityConfiguration:SecurityConfiguration").inputs.name);
       expect(cluster.inputs.terminationProtection).to.equal(true);
       expect(cluster.inputs.autoTerminationPolicy).to.equal(undefined);
+      // Kerberos with a KDC on the cluster (BP.EMR.2, no exemption): its admin password is the stack's secret config.
+      expect(cluster.inputs.kerberosAttributes.realm).to.equal("EC2.INTERNAL");
+      expect(cluster.inputs.kerberosAttributes.kdcAdminPassword).to.be.a("string").and.have.length.greaterThan(11);
+      const security = JSON.parse(one(plan(), "aws:emr/securityConfiguration:SecurityConfiguration").inputs.configuration);
+      expect(security.AuthenticationConfiguration.KerberosConfiguration.Provider).to.equal("ClusterDedicatedKdc");
+      for (const stack of ["dev", "prod"] as const) expect(plans[stack].exemptions.map((e) => e.policy)).not.to.include("emr-cluster-kerberos");
       const vpc = one(plan(), "awsx:ec2:Vpc");
       expect(cluster.propertyDependencies.ec2Attributes).to.include(vpc.urn);
       expect(one(plan(), "aws:emr/instanceFleet:InstanceFleet").inputs.launchSpecifications.spotSpecifications).to.have.length(1);
@@ -253,16 +259,31 @@ describe("analytics project", function () {
     const parse = (stack: string, raw: Record<string, string>) =>
       parseStackConfig(analyticsDefinition, { project: "analytics", stack, organization: "organization", raw: { "aws:region": "us-east-1", "analytics:owner": "team-data", ...raw } });
 
-    it("a stack with the Spark cluster on and no certificates zip fails, naming the key and the pulumi config set command", () => {
+    it("a stack with the Spark cluster on and no certificates zip or KDC admin password fails, naming the keys and the pulumi config set commands", () => {
       const r = parse("dev", {});
-      expect(r.problems.map((p) => p.key)).to.deep.equal(["analytics:sparkTlsCertificatesS3Uri"]);
+      expect(r.problems.map((p) => p.key)).to.deep.equal(["analytics:sparkTlsCertificatesS3Uri", "analytics:sparkKdcAdminPassword"]);
       expect(r.problems[0]!.allowed).to.include("pulumi config set analytics:sparkTlsCertificatesS3Uri s3://<bucket>/<key>.zip");
+      expect(r.problems[1]!.allowed).to.include("pulumi config set --secret analytics:sparkKdcAdminPassword <password>");
       expect(parse("dev", { "analytics:sparkCluster": "false" }).problems).to.deep.equal([]);
+      expect(parse("dev", { "analytics:sparkTlsCertificatesS3Uri": "s3://certs/emr.zip", "analytics:sparkKdcAdminPassword": "a-long-enough-password" }).problems).to.deep.equal([]);
+    });
+
+    it("a KDC admin password shorter than 12 characters is refused, naming the key", () => {
+      const r = parse("dev", { "analytics:sparkTlsCertificatesS3Uri": "s3://certs/emr.zip", "analytics:sparkKdcAdminPassword": "short" });
+      expect([...new Set(r.problems.map((p) => p.key))]).to.deep.equal(["analytics:sparkKdcAdminPassword"]);
+      expect(r.problems[0]!.allowed).to.match(/at least 12 characters/);
+    });
+
+    it("the dashboard refresh time must be HH:MM", () => {
+      const r = parse("dev", { "analytics:sparkCluster": "false", "analytics:dashboardRefreshTime": "5am" });
+      expect(r.problems.map((p) => p.key)).to.deep.equal(["analytics:dashboardRefreshTime"]);
+      expect(r.problems[0]!.allowed).to.include("HH:MM");
     });
 
     it("prod needs shards; Deep Archive must follow Glacier by 90 days; a provisioned warehouse pauses and resumes together", () => {
       const r = parse("prod", {
         "analytics:sparkTlsCertificatesS3Uri": "s3://certs/emr.zip",
+        "analytics:sparkKdcAdminPassword": "a-long-enough-password",
         "analytics:rawArchiveAfterDays": "90",
         "analytics:rawDeepArchiveAfterDays": "120",
         "analytics:warehouseProvisioned": JSON.stringify({ nodeType: "ra3.xlplus", nodes: 2, pauseSchedule: "cron(0 22 * * ? *)" }),
