@@ -95,20 +95,6 @@ runSpecs([
     unknown: [{ title: "monitoringInterval unknown", type: I, inputs: { monitoringInterval: UNKNOWN } }, { title: "a role unknown at preview that comes from no role", type: I, inputs: { monitoringInterval: 60, monitoringRoleArn: UNKNOWN } }],
   },
   {
-    policy: rds.rdsClusterDeletionProtection,
-    controls: "RDS.7",
-    pass: [{ title: "deletionProtection true", type: C, inputs: { engine: "aurora-mysql", deletionProtection: true } }],
-    fail: [{ title: "deletionProtection unset", type: C, inputs: { engine: "aurora-mysql" }, expect: ["deletion protection is off", "set `deletionProtection: true`"] }],
-    unknown: [{ title: "deletionProtection unknown", type: C, inputs: { deletionProtection: UNKNOWN } }],
-  },
-  {
-    policy: rds.rdsInstanceDeletionProtection,
-    controls: "RDS.8",
-    pass: [{ title: "deletionProtection true", type: I, inputs: { deletionProtection: true } }],
-    fail: [{ title: "deletionProtection false", type: I, inputs: { deletionProtection: false }, expect: ["set `deletionProtection: true`"] }],
-    unknown: [{ title: "deletionProtection unknown", type: I, inputs: { deletionProtection: UNKNOWN } }],
-  },
-  {
     policy: rds.rdsInstanceLogExports,
     controls: "RDS.9, RDS.36, RDS.40, RDS.42",
     pass: [

@@ -65,7 +65,7 @@ const cases: Case[] = [
   },
   { policy: cloudfrontOriginFailover, control: "CloudFront.4", bad: { originGroups: [] }, expect: ["has no origin group", "failoverCriteria"], unknown: { originGroups: UNKNOWN } },
   { policy: cloudfrontAccessLogging, control: "CloudFront.5", bad: { loggingConfig: undefined }, expect: ["has no access logging", "loggingConfig.bucket", "LogDeliverySource"] },
-  { policy: cloudfrontWaf, control: "CloudFront.6", bad: { webAclId: undefined }, expect: ["has no web ACL", "webAclId", "CLOUDFRONT"] },
+  { policy: cloudfrontWaf, control: "CloudFront.6, BP.Edge.1", bad: { webAclId: undefined }, expect: ["is an internet-facing distribution without a web ACL", "webAclId", "CLOUDFRONT"] },
   { policy: cloudfrontCustomCertificate, control: "CloudFront.7", bad: { viewerCertificate: defaultCert }, expect: ["default *.cloudfront.net certificate", "acmCertificateArn"], unknown: { viewerCertificate: { cloudfrontDefaultCertificate: UNKNOWN } } },
   {
     policy: cloudfrontSni,
@@ -213,7 +213,7 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       const viaComponent = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [wrapper] } });
       const vs = await evaluate(cloudfrontWaf, [wrapper, viaComponent]);
       expect(unknowns(vs).map((v) => v.message)).to.deep.equal([
-        "[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): cannot be decided during preview: `webAclId` of cdn is unknown until apply (an output of firewall (acme.edge.Firewall)), so whether it refers to an aws.wafv2.WebAcl or aws.waf.WebAcl cannot be told. To make it known, set it from an aws.wafv2.WebAcl or aws.waf.WebAcl of this stack (its id or ARN output), or to a literal id or ARN. It is checked again on `pulumi up`.",
+        "[CloudFront.6, BP.Edge.1] cdn (aws:cloudfront/distribution:Distribution): cannot be decided during preview: `webAclId` of cdn is unknown until apply (an output of firewall (acme.edge.Firewall)), so whether it refers to an aws.wafv2.WebAcl or aws.waf.WebAcl cannot be told. To make it known, set it from an aws.wafv2.WebAcl or aws.waf.WebAcl of this stack (its id or ARN output), or to a literal id or ARN. It is checked again on `pulumi up`.",
       ]);
     });
 
@@ -223,17 +223,17 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
       const wired = res(DIST, { ...good, webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [acl] } });
       // A valid exemption: one EXEMPTED diagnostic, whichever phase would have decided.
       const valid = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2099-12-31", reason: "static brochure site, no dynamic content" }] });
-      expect(valid.map((v) => v.message.slice(0, 30))).to.deep.equal(["EXEMPTED [CloudFront.6] cdn (a"]);
+      expect(valid.map((v) => v.message.slice(0, 41))).to.deep.equal(["EXEMPTED [CloudFront.6, BP.Edge.1] cdn (a"]);
       // An expired one on a resource the stack phase passes: one note to remove it.
       const expired = await evaluate(cloudfrontWaf, [acl, wired], { exemptions: [{ resource: urn, expires: "2020-01-31", reason: "static brochure site, no dynamic content" }] });
-      expect(expired.map((v) => v.message)).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): passes cloudfront-waf-enabled; its exemption (pack config) expired on 2020-01-31, and is not needed: remove it."]);
+      expect(expired.map((v) => v.message)).to.deep.equal(["[CloudFront.6, BP.Edge.1] cdn (aws:cloudfront/distribution:Distribution): passes cloudfront-waf-enabled; its exemption (pack config) expired on 2020-01-31, and is not needed: remove it."]);
       expect(expired[0]!.enforcementLevel).to.equal("advisory");
     });
 
     it("a reference policy reports once: an absent web ACL at registration (resource phase), not again in the stack phase", async () => {
       expect(typeof (cloudfrontWaf as { validateResource?: unknown }).validateResource).to.equal("function");
       const vs = await evaluate(cloudfrontWaf, [dist({ webAclId: undefined })]);
-      expect(vs.map((v) => v.message.split("\n").pop())).to.deep.equal(["[CloudFront.6] cdn (aws:cloudfront/distribution:Distribution): has no web ACL. Fix: set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`"]);
+      expect(vs.map((v) => v.message.split("\n").pop())).to.deep.equal(["[CloudFront.6, BP.Edge.1] cdn (aws:cloudfront/distribution:Distribution): is an internet-facing distribution without a web ACL. Fix: set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`"]);
     });
 
     it("CloudFront.8 and CloudFront.15 do not apply to the default certificate (CloudFront.7 reports it)", async () => {
@@ -291,7 +291,7 @@ describe("CloudFront policies (edge-cloudfront.ts)", () => {
     it("honours an exemption with a reason", async () => {
       const vs = await evaluate(cloudfrontWaf, dist({ webAclId: undefined }), { exemptions: [{ resource: "urn:pulumi:test::test::aws:cloudfront/distribution:Distribution::cdn", expires: "2099-12-31", reason: "static brochure site, no dynamic content" }] });
       expect(findings(vs)).to.deep.equal([]);
-      expect(vs[0]!.message).to.match(/^EXEMPTED \[CloudFront.6\] cdn/);
+      expect(vs[0]!.message).to.match(/^EXEMPTED \[CloudFront.6, BP.Edge.1\] cdn/);
     });
   });
 });

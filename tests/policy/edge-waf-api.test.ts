@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import type { PlannedResource } from "../../tools/policy/harness";
 import type { Policy } from "@pulumi/policy";
+import { replacedPolicies } from "../../policy-packs/aws-compliance/lib/policy";
+import { allPolicies } from "../../policy-packs/aws-compliance/policies";
+import { cloudfrontWaf } from "../../policy-packs/aws-compliance/policies/edge-cloudfront";
 import * as edge from "../../policy-packs/aws-compliance/policies/edge-waf-api";
+import { elbAlbWaf } from "../../policy-packs/aws-compliance/policies/network-elb";
 import { evaluate, findings, res, UNKNOWN, unknowns } from "../helpers/policy";
 
 const vc = { cloudwatchMetricsEnabled: true, metricName: "m", sampledRequestsEnabled: true };
@@ -256,7 +260,8 @@ describe("API Gateway policies", () => {
     }
     it("fails a stage without one", async () => {
       const a = api();
-      expect(await only(edge.apigatewayWafAssociation, [a, stageOf(a)])).to.include("[APIGateway.4] prod-stage (aws:apigateway/stage:Stage): stage \"prod\" has no web ACL. Fix: add an aws.wafv2.WebAclAssociation");
+      expect(await only(edge.apigatewayWafAssociation, [a, stageOf(a)])).to.include("[APIGateway.4, BP.Edge.1] prod-stage (aws:apigateway/stage:Stage): stage \"prod\" of an internet-facing");
+      expect(await only(edge.apigatewayWafAssociation, [a, stageOf(a)])).to.include("has no web ACL. Fix: add an aws.wafv2.WebAclAssociation");
     });
   });
 
@@ -299,13 +304,20 @@ describe("API Gateway policies", () => {
   });
 });
 
-describe("policy waf-in-front-of-internet-facing (BP.Edge.1)", () => {
+describe("a web ACL in front of everything internet-facing (BP.Edge.1, carried by CloudFront.6, ELB.16 and APIGateway.4)", () => {
   const ASSOC = "aws:wafv2/webAclAssociation:WebAclAssociation";
   const dist = (webAclId?: unknown) => res("aws:cloudfront/distribution:Distribution", { webAclId }, { name: "cdn" });
   const lb = (type: string, over: Record<string, unknown> = {}) => res(type, { loadBalancerType: "application", internal: false, ...over }, { name: "web-alb" });
   const restApi = (types?: unknown) => res("aws:apigateway/restApi:RestApi", types === undefined ? {} : { endpointConfiguration: { types } }, { name: "api" });
   const stage = (a: ReturnType<typeof restApi>) => res("aws:apigateway/stage:Stage", { restApi: UNKNOWN, stageName: "prod" }, { name: "api-prod", deps: { restApi: [a] } });
   const assocTo = (r: ReturnType<typeof lb>) => res(ASSOC, { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, { deps: { resourceArn: [r] } });
+  const three = [cloudfrontWaf, elbAlbWaf, edge.apigatewayWafAssociation];
+  const all = async (resources: PlannedResource[]) => (await Promise.all(three.map((p) => evaluate(p, resources)))).flat();
+
+  it("the union rule is gone: its three parts carry BP.Edge.1, and its old name is refused naming them", () => {
+    expect(allPolicies.map((p) => p.name)).to.not.include("waf-in-front-of-internet-facing");
+    expect(replacedPolicies["waf-in-front-of-internet-facing"]).to.deep.equal(["cloudfront-waf-enabled", "elb-alb-waf", "apigateway-stage-waf-association"]);
+  });
 
   it("passes protected distributions, ALBs (both token aliases) and stages", async () => {
     for (const t of ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]) {
@@ -314,32 +326,32 @@ describe("policy waf-in-front-of-internet-facing (BP.Edge.1)", () => {
       const s = stage(a);
       const acl = res("aws:wafv2/webAcl:WebAcl", { scope: "CLOUDFRONT" }, { name: "edge-acl" });
       const d = res("aws:cloudfront/distribution:Distribution", { webAclId: UNKNOWN }, { name: "cdn", deps: { webAclId: [acl] } });
-      expect(await evaluate(edge.wafInFrontOfInternetFacing, [acl, d, l, assocTo(l), a, s, assocTo(s)]), t).to.deep.equal([]);
+      expect(await all([acl, d, l, assocTo(l), a, s, assocTo(s)]), t).to.deep.equal([]);
     }
   });
 
   it("cannot decide a distribution whose webAclId is unknown and comes from no web ACL", async () => {
-    await undecided(edge.wafInFrontOfInternetFacing, [dist(UNKNOWN)]);
+    await undecided(cloudfrontWaf, [dist(UNKNOWN)]);
   });
 
-  it("fails each unprotected kind, naming it", async () => {
+  it("one finding per unprotected internet-facing resource, carrying the service control and BP.Edge.1", async () => {
     const a = restApi(undefined);
-    const vs = findings(await evaluate(edge.wafInFrontOfInternetFacing, [dist(undefined), lb("aws:alb/loadBalancer:LoadBalancer", { loadBalancerType: undefined }), a, stage(a)]));
+    const vs = findings(await all([dist(undefined), lb("aws:alb/loadBalancer:LoadBalancer", { loadBalancerType: undefined }), a, stage(a)]));
     expect(vs.map((v) => v.message.split("\n")[1]!.split(". Fix")[0])).to.deep.equal([
-      "[BP.Edge.1] cdn (aws:cloudfront/distribution:Distribution): is an internet-facing CloudFront distribution without a web ACL",
-      "[BP.Edge.1] web-alb (aws:alb/loadBalancer:LoadBalancer): is an internet-facing Application Load Balancer without a web ACL",
-      "[BP.Edge.1] api-prod (aws:apigateway/stage:Stage): stage \"prod\" of an edge-optimized REST API is internet-facing without a web ACL",
+      "[CloudFront.6, BP.Edge.1] cdn (aws:cloudfront/distribution:Distribution): is an internet-facing distribution without a web ACL",
+      "[ELB.16, BP.Edge.1] web-alb (aws:alb/loadBalancer:LoadBalancer): is an internet-facing Application Load Balancer and no aws.wafv2.WebAclAssociation puts a web ACL in front of it",
+      "[APIGateway.4, BP.Edge.1] api-prod (aws:apigateway/stage:Stage): stage \"prod\" of an internet-facing edge-optimized REST API has no web ACL",
     ]);
   });
 
-  it("skips internal ALBs, NLBs and private APIs", async () => {
+  it("internal ALBs and private APIs break only their service control; NLBs none", async () => {
     const a = restApi("PRIVATE");
-    const resources = [lb("aws:lb/loadBalancer:LoadBalancer", { internal: true }), res("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network" }), a, stage(a)];
-    expect(await evaluate(edge.wafInFrontOfInternetFacing, resources)).to.deep.equal([]);
+    const vs = findings(await all([lb("aws:lb/loadBalancer:LoadBalancer", { internal: true }), res("aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network" }), a, stage(a)]));
+    expect(vs.map((v) => v.message.split("\n")[1]!.split(":")[0])).to.deep.equal(["[ELB.16] web-alb (aws", "[APIGateway.4] api-prod (aws"]);
   });
 
   it("cannot decide an ALB whose scheme is unknown", async () => {
-    const vs = await evaluate(edge.wafInFrontOfInternetFacing, [lb("aws:lb/loadBalancer:LoadBalancer", { internal: UNKNOWN })]);
+    const vs = await all([lb("aws:lb/loadBalancer:LoadBalancer", { internal: UNKNOWN })]);
     expect(findings(vs)).to.deep.equal([]);
     expect(unknowns(vs)).to.have.length(1);
   });

@@ -138,42 +138,83 @@ describe("policy ec2-user-data-no-plaintext-secrets (BP.SecretLeak.2)", () => {
   });
 });
 
-describe("policy stateful-resources-protected (BP.Data.1)", () => {
+describe("policy stateful-resources-protected (BP.Data.1, with DynamoDB.6, RDS.7, RDS.8, Cognito.6, BP.KMS.2, BP.Bucket.2, BP.Backup.5)", () => {
+  const P = extras.statefulResourcesProtected;
   const prod = { environment: "prod", project: "bank" };
-  const table: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
-    ["aws:rds/cluster:Cluster", { deletionProtection: true }, { deletionProtection: false, skipFinalSnapshot: true }, "provider-side deletion protection is off (`deletionProtection`); `skipFinalSnapshot: true` loses the data"],
-    ["aws:rds/instance:Instance", { deletionProtection: true }, { deletionProtection: undefined }, "provider-side deletion protection is off (`deletionProtection`)"],
-    ["aws:dynamodb/table:Table", { deletionProtectionEnabled: true }, { deletionProtectionEnabled: false }, "(`deletionProtectionEnabled`)"],
-    ["aws:s3/bucket:Bucket", {}, { forceDestroy: true }, "`forceDestroy: true` deletes its contents"],
-    ["aws:s3/bucketV2:BucketV2", {}, { forceDestroy: true }, "`forceDestroy: true`"],
-    ["aws:efs/fileSystem:FileSystem", {}, {}, ""],
-    ["aws:kms/key:Key", {}, {}, ""],
-    ["aws:redshift/cluster:Cluster", {}, { skipFinalSnapshot: true }, "`skipFinalSnapshot: true`"],
-    ["aws:kinesis/stream:Stream", {}, {}, ""],
-    ["aws:backup/vault:Vault", {}, { forceDestroy: true }, "`forceDestroy: true`"],
-    ["aws:glacier/vault:Vault", {}, {}, ""],
+  // type, compliant inputs, bad inputs, what the finding says, the controls it carries
+  const table: [string, Record<string, unknown>, Record<string, unknown>, string, string][] = [
+    ["aws:rds/cluster:Cluster", { deletionProtection: true }, { deletionProtection: false, skipFinalSnapshot: true }, "provider-side deletion protection is off (`deletionProtection` is not true); `skipFinalSnapshot: true` loses the data", "BP.Data.1, RDS.7"],
+    ["aws:rds/instance:Instance", { deletionProtection: true }, { deletionProtection: undefined }, "provider-side deletion protection is off (`deletionProtection` is not true)", "BP.Data.1, RDS.8"],
+    ["aws:dynamodb/table:Table", { deletionProtectionEnabled: true }, { deletionProtectionEnabled: false }, "(`deletionProtectionEnabled` is not true)", "BP.Data.1, DynamoDB.6"],
+    ["aws:cognito/userPool:UserPool", { deletionProtection: "ACTIVE" }, { deletionProtection: "INACTIVE" }, '(`deletionProtection` is not "ACTIVE")', "BP.Data.1, Cognito.6"],
+    ["aws:s3/bucket:Bucket", {}, { forceDestroy: true }, "`forceDestroy: true` deletes every object with it", "BP.Data.1, BP.Bucket.2"],
+    ["aws:s3/bucketV2:BucketV2", {}, { forceDestroy: true }, "`forceDestroy: true`", "BP.Data.1, BP.Bucket.2"],
+    ["aws:efs/fileSystem:FileSystem", {}, {}, "", "BP.Data.1"],
+    ["aws:kms/key:Key", {}, {}, "", "BP.Data.1, BP.KMS.2"],
+    ["aws:kms/replicaKey:ReplicaKey", {}, {}, "", "BP.Data.1, BP.KMS.2"],
+    ["aws:redshift/cluster:Cluster", {}, { skipFinalSnapshot: true }, "`skipFinalSnapshot: true`", "BP.Data.1"],
+    ["aws:kinesis/stream:Stream", {}, {}, "", "BP.Data.1"],
+    ["aws:backup/vault:Vault", {}, { forceDestroy: true }, "`forceDestroy: true` deletes every recovery point with it", "BP.Data.1, BP.Backup.5"],
+    ["aws:glacier/vault:Vault", {}, {}, "", "BP.Data.1"],
   ];
-  for (const [type, good, bad, text] of table) {
-    it(`${type}: passes when protected, fails when not`, async () => {
-      expect(await evaluate(extras.statefulResourcesProtected, res(type, { tags: prod, ...good }, { protect: true }))).to.deep.equal([]);
-      const m = await only(extras.statefulResourcesProtected, res(type, { tags: prod, ...good, ...bad }, { name: "data" }));
-      expect(m).to.include(`[BP.Data.1] data (${type}): is a prod `);
+  for (const [type, good, bad, text, controls] of table) {
+    it(`${type}: passes when protected; fails when not, in one finding carrying ${controls}`, async () => {
+      expect(await evaluate(P, res(type, { tags: prod, ...good }, { protect: true }))).to.deep.equal([]);
+      const m = await only(P, res(type, { tags: prod, ...good, ...bad }, { name: "data" }));
+      expect(m).to.include(`[${controls}] data (${type}): is a prod `);
       expect(m).to.include("it is not `protect`ed");
       expect(m).to.include(text);
       expect(m).to.include("`{ protect: true }` in the resource options");
     });
   }
-  it("ignores non-prod resources and takes the environment from config or the provider's default tags", async () => {
-    const dev = res("aws:dynamodb/table:Table", { tags: { environment: "dev" } });
-    expect(await evaluate(extras.statefulResourcesProtected, dev)).to.deep.equal([]);
-    expect(findings(await evaluate(extras.statefulResourcesProtected, dev, { environment: "prod" }))).to.have.length(1);
+  it("a protected prod resource with one flag off: one finding carrying only that flag's control", async () => {
+    const m = await only(P, res("aws:rds/cluster:Cluster", { tags: prod, deletionProtection: false }, { name: "ledger", protect: true }));
+    expect(m).to.include("[RDS.7] ledger (aws:rds/cluster:Cluster): is a prod RDS cluster and provider-side deletion protection is off");
+    expect(m).to.not.include("BP.Data.1");
+    const vault = await only(P, res("aws:backup/vault:Vault", { tags: prod, forceDestroy: true }, { name: "v", protect: true }));
+    expect(vault).to.include("[BP.Backup.5] v (aws:backup/vault:Vault)");
+  });
+  it("DynamoDB: each inline replica and each TableReplica needs deletion protection (a replica needs no `protect`)", async () => {
+    const REPLICA = "aws:dynamodb/tableReplica:TableReplica";
+    const m = await only(P, res("aws:dynamodb/table:Table", { tags: prod, deletionProtectionEnabled: true, replicas: [{ regionName: "eu-west-1", deletionProtectionEnabled: true }, { regionName: "us-west-2" }] }, { protect: true }));
+    expect(m).to.include("[DynamoDB.6]");
+    expect(m).to.include("deletion protection is off on the replica in us-west-2");
+    expect(await evaluate(P, res(REPLICA, { tags: prod, globalTableArn: "a", deletionProtectionEnabled: true }))).to.deep.equal([]);
+    expect(await only(P, res(REPLICA, { tags: prod, globalTableArn: "a" }, { name: "r" }))).to.include(`[DynamoDB.6] r (${REPLICA}): is a prod DynamoDB table replica and provider-side deletion protection is off`);
+  });
+  it("outside production: no `protect` or forceDestroy finding, the FSBP deletion-protection controls advised (advisory)", async () => {
+    for (const env of ["dev", undefined]) {
+      const tags = env ? { environment: env } : {};
+      expect(await evaluate(P, res("aws:s3/bucket:Bucket", { tags, forceDestroy: true }))).to.deep.equal([]);
+      expect(await evaluate(P, res("aws:kms/key:Key", { tags }))).to.deep.equal([]);
+      const vs = findings(await evaluate(P, res("aws:dynamodb/table:Table", { tags }, { name: "t" })));
+      expect(vs.map((v) => [v.enforcementLevel, v.message.slice(v.message.indexOf("["), v.message.indexOf("): ") + 1)])).to.deep.equal([["advisory", "[DynamoDB.6] t (aws:dynamodb/table:Table)"]]);
+      expect(vs[0]!.message).to.include(env ? "is a dev DynamoDB table and" : "of no named environment");
+      expect(vs[0]!.message).to.include("(advised outside production)");
+    }
+    const rds = findings(await evaluate(P, res("aws:rds/instance:Instance", { tags: { environment: "dev" }, skipFinalSnapshot: true })));
+    expect(rds.map((v) => [v.enforcementLevel, v.message.includes("[RDS.8]"), v.message.includes("skipFinalSnapshot")])).to.deep.equal([["advisory", true, false]]);
+    expect(await evaluate(P, res("aws:dynamodb/table:Table", { tags: { environment: "dev" } }), { outsideProduction: "off" })).to.deep.equal([]);
+  });
+  it("in production the finding takes the policy's level (mandatory by default)", async () => {
+    const vs = findings(await evaluate(P, res("aws:dynamodb/table:Table", { tags: prod }, { name: "t" })));
+    expect(vs.map((v) => v.enforcementLevel)).to.deep.equal(["mandatory"]);
+  });
+  it("takes the environment from config (over a resource's tag, both ways) or the provider's default tags", async () => {
+    const dev = res("aws:kms/key:Key", { tags: { environment: "dev" } });
+    expect(await evaluate(P, dev)).to.deep.equal([]);
+    expect(findings(await evaluate(P, dev, { environment: "prod" }))).to.have.length(1);
+    expect(await evaluate(P, res("aws:kms/key:Key", { tags: { environment: "prod" } }), { environment: "dev" })).to.deep.equal([]);
+    expect(await only(P, res("aws:kms/key:Key", { description: "untagged" }, { name: "data" }), { environment: "prod" })).to.include("[BP.Data.1, BP.KMS.2] data (aws:kms/key:Key): is a prod KMS key and it is not `protect`ed");
     const provider = res("pulumi:providers:aws", { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { environment: "production" } }) });
-    const untagged = res("aws:dynamodb/table:Table", {}, { provider });
-    expect(findings(await evaluate(extras.statefulResourcesProtected, [provider, untagged]))).to.have.length(1);
+    const untagged = res("aws:kms/key:Key", {}, { provider });
+    expect(findings(await evaluate(P, [provider, untagged]))).to.have.length(1);
+    expect(findings(await evaluate(P, res("aws:kms/key:Key", { tags: { environment: "staging" } }), { prodEnvironments: ["staging"] }))).to.have.length(1);
   });
   it("cannot decide an unknown environment tag or flag", async () => {
-    await undecided(extras.statefulResourcesProtected, res("aws:rds/instance:Instance", { tags: { environment: UNKNOWN } }));
-    await undecided(extras.statefulResourcesProtected, res("aws:rds/instance:Instance", { tags: prod, deletionProtection: UNKNOWN }, { protect: true }));
+    await undecided(P, res("aws:rds/instance:Instance", { tags: { environment: UNKNOWN } }));
+    await undecided(P, res("aws:rds/instance:Instance", { tags: prod, deletionProtection: UNKNOWN }, { protect: true }));
+    await undecided(P, res("aws:s3/bucket:Bucket", { tags: prod, forceDestroy: UNKNOWN }, { protect: true }));
   });
 });
 

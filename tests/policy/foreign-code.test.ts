@@ -6,29 +6,27 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { secretInPlaintextField } from "../../policy-packs/aws-compliance/policies/extras";
+import { secretInPlaintextField, statefulResourcesProtected } from "../../policy-packs/aws-compliance/policies/extras";
 import { redshiftCustomAdmin } from "../../policy-packs/aws-compliance/policies/data-redshift";
-import { kmsKeyProtected } from "../../policy-packs/aws-compliance/policies/storage-kms";
-import { s3NoForceDestroyInProd } from "../../policy-packs/aws-compliance/policies/storage-s3";
 import { repoRoot } from "../helpers/plan";
 import { evaluate, findings, res, UNKNOWN } from "../helpers/policy";
 
 describe("the stack's environment from the pack config (\"$pack\": { \"environment\" })", () => {
   it("judges untagged resources of a prod stack as prod", async () => {
     const key = res("aws:kms/key:Key", { description: "untagged" }, { name: "data" });
-    expect(findings(await evaluate(kmsKeyProtected, [key]))).to.have.length(0);
-    const prod = findings(await evaluate(kmsKeyProtected, [key], { environment: "prod" }));
+    expect(findings(await evaluate(statefulResourcesProtected, [key]))).to.have.length(0);
+    const prod = findings(await evaluate(statefulResourcesProtected, [key], { environment: "prod" }));
     expect(prod).to.have.length(1);
-    expect(prod[0]!.message).to.include("the key is not protected");
-    const bucket = res("aws:s3/bucket:Bucket", { forceDestroy: true }, { name: "orders" });
-    expect(findings(await evaluate(s3NoForceDestroyInProd, [bucket], { environment: "prod" }))[0]!.message).to.include("`forceDestroy: true` in environment prod");
+    expect(prod[0]!.message).to.include("it is not `protect`ed");
+    const bucket = res("aws:s3/bucket:Bucket", { forceDestroy: true }, { name: "orders", protect: true });
+    expect(findings(await evaluate(statefulResourcesProtected, [bucket], { environment: "prod" }))[0]!.message).to.include("is a prod S3 bucket and `forceDestroy: true`");
   });
 
   it("a dev stack's config wins over a resource tag claiming prod, and vice versa", async () => {
     const tagged = res("aws:kms/key:Key", { tags: { environment: "prod" } }, { name: "k" });
-    expect(findings(await evaluate(kmsKeyProtected, [tagged], { environment: "dev" }))).to.deep.equal([]);
+    expect(findings(await evaluate(statefulResourcesProtected, [tagged], { environment: "dev" }))).to.deep.equal([]);
     const devTagged = res("aws:kms/key:Key", { tags: { environment: "dev" } }, { name: "k2" });
-    expect(findings(await evaluate(kmsKeyProtected, [devTagged], { environment: "prod" }))).to.have.length(1);
+    expect(findings(await evaluate(statefulResourcesProtected, [devTagged], { environment: "prod" }))).to.have.length(1);
   });
 
   it("the committed stack configs declare their environment once, for every policy", async () => {

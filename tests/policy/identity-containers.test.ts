@@ -71,15 +71,6 @@ describe("policy cognito-user-pool-mfa (Cognito.5)", () => {
   it("cannot decide an unknown setting", () => undecided(P, pool({ mfaConfiguration: unknown_() })));
 });
 
-describe("policy cognito-user-pool-deletion-protection (Cognito.6)", () => {
-  const P = ic.cognitoDeletionProtection;
-  it("passes ACTIVE, fails INACTIVE and unset", async () => {
-    await pass(P, pool({ deletionProtection: "ACTIVE" }));
-    expect(await only(P, pool({ deletionProtection: "INACTIVE" }))).to.include("[Cognito.6] users (aws:cognito/userPool:UserPool): deletion protection is INACTIVE");
-    expect(await only(P, pool({}))).to.include("unset");
-  });
-});
-
 describe("policy ecr-repository-image-scanning (ECR.1)", () => {
   const P = ic.ecrImageScanning;
   const scanning = (filter: string, scanFrequency = "CONTINUOUS_SCAN") =>

@@ -159,8 +159,9 @@ const httpsListener = { lbPort: 443, lbProtocol: "https", instancePort: 8080, in
   describePolicy(p, [
     { it: "passes an ALB with a web ACL association", resources: [alb, res(T.waf, { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, { deps: { resourceArn: [alb] } })], expect: "pass" },
     { it: "ignores network load balancers", resources: [res(T.lb, { loadBalancerType: "network" })], expect: "pass" },
-    { it: "fails an ALB without a web ACL", resources: [alb], expect: [[head(p, alb), "no aws.wafv2.WebAclAssociation", "resourceArn: alb.arn"]] },
-    { it: "fails an internal ALB by default", resources: [internal], expect: [[head(p, internal)]] },
+    { it: "fails an internet-facing ALB without a web ACL, carrying BP.Edge.1", resources: [alb], expect: [[`[ELB.16, BP.Edge.1] web (${T.lb}): is an internet-facing Application Load Balancer and no aws.wafv2.WebAclAssociation`, "resourceArn: alb.arn"]] },
+    { it: "fails an internal ALB by default, on ELB.16 alone", resources: [internal], expect: [[`[ELB.16] internal (${T.lb}): is an internal Application Load Balancer`]] },
+    { it: "is undecidable when the scheme is unknown", resources: [res(T.lb, { internal: UNKNOWN }, { name: "x" })], expect: "unknown" },
     { it: "skips internal ALBs when config says internet-facing only", resources: [internal], config: { internetFacingOnly: true }, expect: "pass" },
     { it: "is undecidable when an association's target cannot be traced", resources: [alb, res(T.waf, { resourceArn: UNKNOWN, webAclArn: "arn" })], expect: "unknown" },
   ]);

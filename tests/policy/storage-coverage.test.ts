@@ -9,6 +9,7 @@ import * as dynamodb from "../../policy-packs/aws-compliance/policies/storage-dy
 import * as efs from "../../policy-packs/aws-compliance/policies/storage-efs";
 import * as kms from "../../policy-packs/aws-compliance/policies/storage-kms";
 import * as logs from "../../policy-packs/aws-compliance/policies/storage-logs-glacier-backup";
+import * as extras from "../../policy-packs/aws-compliance/policies/extras";
 import * as resourcePolicies from "../../policy-packs/aws-compliance/policies/resource-policies";
 import * as s3 from "../../policy-packs/aws-compliance/policies/storage-s3";
 
@@ -28,8 +29,9 @@ describe("storage policies (S3, EFS, DynamoDB, KMS, Logs, Glacier, Backup)", () 
   });
 
   it("covers every catalog control of its services (with s3.ts and kms.ts), or says why it cannot be decided", () => {
-    // KMS.5 (and S3.2/S3.3 for bucket policies) are decided by the one resource-policy check.
-    const all = [...storagePolicies, ...s3Base.policies, ...kmsBase.policies, ...resourcePolicies.policies];
+    // KMS.5 (and S3.2/S3.3 for bucket policies) are decided by the one resource-policy check;
+    // DynamoDB.6 with the other deletion protections (extras.ts, stateful-resources-protected).
+    const all = [...storagePolicies, ...s3Base.policies, ...kmsBase.policies, ...resourcePolicies.policies, ...extras.policies];
     const covered = new Set(all.flatMap((p) => policyRegistry.get(p.name)!.controls));
     const mine = catalog.controls.filter((c) => services.includes(c.id.split(".")[0]!));
     expect(mine.length).to.be.greaterThan(20);

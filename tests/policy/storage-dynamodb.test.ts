@@ -67,20 +67,6 @@ describe("policy dynamodb-table-pitr (DynamoDB.2)", () => {
   it("cannot run during preview when PITR is unknown", () => expectUnknown(ddb.dynamoPitr, res(TABLE, { ...key, pointInTimeRecovery: { enabled: UNKNOWN } })));
 });
 
-describe("policy dynamodb-table-deletion-protection (DynamoDB.6)", () => {
-  it("passes protected tables and replicas", async () => {
-    await expectPass(ddb.dynamoDeletionProtection, res(TABLE, { ...key, deletionProtectionEnabled: true, replicas: [{ regionName: "eu-west-1", deletionProtectionEnabled: true }] }));
-    await expectPass(ddb.dynamoDeletionProtection, res(REPLICA, { globalTableArn: "a", deletionProtectionEnabled: true }));
-  });
-  it("fails the unprotected default on tables, inline replicas and TableReplica", async () => {
-    await expectFail(ddb.dynamoDeletionProtection, res(TABLE, key, { name: "orders" }), [`[DynamoDB.6] orders (${TABLE}): deletion protection is off. Fix: set \`deletionProtectionEnabled: true\``]);
-    await expectFail(ddb.dynamoDeletionProtection, res(TABLE, { ...key, deletionProtectionEnabled: true, replicas: [{ regionName: "us-west-2" }] }), ["deletion protection is off on the replica in us-west-2"]);
-    await expectFail(ddb.dynamoDeletionProtection, res(REPLICA, { globalTableArn: "a" }, { name: "r" }), ["deletion protection is off on the replica"]);
-  });
-  it("can be limited to environments", () => expectPass(ddb.dynamoDeletionProtection, res(TABLE, { ...key, tags: { environment: "dev" } }), { environments: ["prod"] }));
-  it("cannot run during preview when the flag is unknown", () => expectUnknown(ddb.dynamoDeletionProtection, res(TABLE, { ...key, deletionProtectionEnabled: UNKNOWN })));
-});
-
 describe("policy dynamodb-table-in-backup-plan (DynamoDB.4)", () => {
   it("passes a table listed by dependency, by wildcard ARN, or by tag", async () => {
     const t = res(TABLE, { ...key, tags: { backup: "yes" } });

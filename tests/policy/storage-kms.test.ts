@@ -71,14 +71,3 @@ describe("policy kms-key-deletion-window (BP.KMS.1)", () => {
   it("cannot run during preview when the window is unknown", () => expectUnknown(kms.kmsDeletionWindow, res(KEY, { deletionWindowInDays: UNKNOWN })));
 });
 
-describe("policy kms-key-protected-in-prod (BP.KMS.2)", () => {
-  const prod = { tags: { environment: "prod" } };
-  it("passes a protected prod key and unprotected dev keys", async () => {
-    await expectPass(kms.kmsKeyProtected, res(KEY, prod, { protect: true }));
-    await expectPass(kms.kmsKeyProtected, res(KEY, { tags: { environment: "dev" } }));
-  });
-  it("fails an unprotected prod key", () =>
-    expectFail(kms.kmsKeyProtected, res(KEY, prod, { name: "data" }), [`[BP.KMS.2] data (${KEY}): the key is not protected`, "Fix: pass the resource option `protect: true`"]));
-  it("follows protectedEnvironments", () => expectFail(kms.kmsKeyProtected, res(KEY, { tags: { environment: "dev" } }), ["[BP.KMS.2]"], { protectedEnvironments: [] }));
-  it("cannot decide when the environment tag is unknown at preview", () => expectUnknown(kms.kmsKeyProtected, res(KEY, { tags: { environment: UNKNOWN } })));
-});

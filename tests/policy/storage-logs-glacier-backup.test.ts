@@ -86,15 +86,6 @@ describe("policy backup-vault-lock (BP.Backup.4)", () => {
   it("cannot decide when the environment is unknown at preview", () => expectUnknown(lgb.backupVaultLock, [res(BV, { tags: { environment: UNKNOWN } })]));
 });
 
-describe("policy backup-vault-no-force-destroy-in-prod (BP.Backup.5)", () => {
-  it("fails forceDestroy in prod, passes it in dev", async () => {
-    await expectFail(lgb.backupVaultNoForceDestroy, res(BV, { forceDestroy: true, tags: { environment: "prod" } }, { name: "vault" }), [`[BP.Backup.5] vault (${BV}): \`forceDestroy: true\` deletes every recovery point`]);
-    await expectPass(lgb.backupVaultNoForceDestroy, res(BV, { forceDestroy: true, tags: { environment: "dev" } }));
-  });
-  it("follows protectedEnvironments", () => expectFail(lgb.backupVaultNoForceDestroy, res(BV, { forceDestroy: true }), ["[BP.Backup.5]"], { protectedEnvironments: [] }));
-  it("cannot run during preview when forceDestroy is unknown", () => expectUnknown(lgb.backupVaultNoForceDestroy, res(BV, { forceDestroy: UNKNOWN, tags: { environment: "prod" } })));
-});
-
 describe("policy backup-plan-min-retention (BP.Backup.2)", () => {
   const plan = (rules: unknown[]) => res(BPLAN, { rules }, { name: "daily" });
   it("passes 35 days and rules that keep recovery points forever", async () => {

@@ -456,22 +456,6 @@ describe("policy s3-directory-bucket-lifecycle (S3.25)", () => {
   });
 });
 
-describe("policy s3-bucket-no-force-destroy-in-prod (BP.Bucket.2)", () => {
-  it("fails forceDestroy on a prod bucket of either token", async () => {
-    for (const type of BUCKETS) {
-      await expectFail(s3.s3NoForceDestroyInProd, [res(type, { forceDestroy: true, tags: { environment: "prod" } }, { name: "orders" })], [
-        `[BP.Bucket.2] orders (${type}): \`forceDestroy: true\` in environment prod`,
-        "Fix: remove `forceDestroy`",
-      ]);
-    }
-  });
-  it("passes dev buckets, and follows protectedEnvironments", async () => {
-    await expectPass(s3.s3NoForceDestroyInProd, [res(B, { forceDestroy: true, tags: { environment: "dev" } })]);
-    await expectFail(s3.s3NoForceDestroyInProd, [res(B, { forceDestroy: true, tags: { environment: "dev" } })], ["[BP.Bucket.2]"], { protectedEnvironments: ["dev", "prod"] });
-  });
-  it("cannot decide forceDestroy unknown at preview", () => expectUnknown(s3.s3NoForceDestroyInProd, [res(B, { forceDestroy: UNKNOWN, tags: { environment: "prod" } })]));
-});
-
 describe("storage-s3 exemptions", () => {
   it("exempts a bucket with a reason, through the framework", async () => {
     const vs = await evaluate(s3.s3Versioning, [res(B, {}, { name: "scratch" })], { exemptions: [{ resource: "urn:pulumi:test::test::aws:s3/bucket:Bucket::scratch", expires: "2099-12-31", reason: "ephemeral scratch space, recreated daily" }] });

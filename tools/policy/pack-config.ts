@@ -95,7 +95,7 @@ export function mergePackConfig(layers: readonly PackConfig[], policies?: readon
  * (the CLI copies only `properties` and `required` from a policy's schema, so it would not say),
  * bad levels, and whatever `extra` adds per policy (the aws-compliance pack's exemption rules).
  */
-export function packConfigProblems(policies: readonly Policy[], config: PackConfig, extra?: (policy: string, entry: Entry) => string[], replaced: Readonly<Record<string, string>> = {}): string[] {
+export function packConfigProblems(policies: readonly Policy[], config: PackConfig, extra?: (policy: string, entry: Entry) => string[], replaced: Readonly<Record<string, string | readonly string[]>> = {}): string[] {
   const problems: string[] = [];
   const byName = new Map(policies.map((p) => [p.name, p]));
   for (const [key, value] of Object.entries(config)) {
@@ -114,7 +114,14 @@ export function packConfigProblems(policies: readonly Policy[], config: PackConf
     const policy = byName.get(key);
     if (!policy) {
       const by = replaced[key];
-      problems.push(by ? `'${key}' was merged into '${by}' (one finding per flaw, with every control it breaks): move its settings there (see \`npm run policy:list\`)` : `'${key}' is not a policy of the pack${suggest(key, [...byName.keys()])}`);
+      const into = by === undefined ? [] : typeof by === "string" ? [by] : [...by];
+      const names = into.map((n) => `'${n}'`);
+      const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+      problems.push(
+        into.length > 0
+          ? `'${key}' was merged into ${list} (one finding per flaw, with every control it breaks): move its settings ${into.length > 1 ? "to the one that covers them" : "there"} (see \`npm run policy:list\`)`
+          : `'${key}' is not a policy of the pack${suggest(key, [...byName.keys()])}`,
+      );
       continue;
     }
     const settings = Object.keys(policy.configSchema?.properties ?? {});
@@ -146,10 +153,10 @@ function distance(a: string, b: string): number {
 }
 
 /** The policies a pack merged into others (`lib/policy.ts`'s `replacedPolicies`), if it says. */
-function packReplacements(packDir: string): Readonly<Record<string, string>> {
+function packReplacements(packDir: string): Readonly<Record<string, string | readonly string[]>> {
   const lib = path.join(packDir, "lib", "policy.ts");
   if (!fs.existsSync(lib)) return {};
-  return (require(lib) as { replacedPolicies?: Record<string, string> }).replacedPolicies ?? {};
+  return (require(lib) as { replacedPolicies?: Record<string, string | readonly string[]> }).replacedPolicies ?? {};
 }
 
 /** A pack module's own per-policy check, if it exports one (`lib/policy.ts`'s `policyConfigProblems`). */

@@ -287,6 +287,1574 @@ function fixedScalar(op, key, value) {
   return valueIsOpen(op === "like" ? "ArnLike" : "StringEquals", key.toLowerCase(), String(value)) ? "open" : "scoped";
 }
 
+// catalog/fsbp-controls.json
+var fsbp_controls_default = {
+  source: "../shared/policy-catalog.md §1.1 (FSBP controls for the in-scope services); previewCheckable is false where the catalog says the control is runtime-only; plus the FSBP controls of Backup, Cognito, DataFirehose, ECR, SecretsManager, SNS.4, SQS.3 SageMaker.9-15 and EC2.182 from the AWS Security Hub control reference (docs.aws.amazon.com/securityhub/latest/userguide/<service>-controls.html) and steampipe-mod-aws-compliance foundational_security (2025-12-06)",
+  controls: [
+    {
+      id: "APIGateway.1",
+      title: "API Gateway REST and WebSocket API logging should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:apigateway/stage:Stage; aws:apigateway/methodSettings:MethodSettings (settings.loggingLevel ERROR\\|INFO); WebSocket: aws:apigatewayv2/stage:Stage (defaultRouteSettings.loggingLevel)"
+    },
+    {
+      id: "APIGateway.2",
+      title: "API Gateway REST API stages should be configured to use SSL certificates for backend authentication",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:apigateway/stage:Stage (clientCertificateId); aws:apigateway/clientCertificate:ClientCertificate"
+    },
+    {
+      id: "APIGateway.3",
+      title: "API Gateway REST API stages should have AWS X-Ray tracing enabled",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:apigateway/stage:Stage (xrayTracingEnabled)"
+    },
+    {
+      id: "APIGateway.4",
+      title: "API Gateway should be associated with an AWS WAF web ACL",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:apigateway/stage:Stage must be target of an aws:wafv2/webAclAssociation:WebAclAssociation"
+    },
+    {
+      id: "APIGateway.5",
+      title: "API Gateway REST API cache data should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:apigateway/methodSettings:MethodSettings (settings.cachingEnabled => settings.cacheDataEncrypted)"
+    },
+    {
+      id: "APIGateway.8",
+      title: "API Gateway routes should specify an authorization type",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:apigatewayv2/route:Route (authorizationType != NONE)"
+    },
+    {
+      id: "APIGateway.9",
+      title: "Access logging should be configured for API Gateway V2 Stages",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:apigatewayv2/stage:Stage (accessLogSettings.destinationArn)"
+    },
+    {
+      id: "Athena.1",
+      title: "Athena workgroups should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:athena/workgroup:Workgroup (configuration.resultConfiguration.encryptionConfiguration; enforceWorkgroupConfiguration)"
+    },
+    {
+      id: "Athena.4",
+      title: "Athena workgroups should have logging enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:athena/workgroup:Workgroup (configuration.publishCloudwatchMetricsEnabled)"
+    },
+    {
+      id: "AutoScaling.1",
+      title: "Auto Scaling groups associated with a load balancer should use load balancer health checks",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:autoscaling/group:Group (healthCheckType=ELB when targetGroupArns/loadBalancers set)"
+    },
+    {
+      id: "AutoScaling.2",
+      title: "Amazon EC2 Auto Scaling group should cover multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:autoscaling/group:Group (vpcZoneIdentifiers/availabilityZones span >=2 AZ)"
+    },
+    {
+      id: "AutoScaling.3",
+      title: "Auto Scaling group should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchConfiguration:LaunchConfiguration (metadataOptions.httpTokens=required); also aws:ec2/launchTemplate:LaunchTemplate"
+    },
+    {
+      id: "AutoScaling.4",
+      title: "Auto Scaling group launch configuration should not have metadata response hop limit greater than 1",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchConfiguration:LaunchConfiguration (metadataOptions.httpPutResponseHopLimit<=1)"
+    },
+    {
+      id: "AutoScaling.5",
+      title: "Amazon EC2 instances launched using Auto Scaling group launch configurations should not have Public IP addresses",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchConfiguration:LaunchConfiguration (associatePublicIpAddress)"
+    },
+    {
+      id: "AutoScaling.6",
+      title: "Auto Scaling groups should use multiple instance types in multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:autoscaling/group:Group (mixedInstancesPolicy.launchTemplate.overrides >=2 types)"
+    },
+    {
+      id: "AutoScaling.9",
+      title: "EC2 Auto Scaling groups should use EC2 launch templates",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:autoscaling/group:Group (launchTemplate / mixedInstancesPolicy, no launchConfiguration)"
+    },
+    {
+      id: "Backup.1",
+      title: "AWS Backup recovery points should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (recovery points are created by backup jobs; AWS Backup encrypts them with the vault's key: aws:backup/vault:Vault (kmsKeyArn))"
+    },
+    {
+      id: "CloudFront.1",
+      title: "CloudFront distributions should have a default root object configured",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (defaultRootObject)"
+    },
+    {
+      id: "CloudFront.3",
+      title: "CloudFront distributions should require encryption in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (default/orderedCacheBehaviors[].viewerProtocolPolicy != allow-all)"
+    },
+    {
+      id: "CloudFront.4",
+      title: "CloudFront distributions should have origin failover configured",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (originGroups[].failoverCriteria)"
+    },
+    {
+      id: "CloudFront.5",
+      title: "CloudFront distributions should have logging enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (loggingConfig) or stack: CloudFront v2 logging via aws:cloudwatch/logDeliverySource:LogDeliverySource + aws:cloudwatch/logDelivery:LogDelivery"
+    },
+    {
+      id: "CloudFront.6",
+      title: "CloudFront distributions should have AWS WAF enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (webAclId -> aws:wafv2/webAcl:WebAcl scope CLOUDFRONT)"
+    },
+    {
+      id: "CloudFront.7",
+      title: "CloudFront distributions should use custom SSL/TLS certificates",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (viewerCertificate.acmCertificateArn, not cloudfrontDefaultCertificate)"
+    },
+    {
+      id: "CloudFront.8",
+      title: "CloudFront distributions should use SNI to serve HTTPS requests",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (viewerCertificate.sslSupportMethod=sni-only)"
+    },
+    {
+      id: "CloudFront.9",
+      title: "CloudFront distributions should encrypt traffic to custom origins",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (origins[].customOriginConfig.originProtocolPolicy=https-only)"
+    },
+    {
+      id: "CloudFront.10",
+      title: "CloudFront distributions should not use deprecated SSL protocols between edge locations and custom origins",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (origins[].customOriginConfig.originSslProtocols excludes SSLv3/TLSv1/TLSv1.1)"
+    },
+    {
+      id: "CloudFront.12",
+      title: "CloudFront distributions should not point to non-existent S3 origins",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "stack: aws:cloudfront/distribution:Distribution origins[].domainName must resolve to an aws:s3/bucket:Bucket in stack/account"
+    },
+    {
+      id: "CloudFront.13",
+      title: "CloudFront distributions should use origin access control",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (origins[].originAccessControlId) + aws:cloudfront/originAccessControl:OriginAccessControl"
+    },
+    {
+      id: "CloudFront.15",
+      title: "CloudFront distributions should use the recommended TLS security policy",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudfront/distribution:Distribution (viewerCertificate.minimumProtocolVersion e.g. TLSv1.2_2021)"
+    },
+    {
+      id: "CloudTrail.1",
+      title: "CloudTrail should be enabled and configured with at least one multi-Region trail",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:cloudtrail/trail:Trail (isMultiRegionTrail, enableLogging, management events in eventSelectors)"
+    },
+    {
+      id: "CloudTrail.2",
+      title: "CloudTrail should have encryption at rest enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cloudtrail/trail:Trail (kmsKeyId)"
+    },
+    {
+      id: "CloudTrail.4",
+      title: "Ensure CloudTrail log file validation is enabled",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:cloudtrail/trail:Trail (enableLogFileValidation)"
+    },
+    {
+      id: "CloudTrail.5",
+      title: "Ensure CloudTrail trails are integrated with Amazon CloudWatch Logs",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:cloudtrail/trail:Trail (cloudWatchLogsGroupArn + cloudWatchLogsRoleArn)"
+    },
+    {
+      id: "Cognito.1",
+      title: "Cognito user pools should have threat protection activated with full function enforcement mode for standard authentication",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/userPool:UserPool (userPoolAddOns.advancedSecurityMode=ENFORCED)"
+    },
+    {
+      id: "Cognito.2",
+      title: "Cognito identity pools should not allow unauthenticated identities",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/identityPool:IdentityPool (allowUnauthenticatedIdentities != true)"
+    },
+    {
+      id: "Cognito.3",
+      title: "Password policies for Cognito user pools should have strong configurations",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/userPool:UserPool (passwordPolicy)"
+    },
+    {
+      id: "Cognito.4",
+      title: "Cognito user pools should have threat protection activated with full function enforcement mode for custom authentication",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/userPool:UserPool (userPoolAddOns.advancedSecurityAdditionalFlows.customAuthMode=ENFORCED)"
+    },
+    {
+      id: "Cognito.5",
+      title: "MFA should be enabled for Cognito user pools",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/userPool:UserPool (mfaConfiguration=ON)"
+    },
+    {
+      id: "Cognito.6",
+      title: "Cognito user pools should have deletion protection enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:cognito/userPool:UserPool (deletionProtection=ACTIVE)"
+    },
+    {
+      id: "DataFirehose.1",
+      title: "Firehose delivery streams should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream (serverSideEncryption.enabled)"
+    },
+    {
+      id: "DynamoDB.1",
+      title: "DynamoDB tables should automatically scale capacity with demand",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:dynamodb/table:Table (billingMode=PAY_PER_REQUEST) or stack: aws:appautoscaling/target:Target + aws:appautoscaling/policy:Policy"
+    },
+    {
+      id: "DynamoDB.2",
+      title: "DynamoDB tables should have point-in-time recovery enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:dynamodb/table:Table (pointInTimeRecovery.enabled)"
+    },
+    {
+      id: "DynamoDB.3",
+      title: "DynamoDB Accelerator (DAX) clusters should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:dax/cluster:Cluster (serverSideEncryption.enabled)"
+    },
+    {
+      id: "DynamoDB.6",
+      title: "DynamoDB tables should have deletion protection enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:dynamodb/table:Table (deletionProtectionEnabled)"
+    },
+    {
+      id: "DynamoDB.7",
+      title: "DynamoDB Accelerator clusters should be encrypted in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:dax/cluster:Cluster (clusterEndpointEncryptionType=TLS)"
+    },
+    {
+      id: "EC2.1",
+      title: "Amazon EBS snapshots should not be public, determined by the ability to be restorable by anyone",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: 'aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess (state=block-all-sharing); aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission (no "all")'
+    },
+    {
+      id: "EC2.2",
+      title: "VPC default security groups should not allow inbound or outbound traffic",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup (no ingress/egress); stack: every aws:ec2/vpc:Vpc adopts one"
+    },
+    {
+      id: "EC2.3",
+      title: "Attached EBS volumes should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ebs/volume:Volume (encrypted); aws:ec2/instance:Instance (rootBlockDevice/ebsBlockDevices[].encrypted); aws:ec2/launchTemplate:LaunchTemplate"
+    },
+    {
+      id: "EC2.4",
+      title: "Stopped EC2 instances should be removed after a specified time period",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (how long an instance has been stopped) - not decidable at preview; context token aws:ec2/instance:Instance"
+    },
+    {
+      id: "EC2.6",
+      title: "VPC flow logging should be enabled in all VPCs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: each aws:ec2/vpc:Vpc referenced by an aws:ec2/flowLog:FlowLog (vpcId)"
+    },
+    {
+      id: "EC2.7",
+      title: "EBS default encryption should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ebs/encryptionByDefault:EncryptionByDefault (enabled=true) - account/region level"
+    },
+    {
+      id: "EC2.8",
+      title: "EC2 instances should use IMDSv2",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/instance:Instance (metadataOptions.httpTokens=required)"
+    },
+    {
+      id: "EC2.9",
+      title: "EC2 instances should not have a public IP address",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/instance:Instance (associatePublicIpAddress != true; subnet mapPublicIpOnLaunch)"
+    },
+    {
+      id: "EC2.10",
+      title: "Amazon EC2 should be configured to use VPC endpoints",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint with serviceName com.amazonaws.<region>.ec2 per aws:ec2/vpc:Vpc"
+    },
+    {
+      id: "EC2.15",
+      title: "EC2 subnets should not automatically assign public IP addresses",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/subnet:Subnet (mapPublicIpOnLaunch != true)"
+    },
+    {
+      id: "EC2.16",
+      title: "Unused network access control lists should be removed",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/networkAcl:NetworkAcl must have subnetIds / aws:ec2/networkAclAssociation:NetworkAclAssociation"
+    },
+    {
+      id: "EC2.17",
+      title: "EC2 instances should not use multiple ENIs",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:ec2/instance:Instance + aws:ec2/networkInterfaceAttachment:NetworkInterfaceAttachment (<=1 ENI)"
+    },
+    {
+      id: "EC2.18",
+      title: "Security groups should only allow unrestricted incoming traffic for authorized ports",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/securityGroup:SecurityGroup (ingress); aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule; aws:ec2/securityGroupRule:SecurityGroupRule (0.0.0.0/0 or ::/0 only on authorized ports, default 80/443)"
+    },
+    {
+      id: "EC2.19",
+      title: "Security groups should not allow unrestricted access to ports with high risk",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "same SG tokens as EC2.18 (no 0.0.0.0/0 to 20,21,22,23,25,110,135,143,445,1433,1434,3000,3306,3389,4333,5000,5432,5500,5601,8080,8088,8888,9200,9300)"
+    },
+    {
+      id: "EC2.20",
+      title: "Both VPN tunnels for an AWS Site-to-Site VPN connection should be up",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (tunnel status); aws:ec2/vpnConnection:VpnConnection"
+    },
+    {
+      id: "EC2.21",
+      title: "Network ACLs should not allow ingress from 0.0.0.0/0 to port 22 or port 3389",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/networkAcl:NetworkAcl (ingress); aws:ec2/networkAclRule:NetworkAclRule; aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"
+    },
+    {
+      id: "EC2.23",
+      title: "EC2 Transit Gateways should not automatically accept VPC attachment requests",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2transitgateway/transitGateway:TransitGateway (autoAcceptSharedAttachments=disable)"
+    },
+    {
+      id: "EC2.24",
+      title: "Paravirtual EC2 instance types should not be used",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/instance:Instance (AMI virtualization type; needs getAmi lookup)"
+    },
+    {
+      id: "EC2.25",
+      title: "Amazon EC2 launch templates should not assign public IPs to network interfaces",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchTemplate:LaunchTemplate (networkInterfaces[].associatePublicIpAddress)"
+    },
+    {
+      id: "EC2.51",
+      title: "EC2 Client VPN endpoints should have client connection logging enabled",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:ec2clientvpn/endpoint:Endpoint (connectionLogOptions.enabled)"
+    },
+    {
+      id: "EC2.55",
+      title: "VPCs should be configured with an interface endpoint for ECR API",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint (com.amazonaws.<region>.ecr.api)"
+    },
+    {
+      id: "EC2.56",
+      title: "VPCs should be configured with an interface endpoint for Docker Registry",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint (ecr.dkr)"
+    },
+    {
+      id: "EC2.57",
+      title: "VPCs should be configured with an interface endpoint for Systems Manager",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint (ssm)"
+    },
+    {
+      id: "EC2.58",
+      title: "VPCs should be configured with an interface endpoint for Systems Manager Incident Manager Contacts",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint (ssm-contacts)"
+    },
+    {
+      id: "EC2.60",
+      title: "VPCs should be configured with an interface endpoint for Systems Manager Incident Manager",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/vpcEndpoint:VpcEndpoint (ssm-incidents)"
+    },
+    {
+      id: "EC2.170",
+      title: "EC2 launch templates should use Instance Metadata Service Version 2 (IMDSv2)",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchTemplate:LaunchTemplate (metadataOptions.httpTokens=required)"
+    },
+    {
+      id: "EC2.171",
+      title: "EC2 VPN connections should have logging enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/vpnConnection:VpnConnection (tunnel1LogOptions/tunnel2LogOptions.cloudwatchLogOptions.logEnabled)"
+    },
+    {
+      id: "EC2.172",
+      title: "EC2 VPC Block Public Access settings should block internet gateway traffic",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/vpcBlockPublicAccessOptions:VpcBlockPublicAccessOptions (internetGatewayBlockMode)"
+    },
+    {
+      id: "EC2.173",
+      title: "EC2 Spot Fleet requests with launch parameters should enable encryption for attached EBS volumes",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/spotFleetRequest:SpotFleetRequest (launchSpecifications[].ebsBlockDevices/rootBlockDevices encrypted)"
+    },
+    {
+      id: "EC2.180",
+      title: "EC2 network interfaces should have source/destination checking enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/networkInterface:NetworkInterface (sourceDestCheck); aws:ec2/instance:Instance (sourceDestCheck)"
+    },
+    {
+      id: "EC2.181",
+      title: "EC2 launch templates should enable encryption for attached EBS volumes",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ec2/launchTemplate:LaunchTemplate (blockDeviceMappings[].ebs.encrypted)"
+    },
+    {
+      id: "EC2.182",
+      title: "Amazon EBS Snapshots should not be publicly accessible",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ebs/snapshotBlockPublicAccess:SnapshotBlockPublicAccess (state block-all-sharing)"
+    },
+    {
+      id: "ECR.1",
+      title: "ECR private repositories should have image scanning configured",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:ecr/repository:Repository (imageScanningConfiguration.scanOnPush); stack: aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration rules"
+    },
+    {
+      id: "ECR.2",
+      title: "ECR private repositories should have tag immutability configured",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:ecr/repository:Repository (imageTagMutability=IMMUTABLE)"
+    },
+    {
+      id: "ECR.3",
+      title: "ECR repositories should have at least one lifecycle policy configured",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:ecr/lifecyclePolicy:LifecyclePolicy (repository) per aws:ecr/repository:Repository"
+    },
+    {
+      id: "EFS.1",
+      title: "Amazon EFS should be configured to encrypt file data at rest using AWS KMS",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:efs/fileSystem:FileSystem (encrypted + kmsKeyId)"
+    },
+    {
+      id: "EFS.2",
+      title: "Amazon EFS volumes should be in backup plans",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:backup/selection:Selection covering the aws:efs/fileSystem:FileSystem ARN"
+    },
+    {
+      id: "EFS.3",
+      title: "EFS access points should enforce a root directory",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: 'aws:efs/accessPoint:AccessPoint (rootDirectory.path != "/")'
+    },
+    {
+      id: "EFS.4",
+      title: "EFS access points should enforce a user identity",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:efs/accessPoint:AccessPoint (posixUser set)"
+    },
+    {
+      id: "EFS.6",
+      title: "EFS mount targets should not be associated with subnets that assign public IP addresses on launch",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:efs/mountTarget:MountTarget -> aws:ec2/subnet:Subnet (mapPublicIpOnLaunch != true)"
+    },
+    {
+      id: "EFS.7",
+      title: "EFS file systems should have automatic backups enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:efs/backupPolicy:BackupPolicy (backupPolicy.status=ENABLED)"
+    },
+    {
+      id: "EFS.8",
+      title: "EFS file systems should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:efs/fileSystem:FileSystem (encrypted)"
+    },
+    {
+      id: "ELB.1",
+      title: "Application Load Balancer should be configured to redirect all HTTP requests to HTTPS",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/listener:Listener (alias aws:alb/listener:Listener): HTTP listener default action = redirect to HTTPS"
+    },
+    {
+      id: "ELB.2",
+      title: "Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS Certificate Manager",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (listeners[].sslCertificateId is an ACM ARN)"
+    },
+    {
+      id: "ELB.3",
+      title: "Classic Load Balancer listeners should be configured with HTTPS or TLS termination",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (listeners[].lbProtocol https\\|ssl)"
+    },
+    {
+      id: "ELB.4",
+      title: "Application Load Balancer should be configured to drop invalid http headers",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/loadBalancer:LoadBalancer (alias aws:alb/loadBalancer:LoadBalancer) (dropInvalidHeaderFields=true)"
+    },
+    {
+      id: "ELB.5",
+      title: "Application and Classic Load Balancers logging should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/loadBalancer:LoadBalancer (accessLogs.enabled); aws:elb/loadBalancer:LoadBalancer (accessLogs)"
+    },
+    {
+      id: "ELB.6",
+      title: "Application Load Balancer deletion protection should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/loadBalancer:LoadBalancer (enableDeletionProtection)"
+    },
+    {
+      id: "ELB.7",
+      title: "Classic Load Balancers should have connection draining enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (connectionDraining)"
+    },
+    {
+      id: "ELB.9",
+      title: "Classic Load Balancers should have cross-zone load balancing enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (crossZoneLoadBalancing)"
+    },
+    {
+      id: "ELB.10",
+      title: "Classic Load Balancers should span multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (>=2 AZ/subnets)"
+    },
+    {
+      id: "ELB.12",
+      title: "Application Load Balancers should be configured with defensive or strictest desync mitigation mode",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/loadBalancer:LoadBalancer (desyncMitigationMode defensive\\|strictest)"
+    },
+    {
+      id: "ELB.13",
+      title: "Application, Network, and Gateway Load Balancers should span multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/loadBalancer:LoadBalancer (subnets/subnetMappings >=2 AZ)"
+    },
+    {
+      id: "ELB.14",
+      title: "Classic Load Balancers should be configured with defensive or strictest desync mitigation mode",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:elb/loadBalancer:LoadBalancer (desyncMitigationMode)"
+    },
+    {
+      id: "ELB.17",
+      title: "Application and Network Load Balancers with listeners should use recommended security policies",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/listener:Listener (sslPolicy in recommended set, e.g. ELBSecurityPolicy-TLS13-1-2-2021-06)"
+    },
+    {
+      id: "ELB.18",
+      title: "Application and Network Load Balancer listeners should use secure protocols to encrypt data in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lb/listener:Listener (protocol HTTPS\\|TLS)"
+    },
+    {
+      id: "EMR.1",
+      title: "Amazon EMR cluster primary nodes should not have public IP addresses",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:emr/cluster:Cluster (ec2Attributes.subnetId private; partly runtime)"
+    },
+    {
+      id: "EMR.2",
+      title: "Amazon EMR block public access setting should be enabled",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:emr/blockPublicAccessConfiguration:BlockPublicAccessConfiguration (blockPublicSecurityGroupRules=true) - account/region level"
+    },
+    {
+      id: "EMR.3",
+      title: "Amazon EMR security configurations should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:emr/securityConfiguration:SecurityConfiguration (configuration JSON EnableAtRestEncryption); aws:emr/cluster:Cluster (securityConfiguration)"
+    },
+    {
+      id: "EMR.4",
+      title: "Amazon EMR security configurations should be encrypted in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:emr/securityConfiguration:SecurityConfiguration (EnableInTransitEncryption)"
+    },
+    {
+      id: "Glue.3",
+      title: "AWS Glue machine learning transforms should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:glue/mLTransform:MLTransform (encryption at rest)"
+    },
+    {
+      id: "Glue.4",
+      title: "AWS Glue Spark jobs should run on supported versions of AWS Glue",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:glue/job:Job (glueVersion >= supported, e.g. 3.0+/4.0+)"
+    },
+    {
+      id: "IAM.1",
+      title: "IAM policies should not allow full '*' administrative privileges",
+      severity: "high",
+      previewCheckable: true,
+      tokens: 'aws:iam/policy:Policy (policy JSON: Allow Action "*" Resource "*"); good practice also aws:iam/rolePolicy:RolePolicy, aws:iam/role:Role inlinePolicies'
+    },
+    {
+      id: "IAM.2",
+      title: "IAM users should not have IAM policies attached",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:iam/userPolicy:UserPolicy, aws:iam/userPolicyAttachment:UserPolicyAttachment, aws:iam/policyAttachment:PolicyAttachment (users[])"
+    },
+    {
+      id: "IAM.3",
+      title: "IAM users' access keys should be rotated every 90 days or less",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (key age); aws:iam/accessKey:AccessKey (ban creation)"
+    },
+    {
+      id: "IAM.4",
+      title: "IAM root user access key should not exist",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "account-level (root keys) - not representable in IaC"
+    },
+    {
+      id: "IAM.5",
+      title: "MFA should be enabled for all IAM users that have a console password",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:iam/userLoginProfile:UserLoginProfile (+ aws:iam/virtualMfaDevice:VirtualMfaDevice); runtime"
+    },
+    {
+      id: "IAM.6",
+      title: "Hardware MFA should be enabled for the root user",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "account-level (root hardware MFA) - not IaC"
+    },
+    {
+      id: "IAM.7",
+      title: "Password policies for IAM users should have strong configurations",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
+    },
+    {
+      id: "IAM.8",
+      title: "Unused IAM user credentials should be removed",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (unused credentials)"
+    },
+    {
+      id: "IAM.21",
+      title: "IAM customer managed policies that you create should not allow wildcard actions for services",
+      severity: "low",
+      previewCheckable: true,
+      tokens: 'aws:iam/policy:Policy (Action "<service>:*")'
+    },
+    {
+      id: "Kinesis.1",
+      title: "Kinesis Data Streams should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:kinesis/stream:Stream (encryptionType=KMS, kmsKeyId)"
+    },
+    {
+      id: "Kinesis.3",
+      title: "Kinesis streams should have an adequate data retention period",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:kinesis/stream:Stream (retentionPeriod >= param, default 168 h)"
+    },
+    {
+      id: "KMS.1",
+      title: "IAM customer managed policies should not allow decryption actions on all KMS keys",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: 'aws:iam/policy:Policy (kms:Decrypt / kms:ReEncryptFrom on Resource "*")'
+    },
+    {
+      id: "KMS.2",
+      title: "IAM principals should not have IAM inline policies that allow decryption actions on all KMS keys",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:iam/rolePolicy:RolePolicy, aws:iam/userPolicy:UserPolicy, aws:iam/groupPolicy:GroupPolicy, aws:iam/role:Role (inlinePolicies)"
+    },
+    {
+      id: "KMS.3",
+      title: "AWS KMS keys should not be unintentionally deleted",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:kms/key:Key (runtime: pending deletion; IaC proxy: protect/retainOnDelete resource options, deletionWindowInDays)"
+    },
+    {
+      id: "KMS.5",
+      title: "KMS keys should not be publicly accessible",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: 'aws:kms/key:Key (policy), aws:kms/keyPolicy:KeyPolicy (no Principal "*" without conditions)'
+    },
+    {
+      id: "Lambda.1",
+      title: "Lambda function policies should prohibit public access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: 'aws:lambda/permission:Permission (principal "*" without sourceArn/sourceAccount); related aws:lambda/functionUrl:FunctionUrl (authorizationType NONE)'
+    },
+    {
+      id: "Lambda.2",
+      title: "Lambda functions should use supported runtimes",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lambda/function:Function (runtime in supported list)"
+    },
+    {
+      id: "Lambda.5",
+      title: "VPC Lambda functions should operate in multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:lambda/function:Function (vpcConfig.subnetIds span >=2 AZ)"
+    },
+    {
+      id: "RDS.1",
+      title: "RDS snapshots should be private",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: 'aws:rds/snapshot:Snapshot, aws:rds/clusterSnapshot:ClusterSnapshot (sharedAccounts must not contain "all")'
+    },
+    {
+      id: "RDS.2",
+      title: "RDS DB instances should prohibit public access, determined by the PubliclyAccessible configuration",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance, aws:rds/clusterInstance:ClusterInstance (publiclyAccessible)"
+    },
+    {
+      id: "RDS.3",
+      title: "RDS DB instances should have encryption at rest enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (storageEncrypted, kmsKeyId)"
+    },
+    {
+      id: "RDS.4",
+      title: "RDS cluster snapshots and database snapshots should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/snapshot:Snapshot, aws:rds/clusterSnapshot:ClusterSnapshot, aws:rds/snapshotCopy:SnapshotCopy (kmsKeyId)"
+    },
+    {
+      id: "RDS.5",
+      title: "RDS DB instances should be configured with multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (multiAz)"
+    },
+    {
+      id: "RDS.6",
+      title: "Enhanced monitoring should be configured for RDS DB instances and clusters",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance, aws:rds/clusterInstance:ClusterInstance (monitoringInterval>0, monitoringRoleArn)"
+    },
+    {
+      id: "RDS.7",
+      title: "RDS clusters should have deletion protection enabled",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (deletionProtection)"
+    },
+    {
+      id: "RDS.8",
+      title: "RDS DB instances should have deletion protection enabled",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (deletionProtection)"
+    },
+    {
+      id: "RDS.9",
+      title: "RDS DB instances should publish logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (enabledCloudwatchLogsExports)"
+    },
+    {
+      id: "RDS.10",
+      title: "IAM authentication should be configured for RDS instances",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (iamDatabaseAuthenticationEnabled)"
+    },
+    {
+      id: "RDS.11",
+      title: "RDS instances should have automatic backups enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (backupRetentionPeriod >= 7 default param)"
+    },
+    {
+      id: "RDS.12",
+      title: "IAM authentication should be configured for RDS clusters",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (iamDatabaseAuthenticationEnabled)"
+    },
+    {
+      id: "RDS.13",
+      title: "RDS automatic minor version upgrades should be enabled",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (autoMinorVersionUpgrade)"
+    },
+    {
+      id: "RDS.14",
+      title: "Amazon Aurora clusters should have backtracking enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (backtrackWindow>0; Aurora MySQL)"
+    },
+    {
+      id: "RDS.15",
+      title: "RDS DB clusters should be configured for multiple Availability Zones",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (availabilityZones >=2 / instances in >=2 AZ)"
+    },
+    {
+      id: "RDS.16",
+      title: "RDS DB clusters should be configured to copy tags to snapshots",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (copyTagsToSnapshot)"
+    },
+    {
+      id: "RDS.17",
+      title: "RDS DB instances should be configured to copy tags to snapshots",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (copyTagsToSnapshot)"
+    },
+    {
+      id: "RDS.18",
+      title: "RDS instances should be deployed in a VPC",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (dbSubnetGroupName set)"
+    },
+    {
+      id: "RDS.19",
+      title: "Existing RDS event notification subscriptions should be configured for critical cluster events.",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:rds/eventSubscription:EventSubscription (sourceType db-cluster, failover/maintenance)"
+    },
+    {
+      id: "RDS.20",
+      title: "Existing RDS event notification subscriptions should be configured for critical database instance events",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:rds/eventSubscription:EventSubscription (sourceType db-instance)"
+    },
+    {
+      id: "RDS.21",
+      title: "An RDS event notifications subscription should be configured for critical database parameter group events",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:rds/eventSubscription:EventSubscription (db-parameter-group)"
+    },
+    {
+      id: "RDS.22",
+      title: "An RDS event notifications subscription should be configured for critical database security group events",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:rds/eventSubscription:EventSubscription (db-security-group)"
+    },
+    {
+      id: "RDS.23",
+      title: "RDS databases and clusters should not use a database engine default port",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance, aws:rds/cluster:Cluster (port != engine default)"
+    },
+    {
+      id: "RDS.24",
+      title: "RDS database clusters should use a custom administrator username",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (masterUsername not admin/postgres/root)"
+    },
+    {
+      id: "RDS.25",
+      title: "RDS database instances should use a custom administrator username",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (username not admin/postgres/root)"
+    },
+    {
+      id: "RDS.27",
+      title: "RDS DB clusters should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (storageEncrypted, kmsKeyId)"
+    },
+    {
+      id: "RDS.34",
+      title: "Aurora MySQL DB clusters should publish audit logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (aurora-mysql: enabledCloudwatchLogsExports includes audit)"
+    },
+    {
+      id: "RDS.35",
+      title: "RDS DB clusters should have automatic minor version upgrade enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (autoMinorVersionUpgrade); aws:rds/clusterInstance:ClusterInstance"
+    },
+    {
+      id: "RDS.36",
+      title: "RDS for PostgreSQL DB instances should publish logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (postgres: enabledCloudwatchLogsExports postgresql)"
+    },
+    {
+      id: "RDS.37",
+      title: "Aurora PostgreSQL DB clusters should publish logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (aurora-postgresql: enabledCloudwatchLogsExports postgresql)"
+    },
+    {
+      id: "RDS.40",
+      title: "RDS for SQL Server DB instances should publish logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (sqlserver: enabledCloudwatchLogsExports error/agent)"
+    },
+    {
+      id: "RDS.41",
+      title: "RDS for SQL Server DB instances should be encrypted in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/parameterGroup:ParameterGroup (rds.force_ssl=1) referenced by aws:rds/instance:Instance"
+    },
+    {
+      id: "RDS.42",
+      title: "RDS for MariaDB DB instances should publish logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/instance:Instance (mariadb: enabledCloudwatchLogsExports)"
+    },
+    {
+      id: "RDS.43",
+      title: "RDS DB proxies should require TLS encryption for connections",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/proxy:Proxy (requireTls=true)"
+    },
+    {
+      id: "RDS.44",
+      title: "RDS for MariaDB DB instances should be encrypted in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/parameterGroup:ParameterGroup (mariadb require_secure_transport=ON)"
+    },
+    {
+      id: "RDS.45",
+      title: "Aurora MySQL DB clusters should have audit logging enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:rds/clusterParameterGroup:ClusterParameterGroup (server_audit_logging=1) referenced by aws:rds/cluster:Cluster"
+    },
+    {
+      id: "RDS.47",
+      title: "RDS for PostgreSQL DB clusters should be configured to copy tags to DB snapshots",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (aurora-postgresql copyTagsToSnapshot)"
+    },
+    {
+      id: "RDS.48",
+      title: "RDS for MySQL DB clusters should be configured to copy tags to DB snapshots",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:rds/cluster:Cluster (aurora-mysql copyTagsToSnapshot)"
+    },
+    {
+      id: "Redshift.1",
+      title: "Amazon Redshift clusters should prohibit public access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (publiclyAccessible; v7 default false)"
+    },
+    {
+      id: "Redshift.2",
+      title: "Connections to Amazon Redshift clusters should be encrypted in transit",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/parameterGroup:ParameterGroup (require_ssl=true) referenced by cluster"
+    },
+    {
+      id: "Redshift.3",
+      title: "Amazon Redshift clusters should have automatic snapshots enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (automatedSnapshotRetentionPeriod >=1)"
+    },
+    {
+      id: "Redshift.4",
+      title: "Amazon Redshift clusters should have audit logging enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/logging:Logging (v7: Cluster.logging input removed)"
+    },
+    {
+      id: "Redshift.6",
+      title: "Amazon Redshift should have automatic upgrades to major versions enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (allowVersionUpgrade)"
+    },
+    {
+      id: "Redshift.7",
+      title: "Amazon Redshift clusters should use enhanced VPC routing",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (enhancedVpcRouting)"
+    },
+    {
+      id: "Redshift.8",
+      title: "Amazon Redshift clusters should not use the default Admin username",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (masterUsername != awsuser)"
+    },
+    {
+      id: "Redshift.9",
+      title: "Redshift clusters should not use the default database name",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (databaseName != dev)"
+    },
+    {
+      id: "Redshift.10",
+      title: "Redshift clusters should be encrypted at rest",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (encrypted, kmsKeyId; v7 default encrypted=true)"
+    },
+    {
+      id: "Redshift.15",
+      title: "Redshift security groups should allow ingress on the cluster port only from restricted origins",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "stack: aws:ec2/securityGroup:SecurityGroup in cluster vpcSecurityGroupIds (no 0.0.0.0/0 on cluster port)"
+    },
+    {
+      id: "Redshift.18",
+      title: "Redshift clusters should have Multi-AZ deployments enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshift/cluster:Cluster (multiAz)"
+    },
+    {
+      id: "RedshiftServerless.1",
+      title: "Amazon Redshift Serverless workgroups should use enhanced VPC routing",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/workgroup:Workgroup (enhancedVpcRouting)"
+    },
+    {
+      id: "RedshiftServerless.2",
+      title: "Connections to Redshift Serverless workgroups should be required to use SSL",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/workgroup:Workgroup (configParameters require_ssl=true)"
+    },
+    {
+      id: "RedshiftServerless.3",
+      title: "Redshift Serverless workgroups should prohibit public access",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/workgroup:Workgroup (publiclyAccessible)"
+    },
+    {
+      id: "RedshiftServerless.5",
+      title: "Redshift Serverless namespaces should not use the default admin username",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/namespace:Namespace (adminUsername)"
+    },
+    {
+      id: "RedshiftServerless.6",
+      title: "Redshift Serverless namespaces should export logs to CloudWatch Logs",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/namespace:Namespace (logExports)"
+    },
+    {
+      id: "RedshiftServerless.7",
+      title: "Redshift Serverless namespaces should not use the default database name",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:redshiftserverless/namespace:Namespace (dbName != dev)"
+    },
+    {
+      id: "S3.1",
+      title: "S3 Block Public Access setting should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock (all 4 flags true) - account level"
+    },
+    {
+      id: "S3.2",
+      title: "S3 buckets should prohibit public read access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:s3/bucketAcl:BucketAcl (acl != public-read*) [v6: aws:s3/bucketAclV2:BucketAclV2]; aws:s3/bucketPolicy:BucketPolicy; aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+    },
+    {
+      id: "S3.3",
+      title: "S3 buckets should prohibit public write access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: 'same as S3.2 (public-read-write / policy Principal "*" with write actions)'
+    },
+    {
+      id: "S3.5",
+      title: "S3 buckets should require requests to use Secure Socket Layer",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:s3/bucketPolicy:BucketPolicy (Deny when aws:SecureTransport=false); stack: every aws:s3/bucket:Bucket has one"
+    },
+    {
+      id: "S3.6",
+      title: "Amazon S3 permissions granted to other AWS accounts in bucket policies should be restricted",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:s3/bucketPolicy:BucketPolicy (no cross-account Allow of blacklisted actions e.g. s3:DeleteBucketPolicy, s3:PutBucketAcl)"
+    },
+    {
+      id: "S3.8",
+      title: "S3 Block Public Access setting should be enabled at the bucket level",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "stack: aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock per aws:s3/bucket:Bucket (all 4 flags true)"
+    },
+    {
+      id: "S3.9",
+      title: "S3 bucket server access logging should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:s3/bucketLogging:BucketLogging per bucket [v6: aws:s3/bucketLoggingV2:BucketLoggingV2]"
+    },
+    {
+      id: "S3.10",
+      title: "S3 buckets with versioning enabled should have lifecycle policies configured",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:s3/bucketVersioning:BucketVersioning (Enabled) => aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+    },
+    {
+      id: "S3.11",
+      title: "S3 buckets should have event notifications enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:s3/bucketNotification:BucketNotification per bucket"
+    },
+    {
+      id: "S3.12",
+      title: "S3 access control lists (ACLs) should not be used to manage user access to buckets",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:s3/bucketOwnershipControls:BucketOwnershipControls (objectOwnership=BucketOwnerEnforced); no aws:s3/bucketAcl:BucketAcl"
+    },
+    {
+      id: "S3.13",
+      title: "S3 buckets should have lifecycle policies configured",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "stack: aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration per bucket (Glacier transitions live here)"
+    },
+    {
+      id: "S3.19",
+      title: "S3 access points should have block public access settings enabled",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:s3/accessPoint:AccessPoint (publicAccessBlockConfiguration all true)"
+    },
+    {
+      id: "S3.24",
+      title: "S3 Multi-Region Access Points should have block public access settings enabled",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint (details.publicAccessBlock)"
+    },
+    {
+      id: "S3.25",
+      title: "S3 directory buckets should have lifecycle configurations",
+      severity: "low",
+      previewCheckable: true,
+      tokens: "aws:s3/directoryBucket:DirectoryBucket + lifecycle configuration"
+    },
+    {
+      id: "SageMaker.1",
+      title: "SageMaker notebook instances should not have direct internet access",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/notebookInstance:NotebookInstance (directInternetAccess=Disabled)"
+    },
+    {
+      id: "SageMaker.2",
+      title: "SageMaker notebook instances should be launched in a custom VPC",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/notebookInstance:NotebookInstance (subnetId set)"
+    },
+    {
+      id: "SageMaker.3",
+      title: "Users should not have root access to SageMaker notebook instances",
+      severity: "high",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/notebookInstance:NotebookInstance (rootAccess=Disabled)"
+    },
+    {
+      id: "SageMaker.4",
+      title: "SageMaker endpoint production variants should have an initial instance count greater than 1",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/endpointConfiguration:EndpointConfiguration (productionVariants[].initialInstanceCount>1)"
+    },
+    {
+      id: "SageMaker.5",
+      title: "SageMaker models should have network isolation enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/model:Model (enableNetworkIsolation)"
+    },
+    {
+      id: "SageMaker.8",
+      title: "SageMaker notebook instances should run on supported platforms",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/notebookInstance:NotebookInstance (platformIdentifier supported)"
+    },
+    {
+      id: "SageMaker.9",
+      title: "SageMaker data quality job definitions should have inter-container traffic encryption enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition (networkConfig.enableInterContainerTrafficEncryption)"
+    },
+    {
+      id: "SageMaker.10",
+      title: "SageMaker model explainability job definitions should have inter-container traffic encryption enabled",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "no @pulumi/aws v7 resource (model explainability job definition)"
+    },
+    {
+      id: "SageMaker.11",
+      title: "SageMaker data quality job definitions should have network isolation enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition (networkConfig.enableNetworkIsolation)"
+    },
+    {
+      id: "SageMaker.12",
+      title: "SageMaker model bias job definitions should have network isolation enabled",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "no @pulumi/aws v7 resource (model bias job definition)"
+    },
+    {
+      id: "SageMaker.13",
+      title: "SageMaker model quality job definitions should have inter-container traffic encryption enabled",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "no @pulumi/aws v7 resource (model quality job definition)"
+    },
+    {
+      id: "SageMaker.14",
+      title: "SageMaker monitoring schedules should have network isolation enabled",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "aws:sagemaker/monitoringSchedule:MonitoringSchedule takes its network configuration from the named job definition"
+    },
+    {
+      id: "SageMaker.15",
+      title: "SageMaker model bias job definitions should have inter-container traffic encryption enabled",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "no @pulumi/aws v7 resource (model bias job definition)"
+    },
+    {
+      id: "SecretsManager.1",
+      title: "Secrets Manager secrets should have automatic rotation enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "stack: aws:secretsmanager/secretRotation:SecretRotation (secretId, rotationRules) per aws:secretsmanager/secret:Secret"
+    },
+    {
+      id: "SecretsManager.2",
+      title: "Secrets Manager secrets configured with automatic rotation should rotate successfully",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (last rotation outcome)"
+    },
+    {
+      id: "SecretsManager.3",
+      title: "Remove unused Secrets Manager secrets",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (LastAccessedDate)"
+    },
+    {
+      id: "SecretsManager.4",
+      title: "Secrets Manager secrets should be rotated within a specified number of days",
+      severity: "medium",
+      previewCheckable: false,
+      tokens: "runtime (LastRotatedDate)"
+    },
+    {
+      id: "SNS.4",
+      title: "SNS topic access policies should not allow public access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:sns/topic:Topic (policy); aws:sns/topicPolicy:TopicPolicy (policy)"
+    },
+    {
+      id: "SQS.3",
+      title: "SQS queue access policies should not allow public access",
+      severity: "critical",
+      previewCheckable: true,
+      tokens: "aws:sqs/queue:Queue (policy); aws:sqs/queuePolicy:QueuePolicy (policy)"
+    },
+    {
+      id: "StepFunctions.1",
+      title: "Step Functions state machines should have logging turned on",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:sfn/stateMachine:StateMachine (loggingConfiguration.level != OFF, logDestination)"
+    },
+    {
+      id: "WAF.1",
+      title: "AWS WAF Classic Global Web ACL logging should be enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:waf/webAcl:WebAcl (loggingConfiguration) - WAF Classic"
+    },
+    {
+      id: "WAF.2",
+      title: "AWS WAF Classic Regional rules should have at least one condition",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:wafregional/rule:Rule (predicates non-empty) - Classic"
+    },
+    {
+      id: "WAF.3",
+      title: "AWS WAF Classic Regional rule groups should have at least one rule",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:wafregional/ruleGroup:RuleGroup (activatedRules non-empty) - Classic"
+    },
+    {
+      id: "WAF.4",
+      title: "AWS WAF Classic Regional web ACLs should have at least one rule or rule group",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:wafregional/webAcl:WebAcl (rules non-empty) - Classic"
+    },
+    {
+      id: "WAF.6",
+      title: "AWS WAF Classic global rules should have at least one condition",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:waf/rule:Rule - Classic"
+    },
+    {
+      id: "WAF.7",
+      title: "AWS WAF Classic global rule groups should have at least one rule",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:waf/ruleGroup:RuleGroup - Classic"
+    },
+    {
+      id: "WAF.8",
+      title: "AWS WAF Classic global web ACLs should have at least one rule or rule group",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:waf/webAcl:WebAcl - Classic"
+    },
+    {
+      id: "WAF.10",
+      title: "AWS WAF web ACLs should have at least one rule or rule group",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:wafv2/webAcl:WebAcl (rules non-empty)"
+    },
+    {
+      id: "WAF.12",
+      title: "AWS WAF rules should have CloudWatch metrics enabled",
+      severity: "medium",
+      previewCheckable: true,
+      tokens: "aws:wafv2/webAcl:WebAcl, aws:wafv2/ruleGroup:RuleGroup (rules[].visibilityConfig.cloudwatchMetricsEnabled)"
+    }
+  ]
+};
+
 // lib/outputs.ts
 var import_policy2 = require("@pulumi/policy");
 function declaredView(resources) {
@@ -367,8 +1935,10 @@ function fsbpUrl(control) {
   if (!service || control.startsWith("BP.")) return void 0;
   return `https://docs.aws.amazon.com/securityhub/latest/userguide/${service.toLowerCase()}-controls.html#${control.toLowerCase().replace(".", "-")}`;
 }
+var FSBP_CONTROL_IDS = new Set(fsbp_controls_default.controls.map((c) => c.id));
 function baseFields(meta) {
   const url = meta.url ?? fsbpUrl(meta.controls[0] ?? "");
+  const fsbp = meta.controls.filter((c) => FSBP_CONTROL_IDS.has(c));
   return {
     name: meta.name,
     description: meta.description,
@@ -377,7 +1947,7 @@ function baseFields(meta) {
     remediationSteps: meta.remediationSteps,
     tags: [...meta.controls, ...meta.frameworks],
     ...url ? { url } : {},
-    ...meta.frameworks.includes("FSBP") && meta.controls[0] && !meta.controls[0].startsWith("BP.") ? { framework: { name: "AWS Foundational Security Best Practices", version: "1.0.0", reference: meta.controls.join(", "), specification: meta.description } } : {},
+    ...meta.frameworks.includes("FSBP") && fsbp.length > 0 ? { framework: { name: "AWS Foundational Security Best Practices", version: "1.0.0", reference: fsbp.join(", "), specification: meta.description } } : {},
     configSchema: configSchemaFor(meta)
   };
 }
@@ -518,9 +2088,11 @@ function resourcePolicy(meta, check) {
         urn: args.urn,
         args,
         config,
-        fail: (problem, fix, controls) => {
+        fail: (problem, fix, controls, level) => {
           failed = true;
-          report(message(meta, r, problem + suffix, fix, controls));
+          const text = message(meta, r, problem + suffix, fix, controls);
+          if (level === "advisory") report({ message: text, urn: args.urn, enforcementLevel: "advisory" });
+          else report(text);
         }
       });
       return failed;
@@ -548,7 +2120,7 @@ function stackPolicy(meta, check) {
         if (!s) states.set(r.urn, s = { state: exemptionState(meta, r, config), failed: false, reported: false });
         return s;
       };
-      const fail = (r, problem, fix) => {
+      const fail = (r, problem, fix, controls, level) => {
         const s = stateOf(r);
         if (s.state.kind === "valid") {
           if (!s.reported) reportExempted(meta, r, s.state.e, report);
@@ -556,7 +2128,9 @@ function stackPolicy(meta, check) {
           return;
         }
         s.failed = true;
-        report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
+        const text = message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix, controls);
+        if (level === "advisory") report({ message: text, urn: r.urn, enforcementLevel: "advisory" });
+        else report(text, r.urn);
       };
       const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem, fix) => report(`[${meta.controls.join(", ")}] the stack${stack ? ` ${stack.name}` : ""}: ${problem}. Fix: ${fix}`, stack?.urn);
@@ -604,7 +2178,15 @@ var replacedPolicies = {
   ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
   "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
   "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports",
-  ...Object.fromEntries(["regional-rule", "regional-rule-group", "regional-web-acl", "global-rule", "global-rule-group", "global-web-acl"].map((k) => [`waf-classic-${k}-not-empty`, "waf-classic-deprecated"]))
+  ...Object.fromEntries(["regional-rule", "regional-rule-group", "regional-web-acl", "global-rule", "global-rule-group", "global-web-acl"].map((k) => [`waf-classic-${k}-not-empty`, "waf-classic-deprecated"])),
+  // Deletion protection: one finding per resource, with BP.Data.1 in production and the FSBP controls everywhere.
+  ...Object.fromEntries(
+    ["kms-key-protected-in-prod", "s3-bucket-no-force-destroy-in-prod", "backup-vault-no-force-destroy-in-prod", "dynamodb-table-deletion-protection", "cognito-user-pool-deletion-protection", "rds-cluster-deletion-protection", "rds-instance-deletion-protection"].map(
+      (n) => [n, "stateful-resources-protected"]
+    )
+  ),
+  // BP.Edge.1 was the union of three: each now carries it for internet-facing resources.
+  "waf-in-front-of-internet-facing": ["cloudfront-waf-enabled", "elb-alb-waf", "apigateway-stage-waf-association"]
 };
 
 // lib/tokens.ts
@@ -858,10 +2440,10 @@ function referencePolicy(meta, check) {
             return undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
           },
           // What came before the first unknown reference was reported by the resource phase.
-          fail: (problem, fix) => {
+          fail: (problem, fix, controls, level) => {
             if (!deferred) return;
             failed = true;
-            fail(r, problem, fix);
+            fail(r, problem, fix, controls, level);
           }
         });
         if (deferred && !failed && state.kind === "ignored") note(r, `passes ${meta.name}; ${state.why}, and is not needed: remove it.`);
@@ -1055,15 +2637,15 @@ var cloudfrontAccessLogging = stackPolicy(
 var cloudfrontWaf = referencePolicy(
   {
     name: "cloudfront-waf-enabled",
-    description: "CloudFront distributions must be associated with an AWS WAF web ACL.",
-    severity: "medium",
-    controls: ["CloudFront.6"],
-    frameworks: ["FSBP", "PCI DSS"],
+    description: "CloudFront distributions, internet-facing by nature, must be associated with an AWS WAF web ACL (CloudFront.6, and BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["CloudFront.6", "BP.Edge.1"],
+    frameworks: ["FSBP", "PCI DSS", "Blueprints"],
     remediationSteps: 'Create an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"` (in us-east-1) and set the distribution\'s `webAclId` to its `arn`.',
     resourceTypes: distribution
   },
   ({ ref, fail }) => {
-    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("has no web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
+    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("is an internet-facing distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
   }
 );
 var cloudfrontCustomCertificate = referencePolicy(
@@ -3015,7 +4597,6 @@ __export(data_rds_exports, {
   rdsClusterBackupRetention: () => rdsClusterBackupRetention,
   rdsClusterCopyTags: () => rdsClusterCopyTags,
   rdsClusterCustomAdmin: () => rdsClusterCustomAdmin,
-  rdsClusterDeletionProtection: () => rdsClusterDeletionProtection,
   rdsClusterEventSubscription: () => rdsClusterEventSubscription,
   rdsClusterIamAuth: () => rdsClusterIamAuth,
   rdsClusterLogExports: () => rdsClusterLogExports,
@@ -3028,7 +4609,6 @@ __export(data_rds_exports, {
   rdsInstanceBackupRetention: () => rdsInstanceBackupRetention,
   rdsInstanceCopyTags: () => rdsInstanceCopyTags,
   rdsInstanceCustomAdmin: () => rdsInstanceCustomAdmin,
-  rdsInstanceDeletionProtection: () => rdsInstanceDeletionProtection,
   rdsInstanceEventSubscription: () => rdsInstanceEventSubscription,
   rdsInstanceIamAuth: () => rdsInstanceIamAuth,
   rdsInstanceInVpc: () => rdsInstanceInVpc,
@@ -3230,34 +4810,6 @@ var rdsEnhancedMonitoring = referencePolicy(
     } else if (!ref("monitoringRoleArn", SOURCES.role)) {
       fail("`monitoringRoleArn` is not set, so Enhanced Monitoring cannot publish", "set `monitoringRoleArn` to a role with the AmazonRDSEnhancedMonitoringRole policy");
     }
-  }
-);
-var rdsClusterDeletionProtection = resourcePolicy(
-  {
-    name: "rds-cluster-deletion-protection",
-    description: "RDS/Aurora DB clusters must have deletion protection enabled.",
-    severity: "low",
-    controls: ["RDS.7"],
-    frameworks: ["FSBP", "HIPAA"],
-    remediationSteps: "Set `deletionProtection: true` on the aws.rds.Cluster.",
-    resourceTypes: TD.rdsCluster
-  },
-  ({ props, fail }) => {
-    if (props.deletionProtection !== true) fail("deletion protection is off (`deletionProtection` is not true; AWS default false)", "set `deletionProtection: true`");
-  }
-);
-var rdsInstanceDeletionProtection = resourcePolicy(
-  {
-    name: "rds-instance-deletion-protection",
-    description: "RDS DB instances must have deletion protection enabled.",
-    severity: "low",
-    controls: ["RDS.8"],
-    frameworks: ["FSBP"],
-    remediationSteps: "Set `deletionProtection: true` on the aws.rds.Instance.",
-    resourceTypes: TD.rdsInstance
-  },
-  ({ props, fail }) => {
-    if (props.deletionProtection !== true) fail("deletion protection is off (`deletionProtection` is not true; AWS default false)", "set `deletionProtection: true`");
   }
 );
 var rdsInstanceAutoMinorUpgrade = resourcePolicy(
@@ -3887,8 +5439,6 @@ var policies5 = [
   rdsSnapshotEncrypted,
   rdsInstanceMultiAz,
   rdsEnhancedMonitoring,
-  rdsClusterDeletionProtection,
-  rdsInstanceDeletionProtection,
   rdsInstanceLogExports,
   rdsInstanceIamAuth,
   rdsInstanceBackupRetention,
@@ -4585,7 +6135,6 @@ __export(edge_waf_api_exports, {
   shieldAdvancedProtection: () => shieldAdvancedProtection,
   wafClassicDeprecated: () => wafClassicDeprecated,
   wafClassicGlobalWebAclLogging: () => wafClassicGlobalWebAclLogging,
-  wafInFrontOfInternetFacing: () => wafInFrontOfInternetFacing,
   wafv2CloudwatchMetrics: () => wafv2CloudwatchMetrics,
   wafv2RuleGroupNotEmpty: () => wafv2RuleGroupNotEmpty,
   wafv2WebAclLogging: () => wafv2WebAclLogging,
@@ -4864,17 +6413,24 @@ var apigatewayXray = resourcePolicy(
 var apigatewayWafAssociation = stackPolicy(
   {
     name: "apigateway-stage-waf-association",
-    description: "API Gateway REST API stages must be associated with an AWS WAF web ACL.",
-    severity: "medium",
-    controls: ["APIGateway.4"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    description: "API Gateway REST API stages must be associated with an AWS WAF web ACL (APIGateway.4; for a stage of a non-private API also BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["APIGateway.4", "BP.Edge.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS", "Blueprints"],
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn` = the stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl's `arn`."
   },
-  ({ forEach, attached, fail }) => {
+  ({ forEach, ofType, attached, fail }) => {
+    const apis = ofType(TE.restApi);
     forEach(TE.restStage, (stage) => {
-      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(stage, `${stageLabel(stage)} has no web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
+      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length > 0) return;
+      const types = parentsOf(stage, "restApi", apis).flatMap((a) => asArray(known4(a, "endpointConfiguration.types")));
+      const exposure = types.includes("PRIVATE") ? "a private" : types.includes("REGIONAL") ? "an internet-facing regional" : "an internet-facing edge-optimized";
+      fail(
+        stage,
+        `${stageLabel(stage)} of ${exposure} REST API has no web ACL`,
+        "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl",
+        types.includes("PRIVATE") ? ["APIGateway.4"] : ["APIGateway.4", "BP.Edge.1"]
+      );
     });
   }
 );
@@ -4962,36 +6518,6 @@ function internetFacing(lb, types) {
   if (!types.includes(type)) return false;
   return known4(lb, "internal") !== true;
 }
-var wafInFrontOfInternetFacing = stackPolicy(
-  {
-    name: "waf-in-front-of-internet-facing",
-    description: "Every internet-facing CloudFront distribution, Application Load Balancer and (non-private) REST API stage must have a WAF web ACL.",
-    severity: "high",
-    controls: ["BP.Edge.1"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Distributions: set `webAclId` to a CLOUDFRONT-scope aws.wafv2.WebAcl. ALBs and REST API stages: add an aws.wafv2.WebAclAssociation with `resourceArn` = the load balancer's / stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl."
-  },
-  ({ forEach, attached, ofType, fail }) => {
-    forEach(TE.distribution, (d) => {
-      if (!referenceIsSet(d, "webAclId", [...TE.webAcl, ...TE.wafGlobalWebAcl])) fail(d, "is an internet-facing CloudFront distribution without a web ACL", 'set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: "CLOUDFRONT"`');
-    });
-    forEach(T.loadBalancer, (lb) => {
-      if (!internetFacing(lb, ["application"])) return;
-      if (attached(lb, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(lb, "is an internet-facing Application Load Balancer without a web ACL", "add an aws.wafv2.WebAclAssociation with `resourceArn: lb.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
-    });
-    const apis = ofType(TE.restApi);
-    forEach(TE.restStage, (stage) => {
-      const parents = parentsOf(stage, "restApi", apis);
-      const types = parents.flatMap((a) => asArray(known4(a, "endpointConfiguration.types")));
-      if (types.includes("PRIVATE")) return;
-      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(stage, `${stageLabel(stage)} of a${types.includes("REGIONAL") ? " regional" : "n edge-optimized"} REST API is internet-facing without a web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
-    });
-  }
-);
 var SHIELD_KINDS = ["cloudfront", "alb", "nlb", "eip", "route53"];
 var shieldAdvancedProtection = stackPolicy(
   {
@@ -5055,7 +6581,6 @@ var policies8 = [
   apigatewayV2RouteAuthorization,
   apigatewayV2AccessLogging,
   apigatewayRestAccessLogging,
-  wafInFrontOfInternetFacing,
   shieldAdvancedProtection
 ];
 var notDecidable8 = {};
@@ -5328,50 +6853,83 @@ var ENV_CONFIG = {
   prodEnvironments: { type: "array", items: { type: "string" }, description: "Environment names that count as production.", default: ["prod", "production"] },
   environmentTagKey: { type: "string", description: "The tag that names a resource's environment.", default: "environment" }
 };
-var deletionProtection = (prop) => ({ prop, ok: (v) => v === true, problem: `provider-side deletion protection is off (\`${prop}\`)`, fix: `\`${prop}: true\`` });
-var noForceDestroy = { prop: "forceDestroy", ok: (v) => v !== true, problem: "`forceDestroy: true` deletes its contents with it", fix: "`forceDestroy: false`" };
-var finalSnapshot = { prop: "skipFinalSnapshot", ok: (v) => v !== true, problem: "`skipFinalSnapshot: true` loses the data on deletion", fix: "`skipFinalSnapshot: false` with a `finalSnapshotIdentifier`" };
+var deletionProtection = (prop, control, on = true) => ({
+  prop,
+  ok: (v) => v === on,
+  problem: `provider-side deletion protection is off (\`${prop}\` is not ${JSON.stringify(on)})`,
+  fix: `\`${prop}: ${JSON.stringify(on)}\``,
+  controls: [control],
+  everyEnvironment: true
+});
+var noForceDestroy = (control, what) => ({ prop: "forceDestroy", ok: (v) => v !== true, problem: `\`forceDestroy: true\` deletes ${what} with it`, fix: "no `forceDestroy` (default false)", controls: [control] });
+var finalSnapshot = { prop: "skipFinalSnapshot", ok: (v) => v !== true, problem: "`skipFinalSnapshot: true` loses the data on deletion", fix: "`skipFinalSnapshot: false` with a `finalSnapshotIdentifier`", controls: ["BP.Data.1"] };
 var STATEFUL = [
-  { types: TE.rdsCluster, what: "RDS cluster", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
-  { types: TE.rdsInstance, what: "RDS instance", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
-  { types: TE.dynamoTable, what: "DynamoDB table", flags: [deletionProtection("deletionProtectionEnabled")] },
-  { types: T.bucket, what: "S3 bucket", flags: [noForceDestroy] },
+  { types: TE.rdsCluster, what: "RDS cluster", flags: [deletionProtection("deletionProtection", "RDS.7"), finalSnapshot] },
+  { types: TE.rdsInstance, what: "RDS instance", flags: [deletionProtection("deletionProtection", "RDS.8"), finalSnapshot] },
+  {
+    types: TS.dynamoTable,
+    what: "DynamoDB table",
+    flags: [deletionProtection("deletionProtectionEnabled", "DynamoDB.6")],
+    // Each `replicas[]` entry has its own switch.
+    replicas: deletionProtection("deletionProtectionEnabled", "DynamoDB.6")
+  },
+  // A replica is a copy: deleting it loses no data, so `protect` is not asked; DynamoDB.6 is.
+  { types: TS.dynamoTableReplica, what: "DynamoDB table replica", protect: false, flags: [deletionProtection("deletionProtectionEnabled", "DynamoDB.6")] },
+  { types: ["aws:cognito/userPool:UserPool"], what: "Cognito user pool (its users and their credentials)", flags: [deletionProtection("deletionProtection", "Cognito.6", "ACTIVE")] },
+  { types: T.bucket, what: "S3 bucket", flags: [noForceDestroy("BP.Bucket.2", "every object")] },
   { types: TE.efsFileSystem, what: "EFS file system", flags: [] },
-  { types: TE.kmsKey, what: "KMS key", flags: [] },
+  // Deleting a key makes everything it encrypts unreadable (KMS.3 at run time; `protect` at preview).
+  { types: TS.kmsKey, what: "KMS key", protect: ["BP.Data.1", "BP.KMS.2"], flags: [] },
   { types: TE.redshiftCluster, what: "Redshift cluster", flags: [finalSnapshot] },
   { types: TE.kinesisStream, what: "Kinesis stream", flags: [] },
-  { types: TE.backupVault, what: "Backup vault", flags: [noForceDestroy] },
+  { types: TE.backupVault, what: "Backup vault", flags: [noForceDestroy("BP.Backup.5", "every recovery point")] },
   { types: TE.glacierVault, what: "Glacier vault", flags: [] }
 ];
+var STATEFUL_CONTROLS = [.../* @__PURE__ */ new Set(["BP.Data.1", ...STATEFUL.flatMap((s) => [...s.protect || [], ...s.flags.flatMap((f) => f.controls)])])];
 var statefulResourcesProtected = resourcePolicy(
   {
     name: "stateful-resources-protected",
-    description: "In production, stateful resources (databases, tables, buckets, file systems, keys, streams, vaults) must be protected against deletion: Pulumi `protect` and the provider's deletion protection.",
+    description: "Stateful resources (databases, tables, user pools, buckets, file systems, keys, streams, vaults) must survive a delete: in production Pulumi `protect` plus the provider's deletion protection and no force-destroy; the FSBP deletion-protection controls (DynamoDB.6, RDS.7, RDS.8, Cognito.6) are advised in every other environment.",
     severity: "high",
-    controls: ["BP.Data.1"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Pass `{ protect: true }` in the resource options, and turn on the provider's deletion protection where there is one (`deletionProtection: true` on RDS, `deletionProtectionEnabled: true` on DynamoDB, no `forceDestroy` on buckets and Backup vaults, no `skipFinalSnapshot` on RDS/Redshift).",
+    controls: STATEFUL_CONTROLS,
+    frameworks: ["Blueprints", "FSBP", "HIPAA", "PCI DSS"],
+    remediationSteps: 'Pass `{ protect: true }` in the resource options, and turn on the provider\'s deletion protection where there is one (`deletionProtection: true` on RDS, `deletionProtectionEnabled: true` on DynamoDB tables, each `replicas[]` entry and each TableReplica, `deletionProtection: "ACTIVE"` on Cognito user pools), no `forceDestroy` on buckets and Backup vaults, no `skipFinalSnapshot` on RDS/Redshift.',
     resourceTypes: STATEFUL.flatMap((s) => s.types),
-    config: ENV_CONFIG
+    config: {
+      ...ENV_CONFIG,
+      outsideProduction: {
+        type: "string",
+        enum: ["advisory", "off"],
+        description: "Outside production, report the FSBP deletion-protection controls (DynamoDB.6, RDS.7, RDS.8, Cognito.6) as advisory findings, or not at all.",
+        default: "advisory"
+      }
+    }
   },
   ({ type, props, args, config, fail }) => {
     const prodEnvs = (config.prodEnvironments ?? ["prod", "production"]).map((e) => e.toLowerCase());
     const env = config.environment || tagValue2({ props, provider: args.provider }, config.environmentTagKey ?? "environment");
-    if (!env || !prodEnvs.includes(env.toLowerCase())) return;
+    const prod = env !== void 0 && prodEnvs.includes(env.toLowerCase());
+    if (!prod && config.outsideProduction === "off") return;
     const spec = STATEFUL.find((s) => s.types.includes(type));
     const problems = [];
     const fixes = [];
-    if (args.opts.protect !== true) {
-      problems.push("it is not `protect`ed, so `pulumi destroy` or a replacement deletes it");
-      fixes.push("`{ protect: true }` in the resource options");
+    const controls = [];
+    const add = (problem, fix, cs) => {
+      problems.push(problem);
+      if (!fixes.includes(fix)) fixes.push(fix);
+      for (const c of cs) if (!controls.includes(c)) controls.push(c);
+    };
+    if (prod && spec.protect !== false && args.opts.protect !== true) add("it is not `protect`ed, so `pulumi destroy` or a replacement deletes it", "`{ protect: true }` in the resource options", spec.protect ?? ["BP.Data.1"]);
+    for (const f of spec.flags) if ((prod || f.everyEnvironment) && !f.ok(props[f.prop])) add(f.problem, f.fix, f.controls);
+    if (spec.replicas) {
+      const flag = spec.replicas;
+      const off = asArray(props.replicas).filter((r) => !flag.ok(get(r, flag.prop))).map((r) => String(get(r, "regionName")));
+      if (off.length > 0) add(`deletion protection is off on the replica${off.length > 1 ? "s" : ""} in ${off.join(", ")}`, `\`${flag.prop}: true\` on each \`replicas[]\` entry`, flag.controls);
     }
-    for (const f of spec.flags) {
-      if (!f.ok(props[f.prop])) {
-        problems.push(f.problem);
-        fixes.push(f.fix);
-      }
-    }
-    if (problems.length > 0) fail(`is a ${env} ${spec.what} and ${problems.join("; ")}`, `set ${fixes.join(", ")}`);
+    if (problems.length === 0) return;
+    const where = env ? `a ${env} ${spec.what}` : `a ${spec.what} of no named environment`;
+    if (prod) fail(`is ${where} and ${problems.join("; ")}`, `set ${fixes.join(", ")}`, controls);
+    else fail(`is ${where} and ${problems.join("; ")} (advised outside production)`, `set ${fixes.join(", ")}`, controls, "advisory");
   }
 );
 var awsManaged = (v) => typeof v === "string" && /(^|:)alias\/aws\//.test(v);
@@ -5664,7 +7222,6 @@ var notDecidable9 = {};
 var identity_containers_exports = {};
 __export(identity_containers_exports, {
   TC: () => TC,
-  cognitoDeletionProtection: () => cognitoDeletionProtection,
   cognitoIdentityPoolNoGuests: () => cognitoIdentityPoolNoGuests,
   cognitoMfa: () => cognitoMfa,
   cognitoPasswordPolicy: () => cognitoPasswordPolicy,
@@ -5787,21 +7344,6 @@ var cognitoMfa = resourcePolicy(
     if (!ok) fail(`MFA is not required (\`mfaConfiguration\` is ${mfa})`, 'set `mfaConfiguration: "ON"` with `softwareTokenMfaConfiguration: { enabled: true }`');
   }
 );
-var cognitoDeletionProtection = resourcePolicy(
-  {
-    name: "cognito-user-pool-deletion-protection",
-    description: "Cognito user pools must have deletion protection on.",
-    severity: "medium",
-    controls: ["Cognito.6"],
-    frameworks: ["FSBP"],
-    remediationSteps: 'Set `deletionProtection: "ACTIVE"` on the aws.cognito.UserPool.',
-    resourceTypes: TC.userPool
-  },
-  ({ props, fail }) => {
-    const v = known6(props, "deletionProtection");
-    if (v !== "ACTIVE") fail(`deletion protection is ${v ?? "unset (INACTIVE)"}`, 'set `deletionProtection: "ACTIVE"`');
-  }
-);
 function globMatch2(glob, name) {
   return new RegExp(`^${glob.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
 }
@@ -5922,7 +7464,6 @@ var policies10 = [
   cognitoIdentityPoolNoGuests,
   cognitoPasswordPolicy,
   cognitoMfa,
-  cognitoDeletionProtection,
   ecrImageScanning,
   ecrTagImmutability,
   ecrLifecyclePolicy,
@@ -6722,9 +8263,9 @@ function accountSettingPolicy(meta, opts) {
 var ec2SnapshotBlockPublicAccess = accountSettingPolicy(
   {
     name: "ec2-ebs-snapshot-block-public-access",
-    description: "EBS snapshot block public access, where a stack manages it, must block all public sharing of snapshots.",
+    description: "EBS snapshot block public access, where a stack manages it, must block all public sharing of snapshots (so no snapshot can be made publicly restorable).",
     severity: "critical",
-    controls: ["EC2.1"],
+    controls: ["EC2.182", "EC2.1"],
     frameworks: ALL3,
     remediationSteps: 'Set `state: "block-all-sharing"` on the aws.ebs.SnapshotBlockPublicAccess of the account/region.'
   },
@@ -7850,10 +9391,10 @@ var elbMultiAz = stackPolicy(
 var elbAlbWaf = stackPolicy(
   {
     name: "elb-alb-waf",
-    description: "Application Load Balancers must be associated with an AWS WAF (wafv2) web ACL.",
-    severity: "medium",
-    controls: ["ELB.16"],
-    frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
+    description: "Application Load Balancers must be associated with an AWS WAF (wafv2) web ACL (ELB.16; for an internet-facing one also BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["ELB.16", "BP.Edge.1"],
+    frameworks: ["NIST 800-53", "HIPAA", "PCI DSS", "Blueprints"],
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and the `webAclArn` of a REGIONAL aws.wafv2.WebAcl.",
     config: {
       internetFacingOnly: { type: "boolean", description: "Only require WAF on internet-facing ALBs (`internal` not true).", default: false }
@@ -7863,10 +9404,17 @@ var elbAlbWaf = stackPolicy(
     const assocs = ofType(N.webAclAssociation);
     forEach(N.loadBalancer, (lb) => {
       if (!isAlb(lb.props)) return;
-      if (config.internetFacingOnly === true && known9(lb.props, "internal") === true) return;
+      const internal = get(lb.props, "internal");
+      if (isUnknown(internal)) undecidable(`${lb.name}.internal`);
+      if (config.internetFacingOnly === true && internal === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
       undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
-      fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
+      fail(
+        lb,
+        `is ${internal === true ? "an internal" : "an internet-facing"} Application Load Balancer and no aws.wafv2.WebAclAssociation puts a web ACL in front of it`,
+        "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`",
+        internal === true ? ["ELB.16"] : ["ELB.16", "BP.Edge.1"]
+      );
     });
   }
 );
@@ -8381,7 +9929,6 @@ __export(storage_dynamodb_exports, {
   daxTls: () => daxTls,
   dynamoAutoScaling: () => dynamoAutoScaling,
   dynamoCmk: () => dynamoCmk,
-  dynamoDeletionProtection: () => dynamoDeletionProtection,
   dynamoInBackupPlan: () => dynamoInBackupPlan,
   dynamoPitr: () => dynamoPitr,
   notDecidable: () => notDecidable17,
@@ -8477,35 +10024,6 @@ var dynamoPitr = resourcePolicy(
     if (off.length > 0) fail(`point-in-time recovery is off on the replica${off.length > 1 ? "s" : ""} in ${off.join(", ")}`, "set `pointInTimeRecovery: true` on each `replicas[]` entry");
   }
 );
-var dynamoDeletionProtection = resourcePolicy(
-  {
-    name: "dynamodb-table-deletion-protection",
-    description: "DynamoDB tables (and their replicas) must have deletion protection enabled.",
-    severity: "medium",
-    controls: ["DynamoDB.6"],
-    frameworks: ["FSBP"],
-    remediationSteps: "Set `deletionProtectionEnabled: true` on the aws.dynamodb.Table (the profile's deletionProtection), on each `replicas[]` entry, and on each aws.dynamodb.TableReplica.",
-    resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
-    config: {
-      environments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Only tables whose `environment` tag is one of these are checked; empty means every table.",
-        default: []
-      }
-    }
-  },
-  ({ props, type, config, fail }) => {
-    if (!inEnvironments(props, config, config.environments)) return;
-    if (props.deletionProtectionEnabled !== true) {
-      fail(`deletion protection is off${type.includes("tableReplica") ? " on the replica" : ""}`, "set `deletionProtectionEnabled: true`");
-    }
-    if (type === "aws:dynamodb/table:Table") {
-      const off = asArray(props.replicas).filter((r) => r.deletionProtectionEnabled !== true).map((r) => r.regionName);
-      if (off.length > 0) fail(`deletion protection is off on the replica${off.length > 1 ? "s" : ""} in ${off.join(", ")}`, "set `deletionProtectionEnabled: true` on each `replicas[]` entry");
-    }
-  }
-);
 var dynamoInBackupPlan = stackPolicy(
   {
     name: "dynamodb-table-in-backup-plan",
@@ -8594,7 +10112,7 @@ var dynamoCmk = referencePolicy(
     if (bare.length > 0) fail(`the replica${bare.length > 1 ? "s" : ""} in ${bare.join(", ")} name${bare.length > 1 ? "" : "s"} no customer managed key`, "set `kmsKeyArn` on each `replicas[]` entry to a customer managed key in that Region");
   }
 );
-var policies19 = [dynamoAutoScaling, dynamoPitr, dynamoDeletionProtection, dynamoInBackupPlan, daxEncryptedAtRest, daxTls, dynamoCmk];
+var policies19 = [dynamoAutoScaling, dynamoPitr, dynamoInBackupPlan, daxEncryptedAtRest, daxTls, dynamoCmk];
 var notDecidable17 = {};
 
 // policies/storage-efs.ts
@@ -8831,7 +10349,6 @@ __export(storage_kms_exports, {
   kmsDeletionWindow: () => kmsDeletionWindow,
   kmsIamInlinePolicyDecryptAllKeys: () => kmsIamInlinePolicyDecryptAllKeys,
   kmsIamPolicyDecryptAllKeys: () => kmsIamPolicyDecryptAllKeys,
-  kmsKeyProtected: () => kmsKeyProtected,
   notDecidable: () => notDecidable19,
   policies: () => policies21
 });
@@ -8951,30 +10468,7 @@ var kmsDeletionWindow = resourcePolicy(
     if (typeof days === "number" && days < min) fail(`the deletion window is ${days} days, below the required ${min}`, `set \`deletionWindowInDays: ${min}\` (or more, up to 30)`);
   }
 );
-var kmsKeyProtected = resourcePolicy(
-  {
-    name: "kms-key-protected-in-prod",
-    description: "KMS keys of protected environments must be protected against deletion by Pulumi (`protect`), the preview-time proxy for KMS.3.",
-    severity: "high",
-    controls: ["BP.KMS.2"],
-    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
-    remediationSteps: "Pass `{ protect: true }` (the profile's protectStatefulResources, shared statefulOptions) as resource options of the aws.kms.Key.",
-    resourceTypes: TS.kmsKey,
-    config: {
-      protectedEnvironments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Values of the `environment` tag whose keys must be protected; empty means every key.",
-        default: ["prod"]
-      }
-    }
-  },
-  ({ props, args, config, fail }) => {
-    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
-    if (args.opts?.protect !== true) fail("the key is not protected: a `pulumi destroy` or a replace schedules its deletion, and everything it encrypts becomes unreadable", "pass the resource option `protect: true`");
-  }
-);
-var policies21 = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsDeletionWindow, kmsKeyProtected];
+var policies21 = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsDeletionWindow];
 var notDecidable19 = {
   "KMS.3": "Whether a key is pending deletion is account state at run time (ScheduleKeyDeletion), not a property of the program; at preview we check the proxies kms-key-deletion-window (BP.KMS.1) and kms-key-protected-in-prod (BP.KMS.2)."
 };
@@ -8986,7 +10480,6 @@ __export(storage_logs_glacier_backup_exports, {
   backupPlanRetention: () => backupPlanRetention,
   backupVaultCmk: () => backupVaultCmk,
   backupVaultLock: () => backupVaultLock,
-  backupVaultNoForceDestroy: () => backupVaultNoForceDestroy,
   glacierVaultLock: () => glacierVaultLock,
   logGroupKms: () => logGroupKms,
   logGroupRetention: () => logGroupRetention,
@@ -9149,22 +10642,6 @@ var backupVaultLock = stackPolicy(
     });
   }
 );
-var backupVaultNoForceDestroy = resourcePolicy(
-  {
-    name: "backup-vault-no-force-destroy-in-prod",
-    description: "AWS Backup vaults of protected environments must not delete their recovery points on destroy (`forceDestroy`).",
-    severity: "high",
-    controls: ["BP.Backup.5"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Remove `forceDestroy: true` from the aws.backup.Vault.",
-    resourceTypes: TS.backupVault,
-    config: protectedEnvironments
-  },
-  ({ props, config, fail }) => {
-    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
-    if (props.forceDestroy === true) fail("`forceDestroy: true` deletes every recovery point when the vault is destroyed or replaced", "remove `forceDestroy` (default false)");
-  }
-);
 var backupPlanRetention = resourcePolicy(
   {
     name: "backup-plan-min-retention",
@@ -9293,7 +10770,6 @@ var policies22 = [
   glacierVaultLock,
   backupVaultCmk,
   backupVaultLock,
-  backupVaultNoForceDestroy,
   backupPlanRetention,
   backupPlanFrequency
 ];
@@ -9318,7 +10794,6 @@ __export(storage_s3_exports, {
   s3LifecycleConfigured: () => s3LifecycleConfigured,
   s3MfaDelete: () => s3MfaDelete,
   s3MultiRegionAccessPointBlockPublic: () => s3MultiRegionAccessPointBlockPublic,
-  s3NoForceDestroyInProd: () => s3NoForceDestroyInProd,
   s3NoPublicRead: () => s3NoPublicRead,
   s3NoPublicWrite: () => s3NoPublicWrite,
   s3ObjectLock: () => s3ObjectLock,
@@ -9979,30 +11454,6 @@ var s3DirectoryBucketLifecycle = stackPolicy(
     });
   }
 );
-var s3NoForceDestroyInProd = resourcePolicy(
-  {
-    name: "s3-bucket-no-force-destroy-in-prod",
-    description: "S3 buckets of protected environments must not be emptied on delete (`forceDestroy`).",
-    severity: "high",
-    controls: ["BP.Bucket.2"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Remove `forceDestroy: true` from the aws.s3.Bucket (the profile's forceDestroyBuckets is for dev only).",
-    resourceTypes: T.bucket,
-    config: {
-      protectedEnvironments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Values of the `environment` tag whose buckets must not set forceDestroy.",
-        default: ["prod"]
-      }
-    }
-  },
-  ({ props, config, fail }) => {
-    if (config.protectedEnvironments.length === 0 || !inEnvironments(props, config, config.protectedEnvironments)) return;
-    const env = typeof config.environment === "string" && config.environment || props.tags?.environment;
-    if (props.forceDestroy === true) fail(`\`forceDestroy: true\` in environment ${env} lets a delete or replace erase every object`, "remove `forceDestroy` (default false)");
-  }
-);
 var policies23 = [
   s3AccountPublicAccessBlock,
   s3NoPublicRead,
@@ -10022,8 +11473,7 @@ var policies23 = [
   s3ClassifiedCmk,
   s3AccessPointBlockPublic,
   s3MultiRegionAccessPointBlockPublic,
-  s3DirectoryBucketLifecycle,
-  s3NoForceDestroyInProd
+  s3DirectoryBucketLifecycle
 ];
 var notDecidable21 = {};
 

@@ -30,6 +30,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import fsbpCatalog from "../catalog/fsbp-controls.json";
 import { declaredView } from "./outputs";
 import { asArray, get, isUnknown, raw } from "./values";
 
@@ -129,8 +130,14 @@ function fsbpUrl(control: string): string | undefined {
   return `https://docs.aws.amazon.com/securityhub/latest/userguide/${service.toLowerCase()}-controls.html#${control.toLowerCase().replace(".", "-")}`;
 }
 
+/** The ids of the AWS Foundational Security Best Practices standard (catalog/fsbp-controls.json). */
+export const FSBP_CONTROL_IDS: ReadonlySet<string> = new Set(fsbpCatalog.controls.map((c) => c.id));
+
 function baseFields(meta: PolicyMeta) {
   const url = meta.url ?? fsbpUrl(meta.controls[0] ?? "");
+  // The FSBP reference names only the FSBP controls: a merged policy's CIS, PCI DSS or NIST ids
+  // (IAM.11, EC2.13, ECR.5...) belong to other Security Hub standards.
+  const fsbp = meta.controls.filter((c) => FSBP_CONTROL_IDS.has(c));
   return {
     name: meta.name,
     description: meta.description,
@@ -139,8 +146,8 @@ function baseFields(meta: PolicyMeta) {
     remediationSteps: meta.remediationSteps,
     tags: [...meta.controls, ...meta.frameworks],
     ...(url ? { url } : {}),
-    ...(meta.frameworks.includes("FSBP") && meta.controls[0] && !meta.controls[0].startsWith("BP.")
-      ? { framework: { name: "AWS Foundational Security Best Practices", version: "1.0.0", reference: meta.controls.join(", "), specification: meta.description } }
+    ...(meta.frameworks.includes("FSBP") && fsbp.length > 0
+      ? { framework: { name: "AWS Foundational Security Best Practices", version: "1.0.0", reference: fsbp.join(", "), specification: meta.description } }
       : {}),
     configSchema: configSchemaFor(meta),
   };
@@ -310,9 +317,11 @@ export interface ResourceCheck {
   config: any;
   /**
    * Report a violation: what is wrong, and the concrete fix. `controls` narrows the control ids
-   * the message carries to those this flaw breaks (a policy spanning several services).
+   * the message carries to those this flaw breaks (a policy spanning several services);
+   * `advisory` reports it as advisory whatever the policy's level (a control that only advises
+   * where the policy's own rule does not apply, e.g. FSBP deletion protection outside production).
    */
-  fail(problem: string, fix: string, controls?: readonly string[]): void;
+  fail(problem: string, fix: string, controls?: readonly string[], level?: "advisory"): void;
 }
 
 /** A policy over single resources of the given types. */
@@ -339,9 +348,11 @@ export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly stri
         urn: args.urn,
         args,
         config,
-        fail: (problem, fix, controls) => {
+        fail: (problem, fix, controls, level) => {
           failed = true;
-          report(message(meta, r, problem + suffix, fix, controls));
+          const text = message(meta, r, problem + suffix, fix, controls);
+          if (level === "advisory") report({ message: text, urn: args.urn, enforcementLevel: "advisory" });
+          else report(text);
         },
       });
       return failed;
@@ -369,8 +380,8 @@ export interface StackCheck {
    * dependency, or by value equal to the target's id/name/bucket/arn when known).
    */
   attached(target: PolicyResource, sideTypes: readonly string[], prop: string): PolicyResource[];
-  /** Report a violation on a resource. */
-  fail(r: PolicyResource, problem: string, fix: string): void;
+  /** Report a violation on a resource; `controls` narrows the control ids to those this flaw breaks. */
+  fail(r: PolicyResource, problem: string, fix: string, controls?: readonly string[], level?: "advisory"): void;
   /** An advisory note on a resource that the policy cannot judge (e.g. its target is in another stack). */
   note(r: PolicyResource, message: string): void;
   /** Report a violation of the stack as a whole (something missing, not something wrong). */
@@ -401,7 +412,7 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
         if (!s) states.set(r.urn, (s = { state: exemptionState(meta, r, config), failed: false, reported: false }));
         return s;
       };
-      const fail = (r: PolicyResource, problem: string, fix: string) => {
+      const fail = (r: PolicyResource, problem: string, fix: string, controls?: readonly string[], level?: "advisory") => {
         const s = stateOf(r);
         if (s.state.kind === "valid") {
           if (!s.reported) reportExempted(meta, r, s.state.e, report);
@@ -409,7 +420,9 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
           return;
         }
         s.failed = true;
-        report(message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix), r.urn);
+        const text = message(meta, r, problem + (s.state.kind === "ignored" ? ` (${s.state.why})` : ""), fix, controls);
+        if (level === "advisory") report({ message: text, urn: r.urn, enforcementLevel: "advisory" });
+        else report(text, r.urn);
       };
       const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
       const failStack = (problem: string, fix: string) =>
@@ -461,9 +474,17 @@ export function stackPolicy(meta: PolicyMeta, check: (c: StackCheck) => void): S
  * breaks): a config that still names the old policy is refused with the name of the new one
  * (`tools/policy/pack-config.ts`).
  */
-export const replacedPolicies: Readonly<Record<string, string>> = {
+export const replacedPolicies: Readonly<Record<string, string | readonly string[]>> = {
   ...Object.fromEntries(["strong", "pci", "uppercase", "lowercase", "symbols", "numbers", "min-length", "reuse-prevention", "expiry"].map((s) => [`iam-password-policy-${s}`, "iam-password-policy"])),
   "ec2-security-group-no-public-ssh": "ec2-security-group-high-risk-ports",
   "ec2-security-group-no-public-rdp": "ec2-security-group-high-risk-ports",
   ...Object.fromEntries(["regional-rule", "regional-rule-group", "regional-web-acl", "global-rule", "global-rule-group", "global-web-acl"].map((k) => [`waf-classic-${k}-not-empty`, "waf-classic-deprecated"])),
+  // Deletion protection: one finding per resource, with BP.Data.1 in production and the FSBP controls everywhere.
+  ...Object.fromEntries(
+    ["kms-key-protected-in-prod", "s3-bucket-no-force-destroy-in-prod", "backup-vault-no-force-destroy-in-prod", "dynamodb-table-deletion-protection", "cognito-user-pool-deletion-protection", "rds-cluster-deletion-protection", "rds-instance-deletion-protection"].map(
+      (n) => [n, "stateful-resources-protected"],
+    ),
+  ),
+  // BP.Edge.1 was the union of three: each now carries it for internet-facing resources.
+  "waf-in-front-of-internet-facing": ["cloudfront-waf-enabled", "elb-alb-waf", "apigateway-stage-waf-association"],
 };

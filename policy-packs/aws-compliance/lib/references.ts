@@ -159,10 +159,10 @@ export function referencePolicy(meta: PolicyMeta & { resourceTypes: readonly str
             return undecidableBecause(unknownReferenceMessage(r, path, types, ref.from));
           },
           // What came before the first unknown reference was reported by the resource phase.
-          fail: (problem, fix) => {
+          fail: (problem, fix, controls, level) => {
             if (!deferred) return;
             failed = true;
-            fail(r, problem, fix);
+            fail(r, problem, fix, controls, level);
           },
         });
         // The resource phase left this resource undecided, so the stale-exemption note is ours to give.

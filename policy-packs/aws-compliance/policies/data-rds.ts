@@ -248,36 +248,6 @@ export const rdsEnhancedMonitoring = referencePolicy(
   },
 );
 
-export const rdsClusterDeletionProtection = resourcePolicy(
-  {
-    name: "rds-cluster-deletion-protection",
-    description: "RDS/Aurora DB clusters must have deletion protection enabled.",
-    severity: "low",
-    controls: ["RDS.7"],
-    frameworks: ["FSBP", "HIPAA"],
-    remediationSteps: "Set `deletionProtection: true` on the aws.rds.Cluster.",
-    resourceTypes: TD.rdsCluster,
-  },
-  ({ props, fail }) => {
-    if (props.deletionProtection !== true) fail("deletion protection is off (`deletionProtection` is not true; AWS default false)", "set `deletionProtection: true`");
-  },
-);
-
-export const rdsInstanceDeletionProtection = resourcePolicy(
-  {
-    name: "rds-instance-deletion-protection",
-    description: "RDS DB instances must have deletion protection enabled.",
-    severity: "low",
-    controls: ["RDS.8"],
-    frameworks: ["FSBP"],
-    remediationSteps: "Set `deletionProtection: true` on the aws.rds.Instance.",
-    resourceTypes: TD.rdsInstance,
-  },
-  ({ props, fail }) => {
-    if (props.deletionProtection !== true) fail("deletion protection is off (`deletionProtection` is not true; AWS default false)", "set `deletionProtection: true`");
-  },
-);
-
 export const rdsInstanceAutoMinorUpgrade = resourcePolicy(
   {
     name: "rds-instance-auto-minor-version-upgrade",
@@ -1001,8 +971,6 @@ export const policies = [
   rdsSnapshotEncrypted,
   rdsInstanceMultiAz,
   rdsEnhancedMonitoring,
-  rdsClusterDeletionProtection,
-  rdsInstanceDeletionProtection,
   rdsInstanceLogExports,
   rdsInstanceIamAuth,
   rdsInstanceBackupRetention,

@@ -186,15 +186,15 @@ export const cloudfrontAccessLogging = stackPolicy(
 export const cloudfrontWaf = referencePolicy(
   {
     name: "cloudfront-waf-enabled",
-    description: "CloudFront distributions must be associated with an AWS WAF web ACL.",
-    severity: "medium",
-    controls: ["CloudFront.6"],
-    frameworks: ["FSBP", "PCI DSS"],
+    description: "CloudFront distributions, internet-facing by nature, must be associated with an AWS WAF web ACL (CloudFront.6, and BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["CloudFront.6", "BP.Edge.1"],
+    frameworks: ["FSBP", "PCI DSS", "Blueprints"],
     remediationSteps: "Create an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"` (in us-east-1) and set the distribution's `webAclId` to its `arn`.",
     resourceTypes: distribution,
   },
   ({ ref, fail }) => {
-    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("has no web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
+    if (!ref("webAclId", WEB_ACL_SOURCES)) fail("is an internet-facing distribution without a web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
   },
 );
 

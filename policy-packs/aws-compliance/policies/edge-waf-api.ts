@@ -15,7 +15,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
-import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
+import { referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, parseJson, truthy, undecidable } from "../lib/values";
 import { listSize } from "./edge-cloudfront";
 
@@ -336,17 +336,25 @@ export const apigatewayXray = resourcePolicy(
 export const apigatewayWafAssociation = stackPolicy(
   {
     name: "apigateway-stage-waf-association",
-    description: "API Gateway REST API stages must be associated with an AWS WAF web ACL.",
-    severity: "medium",
-    controls: ["APIGateway.4"],
-    frameworks: ["FSBP", "HIPAA", "PCI DSS"],
+    description: "API Gateway REST API stages must be associated with an AWS WAF web ACL (APIGateway.4; for a stage of a non-private API also BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["APIGateway.4", "BP.Edge.1"],
+    frameworks: ["FSBP", "HIPAA", "PCI DSS", "Blueprints"],
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn` = the stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl's `arn`.",
   },
-  ({ forEach, attached, fail }) => {
+  ({ forEach, ofType, attached, fail }) => {
+    const apis = ofType(TE.restApi);
     forEach(TE.restStage, (stage) => {
-      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(stage, `${stageLabel(stage)} has no web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
+      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length > 0) return;
+      const types = parentsOf(stage, "restApi", apis).flatMap((a) => asArray<string>(known(a, "endpointConfiguration.types")));
+      // A private API is reachable only through VPC endpoints: APIGateway.4 still asks for a web ACL.
+      const exposure = types.includes("PRIVATE") ? "a private" : types.includes("REGIONAL") ? "an internet-facing regional" : "an internet-facing edge-optimized";
+      fail(
+        stage,
+        `${stageLabel(stage)} of ${exposure} REST API has no web ACL`,
+        "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl",
+        types.includes("PRIVATE") ? ["APIGateway.4"] : ["APIGateway.4", "BP.Edge.1"],
+      );
     });
   },
 );
@@ -446,38 +454,6 @@ function internetFacing(lb: PolicyResource, types: string[]): boolean {
   return known(lb, "internal") !== true;
 }
 
-export const wafInFrontOfInternetFacing = stackPolicy(
-  {
-    name: "waf-in-front-of-internet-facing",
-    description: "Every internet-facing CloudFront distribution, Application Load Balancer and (non-private) REST API stage must have a WAF web ACL.",
-    severity: "high",
-    controls: ["BP.Edge.1"],
-    frameworks: ["Blueprints"],
-    remediationSteps:
-      "Distributions: set `webAclId` to a CLOUDFRONT-scope aws.wafv2.WebAcl. ALBs and REST API stages: add an aws.wafv2.WebAclAssociation with `resourceArn` = the load balancer's / stage's `arn` and `webAclArn` = a REGIONAL aws.wafv2.WebAcl.",
-  },
-  ({ forEach, attached, ofType, fail }) => {
-    forEach(TE.distribution, (d) => {
-      if (!referenceIsSet(d, "webAclId", [...TE.webAcl, ...TE.wafGlobalWebAcl])) fail(d, "is an internet-facing CloudFront distribution without a web ACL", "set `webAclId` to the `arn` of an aws.wafv2.WebAcl with `scope: \"CLOUDFRONT\"`");
-    });
-    forEach(T.loadBalancer, (lb) => {
-      if (!internetFacing(lb, ["application"])) return;
-      if (attached(lb, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(lb, "is an internet-facing Application Load Balancer without a web ACL", "add an aws.wafv2.WebAclAssociation with `resourceArn: lb.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
-    });
-    const apis = ofType(TE.restApi);
-    forEach(TE.restStage, (stage) => {
-      const parents = parentsOf(stage, "restApi", apis);
-      const types = parents.flatMap((a) => asArray<string>(known(a, "endpointConfiguration.types")));
-      if (types.includes("PRIVATE")) return; // reachable only through VPC endpoints
-      if (attached(stage, TE.anyWebAclAssociation, "resourceArn").length === 0) {
-        fail(stage, `${stageLabel(stage)} of a${types.includes("REGIONAL") ? " regional" : "n edge-optimized"} REST API is internet-facing without a web ACL`, "add an aws.wafv2.WebAclAssociation with `resourceArn: stage.arn` and `webAclArn` of a REGIONAL aws.wafv2.WebAcl");
-      }
-    });
-  },
-);
-
 const SHIELD_KINDS = ["cloudfront", "alb", "nlb", "eip", "route53"];
 
 export const shieldAdvancedProtection = stackPolicy(
@@ -543,7 +519,6 @@ export const policies = [
   apigatewayV2RouteAuthorization,
   apigatewayV2AccessLogging,
   apigatewayRestAccessLogging,
-  wafInFrontOfInternetFacing,
   shieldAdvancedProtection,
 ];
 

@@ -14,6 +14,7 @@ import * as zlib from "node:zlib";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
+import { TS } from "../lib/tokens-storage";
 import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, containsUnknown, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
 import { present } from "./edge-cloudfront";
@@ -308,55 +309,94 @@ interface DeletionFlag {
   ok: (v: unknown) => boolean;
   problem: string;
   fix: string;
+  /** The controls a bad value breaks. */
+  controls: string[];
+  /** An FSBP control that asks for it in every environment (outside production: advisory). */
+  everyEnvironment?: boolean;
 }
 
-const deletionProtection = (prop: string): DeletionFlag => ({ prop, ok: (v) => v === true, problem: `provider-side deletion protection is off (\`${prop}\`)`, fix: `\`${prop}: true\`` });
-const noForceDestroy: DeletionFlag = { prop: "forceDestroy", ok: (v) => v !== true, problem: "`forceDestroy: true` deletes its contents with it", fix: "`forceDestroy: false`" };
-const finalSnapshot: DeletionFlag = { prop: "skipFinalSnapshot", ok: (v) => v !== true, problem: "`skipFinalSnapshot: true` loses the data on deletion", fix: "`skipFinalSnapshot: false` with a `finalSnapshotIdentifier`" };
+const deletionProtection = (prop: string, control: string, on: unknown = true): DeletionFlag => ({
+  prop,
+  ok: (v) => v === on,
+  problem: `provider-side deletion protection is off (\`${prop}\` is not ${JSON.stringify(on)})`,
+  fix: `\`${prop}: ${JSON.stringify(on)}\``,
+  controls: [control],
+  everyEnvironment: true,
+});
+const noForceDestroy = (control: string, what: string): DeletionFlag => ({ prop: "forceDestroy", ok: (v) => v !== true, problem: `\`forceDestroy: true\` deletes ${what} with it`, fix: "no `forceDestroy` (default false)", controls: [control] });
+const finalSnapshot: DeletionFlag = { prop: "skipFinalSnapshot", ok: (v) => v !== true, problem: "`skipFinalSnapshot: true` loses the data on deletion", fix: "`skipFinalSnapshot: false` with a `finalSnapshotIdentifier`", controls: ["BP.Data.1"] };
 
-const STATEFUL: { types: readonly string[]; what: string; flags: DeletionFlag[] }[] = [
-  { types: TE.rdsCluster, what: "RDS cluster", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
-  { types: TE.rdsInstance, what: "RDS instance", flags: [deletionProtection("deletionProtection"), finalSnapshot] },
-  { types: TE.dynamoTable, what: "DynamoDB table", flags: [deletionProtection("deletionProtectionEnabled")] },
-  { types: T.bucket, what: "S3 bucket", flags: [noForceDestroy] },
+const STATEFUL: { types: readonly string[]; what: string; flags: DeletionFlag[]; protect?: string[] | false; replicas?: DeletionFlag }[] = [
+  { types: TE.rdsCluster, what: "RDS cluster", flags: [deletionProtection("deletionProtection", "RDS.7"), finalSnapshot] },
+  { types: TE.rdsInstance, what: "RDS instance", flags: [deletionProtection("deletionProtection", "RDS.8"), finalSnapshot] },
+  {
+    types: TS.dynamoTable,
+    what: "DynamoDB table",
+    flags: [deletionProtection("deletionProtectionEnabled", "DynamoDB.6")],
+    // Each `replicas[]` entry has its own switch.
+    replicas: deletionProtection("deletionProtectionEnabled", "DynamoDB.6"),
+  },
+  // A replica is a copy: deleting it loses no data, so `protect` is not asked; DynamoDB.6 is.
+  { types: TS.dynamoTableReplica, what: "DynamoDB table replica", protect: false, flags: [deletionProtection("deletionProtectionEnabled", "DynamoDB.6")] },
+  { types: ["aws:cognito/userPool:UserPool"], what: "Cognito user pool (its users and their credentials)", flags: [deletionProtection("deletionProtection", "Cognito.6", "ACTIVE")] },
+  { types: T.bucket, what: "S3 bucket", flags: [noForceDestroy("BP.Bucket.2", "every object")] },
   { types: TE.efsFileSystem, what: "EFS file system", flags: [] },
-  { types: TE.kmsKey, what: "KMS key", flags: [] },
+  // Deleting a key makes everything it encrypts unreadable (KMS.3 at run time; `protect` at preview).
+  { types: TS.kmsKey, what: "KMS key", protect: ["BP.Data.1", "BP.KMS.2"], flags: [] },
   { types: TE.redshiftCluster, what: "Redshift cluster", flags: [finalSnapshot] },
   { types: TE.kinesisStream, what: "Kinesis stream", flags: [] },
-  { types: TE.backupVault, what: "Backup vault", flags: [noForceDestroy] },
+  { types: TE.backupVault, what: "Backup vault", flags: [noForceDestroy("BP.Backup.5", "every recovery point")] },
   { types: TE.glacierVault, what: "Glacier vault", flags: [] },
 ];
+
+const STATEFUL_CONTROLS = [...new Set(["BP.Data.1", ...STATEFUL.flatMap((s) => [...(s.protect || []), ...s.flags.flatMap((f) => f.controls)])])];
 
 export const statefulResourcesProtected = resourcePolicy(
   {
     name: "stateful-resources-protected",
-    description: "In production, stateful resources (databases, tables, buckets, file systems, keys, streams, vaults) must be protected against deletion: Pulumi `protect` and the provider's deletion protection.",
+    description:
+      "Stateful resources (databases, tables, user pools, buckets, file systems, keys, streams, vaults) must survive a delete: in production Pulumi `protect` plus the provider's deletion protection and no force-destroy; the FSBP deletion-protection controls (DynamoDB.6, RDS.7, RDS.8, Cognito.6) are advised in every other environment.",
     severity: "high",
-    controls: ["BP.Data.1"],
-    frameworks: ["Blueprints"],
+    controls: STATEFUL_CONTROLS,
+    frameworks: ["Blueprints", "FSBP", "HIPAA", "PCI DSS"],
     remediationSteps:
-      "Pass `{ protect: true }` in the resource options, and turn on the provider's deletion protection where there is one (`deletionProtection: true` on RDS, `deletionProtectionEnabled: true` on DynamoDB, no `forceDestroy` on buckets and Backup vaults, no `skipFinalSnapshot` on RDS/Redshift).",
+      "Pass `{ protect: true }` in the resource options, and turn on the provider's deletion protection where there is one (`deletionProtection: true` on RDS, `deletionProtectionEnabled: true` on DynamoDB tables, each `replicas[]` entry and each TableReplica, `deletionProtection: \"ACTIVE\"` on Cognito user pools), no `forceDestroy` on buckets and Backup vaults, no `skipFinalSnapshot` on RDS/Redshift.",
     resourceTypes: STATEFUL.flatMap((s) => s.types),
-    config: ENV_CONFIG,
+    config: {
+      ...ENV_CONFIG,
+      outsideProduction: {
+        type: "string",
+        enum: ["advisory", "off"],
+        description: "Outside production, report the FSBP deletion-protection controls (DynamoDB.6, RDS.7, RDS.8, Cognito.6) as advisory findings, or not at all.",
+        default: "advisory",
+      },
+    },
   },
   ({ type, props, args, config, fail }) => {
     const prodEnvs = ((config.prodEnvironments as string[] | undefined) ?? ["prod", "production"]).map((e) => e.toLowerCase());
     const env = (config.environment as string | undefined) || tagValue({ props, provider: args.provider }, config.environmentTagKey ?? "environment");
-    if (!env || !prodEnvs.includes(env.toLowerCase())) return;
+    const prod = env !== undefined && prodEnvs.includes(env.toLowerCase());
+    if (!prod && config.outsideProduction === "off") return;
     const spec = STATEFUL.find((s) => s.types.includes(type))!;
     const problems: string[] = [];
     const fixes: string[] = [];
-    if (args.opts.protect !== true) {
-      problems.push("it is not `protect`ed, so `pulumi destroy` or a replacement deletes it");
-      fixes.push("`{ protect: true }` in the resource options");
+    const controls: string[] = [];
+    const add = (problem: string, fix: string, cs: readonly string[]) => {
+      problems.push(problem);
+      if (!fixes.includes(fix)) fixes.push(fix);
+      for (const c of cs) if (!controls.includes(c)) controls.push(c);
+    };
+    if (prod && spec.protect !== false && args.opts.protect !== true) add("it is not `protect`ed, so `pulumi destroy` or a replacement deletes it", "`{ protect: true }` in the resource options", spec.protect ?? ["BP.Data.1"]);
+    for (const f of spec.flags) if ((prod || f.everyEnvironment) && !f.ok(props[f.prop])) add(f.problem, f.fix, f.controls);
+    if (spec.replicas) {
+      const flag = spec.replicas;
+      const off = asArray<any>(props.replicas).filter((r) => !flag.ok(get(r, flag.prop))).map((r) => String(get(r, "regionName")));
+      if (off.length > 0) add(`deletion protection is off on the replica${off.length > 1 ? "s" : ""} in ${off.join(", ")}`, `\`${flag.prop}: true\` on each \`replicas[]\` entry`, flag.controls);
     }
-    for (const f of spec.flags) {
-      if (!f.ok(props[f.prop])) {
-        problems.push(f.problem);
-        fixes.push(f.fix);
-      }
-    }
-    if (problems.length > 0) fail(`is a ${env} ${spec.what} and ${problems.join("; ")}`, `set ${fixes.join(", ")}`);
+    if (problems.length === 0) return;
+    const where = env ? `a ${env} ${spec.what}` : `a ${spec.what} of no named environment`;
+    if (prod) fail(`is ${where} and ${problems.join("; ")}`, `set ${fixes.join(", ")}`, controls);
+    else fail(`is ${where} and ${problems.join("; ")} (advised outside production)`, `set ${fixes.join(", ")}`, controls, "advisory");
   },
 );
 

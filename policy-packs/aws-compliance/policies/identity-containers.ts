@@ -132,22 +132,6 @@ export const cognitoMfa = resourcePolicy(
   },
 );
 
-export const cognitoDeletionProtection = resourcePolicy(
-  {
-    name: "cognito-user-pool-deletion-protection",
-    description: "Cognito user pools must have deletion protection on.",
-    severity: "medium",
-    controls: ["Cognito.6"],
-    frameworks: ["FSBP"],
-    remediationSteps: 'Set `deletionProtection: "ACTIVE"` on the aws.cognito.UserPool.',
-    resourceTypes: TC.userPool,
-  },
-  ({ props, fail }) => {
-    const v = known(props, "deletionProtection");
-    if (v !== "ACTIVE") fail(`deletion protection is ${v ?? "unset (INACTIVE)"}`, 'set `deletionProtection: "ACTIVE"`');
-  },
-);
-
 // ---------------------------------------------------------------------------------------------
 // ECR
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +269,6 @@ export const policies = [
   cognitoIdentityPoolNoGuests,
   cognitoPasswordPolicy,
   cognitoMfa,
-  cognitoDeletionProtection,
   ecrImageScanning,
   ecrTagImmutability,
   ecrLifecyclePolicy,

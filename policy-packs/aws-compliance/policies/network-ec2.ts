@@ -52,7 +52,7 @@ function knownArray(obj: unknown, path: string, label = path): any[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Account-level settings managed by a stack (EC2.1 snapshot block, EC2.7 EBS default encryption,
+// Account-level settings managed by a stack (EC2.182 snapshot block, EC2.7 EBS default encryption,
 // EC2.172 VPC block public access)
 // ---------------------------------------------------------------------------------------------
 
@@ -95,9 +95,9 @@ function accountSettingPolicy(
 export const ec2SnapshotBlockPublicAccess = accountSettingPolicy(
   {
     name: "ec2-ebs-snapshot-block-public-access",
-    description: "EBS snapshot block public access, where a stack manages it, must block all public sharing of snapshots.",
+    description: "EBS snapshot block public access, where a stack manages it, must block all public sharing of snapshots (so no snapshot can be made publicly restorable).",
     severity: "critical",
-    controls: ["EC2.1"],
+    controls: ["EC2.182", "EC2.1"],
     frameworks: ALL3,
     remediationSteps: 'Set `state: "block-all-sharing"` on the aws.ebs.SnapshotBlockPublicAccess of the account/region.',
   },

@@ -246,10 +246,10 @@ export const elbMultiAz = stackPolicy(
 export const elbAlbWaf = stackPolicy(
   {
     name: "elb-alb-waf",
-    description: "Application Load Balancers must be associated with an AWS WAF (wafv2) web ACL.",
-    severity: "medium",
-    controls: ["ELB.16"],
-    frameworks: ["NIST 800-53", "HIPAA", "PCI DSS"],
+    description: "Application Load Balancers must be associated with an AWS WAF (wafv2) web ACL (ELB.16; for an internet-facing one also BP.Edge.1: a web ACL in front of everything internet-facing).",
+    severity: "high",
+    controls: ["ELB.16", "BP.Edge.1"],
+    frameworks: ["NIST 800-53", "HIPAA", "PCI DSS", "Blueprints"],
     remediationSteps: "Add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and the `webAclArn` of a REGIONAL aws.wafv2.WebAcl.",
     config: {
       internetFacingOnly: { type: "boolean", description: "Only require WAF on internet-facing ALBs (`internal` not true).", default: false },
@@ -259,10 +259,17 @@ export const elbAlbWaf = stackPolicy(
     const assocs = ofType(N.webAclAssociation);
     forEach(N.loadBalancer, (lb) => {
       if (!isAlb(lb.props)) return;
-      if (config.internetFacingOnly === true && known(lb.props, "internal") === true) return;
+      const internal = get(lb.props, "internal");
+      if (isUnknown(internal)) undecidable(`${lb.name}.internal`);
+      if (config.internetFacingOnly === true && internal === true) return;
       if (attached(lb, N.webAclAssociation, "resourceArn").length > 0) return;
       undecidableIfUntraced(lb, untraceable(assocs, "resourceArn", N.loadBalancer), "resourceArn");
-      fail(lb, "no aws.wafv2.WebAclAssociation puts a web ACL in front of it", "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`");
+      fail(
+        lb,
+        `is ${internal === true ? "an internal" : "an internet-facing"} Application Load Balancer and no aws.wafv2.WebAclAssociation puts a web ACL in front of it`,
+        "add an aws.wafv2.WebAclAssociation with `resourceArn: alb.arn` and a REGIONAL web ACL's `webAclArn`",
+        internal === true ? ["ELB.16"] : ["ELB.16", "BP.Edge.1"],
+      );
     });
   },
 );

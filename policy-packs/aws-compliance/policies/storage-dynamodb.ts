@@ -6,7 +6,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
+import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referencePolicy, SOURCES, type ReferenceCheck } from "../lib/references";
 import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
 
@@ -118,38 +118,6 @@ export const dynamoPitr = resourcePolicy(
 // ---------------------------------------------------------------------------------------------
 // DynamoDB.6 deletion protection.
 
-export const dynamoDeletionProtection = resourcePolicy(
-  {
-    name: "dynamodb-table-deletion-protection",
-    description: "DynamoDB tables (and their replicas) must have deletion protection enabled.",
-    severity: "medium",
-    controls: ["DynamoDB.6"],
-    frameworks: ["FSBP"],
-    remediationSteps:
-      "Set `deletionProtectionEnabled: true` on the aws.dynamodb.Table (the profile's deletionProtection), on each `replicas[]` entry, and on each aws.dynamodb.TableReplica.",
-    resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
-    config: {
-      environments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Only tables whose `environment` tag is one of these are checked; empty means every table.",
-        default: [],
-      },
-    },
-  },
-  ({ props, type, config, fail }) => {
-    if (!inEnvironments(props, config, config.environments)) return;
-    // deletionProtectionEnabled defaults to false.
-    if (props.deletionProtectionEnabled !== true) {
-      fail(`deletion protection is off${type.includes("tableReplica") ? " on the replica" : ""}`, "set `deletionProtectionEnabled: true`");
-    }
-    if (type === "aws:dynamodb/table:Table") {
-      const off = asArray(props.replicas as unknown[]).filter((r: any) => r.deletionProtectionEnabled !== true).map((r: any) => r.regionName);
-      if (off.length > 0) fail(`deletion protection is off on the replica${off.length > 1 ? "s" : ""} in ${off.join(", ")}`, "set `deletionProtectionEnabled: true` on each `replicas[]` entry");
-    }
-  },
-);
-
 // ---------------------------------------------------------------------------------------------
 // DynamoDB.4 AWS Backup coverage.
 
@@ -258,7 +226,7 @@ export const dynamoCmk = referencePolicy(
   },
 );
 
-export const policies = [dynamoAutoScaling, dynamoPitr, dynamoDeletionProtection, dynamoInBackupPlan, daxEncryptedAtRest, daxTls, dynamoCmk];
+export const policies = [dynamoAutoScaling, dynamoPitr, dynamoInBackupPlan, daxEncryptedAtRest, daxTls, dynamoCmk];
 
 /** Every DynamoDB control of catalog §1.1 (and DynamoDB.4 of §1.3) is decidable at preview. */
 export const notDecidable: Record<string, string> = {};

@@ -6,7 +6,7 @@
  */
 import { parsePolicyDocument, type PolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy } from "../lib/policy";
-import { inEnvironments, TS } from "../lib/tokens-storage";
+import { TS } from "../lib/tokens-storage";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -151,31 +151,7 @@ export const kmsDeletionWindow = resourcePolicy(
   },
 );
 
-export const kmsKeyProtected = resourcePolicy(
-  {
-    name: "kms-key-protected-in-prod",
-    description: "KMS keys of protected environments must be protected against deletion by Pulumi (`protect`), the preview-time proxy for KMS.3.",
-    severity: "high",
-    controls: ["BP.KMS.2"],
-    frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
-    remediationSteps: "Pass `{ protect: true }` (the profile's protectStatefulResources, shared statefulOptions) as resource options of the aws.kms.Key.",
-    resourceTypes: TS.kmsKey,
-    config: {
-      protectedEnvironments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Values of the `environment` tag whose keys must be protected; empty means every key.",
-        default: ["prod"],
-      },
-    },
-  },
-  ({ props, args, config, fail }) => {
-    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
-    if (args.opts?.protect !== true) fail("the key is not protected: a `pulumi destroy` or a replace schedules its deletion, and everything it encrypts becomes unreadable", "pass the resource option `protect: true`");
-  },
-);
-
-export const policies = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsDeletionWindow, kmsKeyProtected];
+export const policies = [kmsIamPolicyDecryptAllKeys, kmsIamInlinePolicyDecryptAllKeys, kmsDeletionWindow];
 
 export const notDecidable: Record<string, string> = {
   "KMS.3":

@@ -190,23 +190,6 @@ export const backupVaultLock = stackPolicy(
   },
 );
 
-export const backupVaultNoForceDestroy = resourcePolicy(
-  {
-    name: "backup-vault-no-force-destroy-in-prod",
-    description: "AWS Backup vaults of protected environments must not delete their recovery points on destroy (`forceDestroy`).",
-    severity: "high",
-    controls: ["BP.Backup.5"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Remove `forceDestroy: true` from the aws.backup.Vault.",
-    resourceTypes: TS.backupVault,
-    config: protectedEnvironments,
-  },
-  ({ props, config, fail }) => {
-    if (!inEnvironments(props, config, config.protectedEnvironments)) return;
-    if (props.forceDestroy === true) fail("`forceDestroy: true` deletes every recovery point when the vault is destroyed or replaced", "remove `forceDestroy` (default false)");
-  },
-);
-
 // ---------------------------------------------------------------------------------------------
 // AWS Backup plans.
 
@@ -348,7 +331,6 @@ export const policies = [
   glacierVaultLock,
   backupVaultCmk,
   backupVaultLock,
-  backupVaultNoForceDestroy,
   backupPlanRetention,
   backupPlanFrequency,
 ];

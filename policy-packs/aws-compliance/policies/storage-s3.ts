@@ -16,7 +16,7 @@ import type { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 import { parsePolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy, stackPolicy, type PolicyMeta, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
-import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, inEnvironments, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
+import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referenceIsSet, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
 
@@ -819,31 +819,6 @@ export const s3DirectoryBucketLifecycle = stackPolicy(
 // ---------------------------------------------------------------------------------------------
 // Prod data protection.
 
-export const s3NoForceDestroyInProd = resourcePolicy(
-  {
-    name: "s3-bucket-no-force-destroy-in-prod",
-    description: "S3 buckets of protected environments must not be emptied on delete (`forceDestroy`).",
-    severity: "high",
-    controls: ["BP.Bucket.2"],
-    frameworks: ["Blueprints"],
-    remediationSteps: "Remove `forceDestroy: true` from the aws.s3.Bucket (the profile's forceDestroyBuckets is for dev only).",
-    resourceTypes: T.bucket,
-    config: {
-      protectedEnvironments: {
-        type: "array",
-        items: { type: "string" },
-        description: "Values of the `environment` tag whose buckets must not set forceDestroy.",
-        default: ["prod"],
-      },
-    },
-  },
-  ({ props, config, fail }) => {
-    if ((config.protectedEnvironments as string[]).length === 0 || !inEnvironments(props, config, config.protectedEnvironments as string[])) return;
-    const env = (typeof config.environment === "string" && config.environment) || props.tags?.environment;
-    if (props.forceDestroy === true) fail(`\`forceDestroy: true\` in environment ${env} lets a delete or replace erase every object`, "remove `forceDestroy` (default false)");
-  },
-);
-
 export const policies = [
   s3AccountPublicAccessBlock,
   s3NoPublicRead,
@@ -864,7 +839,6 @@ export const policies = [
   s3AccessPointBlockPublic,
   s3MultiRegionAccessPointBlockPublic,
   s3DirectoryBucketLifecycle,
-  s3NoForceDestroyInProd,
 ];
 
 /** S3 controls of catalog §1.1/§1.3 that no preview-time check can decide (S3.5 and S3.8 are in s3.ts). */
