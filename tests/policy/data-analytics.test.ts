@@ -184,14 +184,14 @@ runSpecs([
   },
   {
     policy: an.kinesisStreamCustomerManagedKey,
-    controls: "BP.Kinesis.1",
+    controls: "BP.Kinesis.1, BP.Data.2",
     pass: [
       { title: "an internal stream on the AWS managed key", type: STREAM, inputs: { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis", tags: { "data-classification": "internal" } } },
       { title: "a restricted stream on a CMK", type: STREAM, inputs: { encryptionType: "KMS", kmsKeyId: KEY, tags: { "data-classification": "restricted" } } },
     ],
     fail: [
       { title: "a HIPAA stream on alias/aws/kinesis", type: STREAM, inputs: { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis", tags: { compliance: "hipaa" } }, expect: ["compliance=hipaa", "alias/aws/kinesis"] },
-      { title: "(config) every stream in scope", type: STREAM, inputs: { tags: {} }, config: { cmkDataClassifications: ["*"] }, expect: ["no customer managed key"] },
+      { title: "(config) every stream in scope", type: STREAM, inputs: { tags: {} }, config: { classifiedData: { classifications: ["*"] } }, expect: ["no customer managed key"] },
     ],
     unknown: [{ title: "tags unknown", type: STREAM, inputs: { tags: UNKNOWN } }],
   },

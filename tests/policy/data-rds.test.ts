@@ -285,7 +285,7 @@ runSpecs([
   },
   {
     policy: rds.rdsCustomerManagedKey,
-    controls: "BP.RDS.3",
+    controls: "BP.RDS.3, BP.Data.2",
     pass: [
       { title: "an internal database without a CMK (out of scope)", type: I, inputs: { tags: { "data-classification": "internal", compliance: "none" } } },
       { title: "a confidential database with a CMK ARN", type: I, inputs: { kmsKeyId: KEY, tags: { "data-classification": "confidential" } } },
@@ -293,8 +293,8 @@ runSpecs([
     ],
     fail: [
       { title: "a confidential instance without a key", type: I, inputs: { tags: { "data-classification": "confidential" } }, expect: ["data-classification=confidential", "customer managed aws.kms.Key"] },
-      { title: "a HIPAA cluster on the AWS managed key", type: C, inputs: { kmsKeyId: "alias/aws/rds", tags: { "data-classification": "internal", compliance: "fsbp hipaa" } }, expect: ["compliance=fsbp hipaa", "alias/aws/rds"] },
-      { title: "(config) every database in scope", type: I, inputs: { tags: { "data-classification": "internal" } }, config: { cmkDataClassifications: ["*"] }, expect: ["no customer managed key"] },
+      { title: "a HIPAA cluster on the AWS managed key", type: C, inputs: { kmsKeyId: "alias/aws/rds", tags: { "data-classification": "internal", compliance: "fsbp hipaa" } }, expect: ["holds compliance=hipaa data", "alias/aws/rds"] },
+      { title: "(config) every database in scope", type: I, inputs: { tags: { "data-classification": "internal" } }, config: { classifiedData: { classifications: ["*"] } }, expect: ["no customer managed key"] },
     ],
     unknown: [
       { title: "the tags unknown", type: I, inputs: { tags: UNKNOWN } },

@@ -115,7 +115,7 @@ runSpecs([
   },
   {
     policy: rs.redshiftCustomerManagedKey,
-    controls: "BP.Redshift.4",
+    controls: "BP.Redshift.4, BP.Data.2",
     pass: [
       { title: "an internal cluster on the default key", type: RC, inputs: { tags: { "data-classification": "internal" } } },
       { title: "a PCI cluster with a CMK", type: RC, inputs: { kmsKeyId: KEY, tags: { compliance: "pci-dss" } } },
@@ -123,7 +123,7 @@ runSpecs([
     fail: [
       { title: "a restricted namespace without a key", type: NS, inputs: { namespaceName: "n", tags: { "data-classification": "restricted" } }, expect: ["data-classification=restricted", "customer managed aws.kms.Key"] },
       { title: "a confidential cluster on aws/redshift", type: RC, inputs: { kmsKeyId: "alias/aws/redshift", tags: { "data-classification": "confidential" } }, expect: ["alias/aws/redshift"] },
-      { title: "(config) every data store in scope", type: RC, inputs: { tags: {} }, config: { cmkDataClassifications: ["*"] }, expect: ["no customer managed key"] },
+      { title: "(config) every data store in scope", type: RC, inputs: { tags: {} }, config: { classifiedData: { classifications: ["*"] } }, expect: ["no customer managed key"] },
     ],
     unknown: [{ title: "the classification tag unknown", type: RC, inputs: { tags: { "data-classification": UNKNOWN } } }],
   },

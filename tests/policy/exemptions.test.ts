@@ -74,7 +74,7 @@ describe("exemptions", () => {
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: authenticatedUsersArePublic, exemptions, tagExemptions, environment)");
+    expect(err?.message).to.include("'exemption' is not a setting of this policy (settings: authenticatedUsersArePublic, exemptions, tagExemptions, environment, classifiedData)");
     err = undefined;
     try {
       await evaluate(s3RequireTls, [bucket], { exemptions: [{ resource: "m", reason: "because of reasons" }] });

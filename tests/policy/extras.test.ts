@@ -1,5 +1,8 @@
 import { expect } from "chai";
 import * as zlib from "node:zlib";
+import { policyRegistry } from "../../policy-packs/aws-compliance/lib/policy";
+import { allPolicies } from "../../policy-packs/aws-compliance/policies";
+import { secretCustomerManagedKey } from "../../policy-packs/aws-compliance/policies/data-secrets";
 import * as extras from "../../policy-packs/aws-compliance/policies/extras";
 import { UNKNOWN, evaluate, findings, only, res, undecided, unknowns } from "../helpers/policy";
 import type * as aws from "@pulumi/aws";
@@ -221,65 +224,96 @@ describe("policy stateful-resources-protected (BP.Data.1, with DynamoDB.6, RDS.7
 describe("policy confidential-data-cmk (BP.Data.2)", () => {
   const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234";
   const pci = { "data-classification": "internal", compliance: "fsbp pci-dss" };
+  // The stores no service rule covers (the others: "one finding per flaw" below).
   const table: [string, Record<string, unknown>, Record<string, unknown>, string][] = [
-    ["aws:dynamodb/table:Table", { serverSideEncryption: { enabled: true, kmsKeyArn: KEY } }, { serverSideEncryption: { enabled: true } }, "has no `serverSideEncryption.kmsKeyArn`"],
-    ["aws:rds/cluster:Cluster", { kmsKeyId: KEY }, { kmsKeyId: "alias/aws/rds" }, "uses the AWS managed key alias/aws/rds"],
-    ["aws:rds/instance:Instance", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
     ["aws:efs/fileSystem:FileSystem", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
-    ["aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: KEY }, { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" }, "uses the AWS managed key"],
     ["aws:sqs/queue:Queue", { kmsMasterKeyId: KEY }, { sqsManagedSseEnabled: true }, "has no `kmsMasterKeyId`"],
     ["aws:sns/topic:Topic", { kmsMasterKeyId: KEY }, { kmsMasterKeyId: "arn:aws:kms:eu-west-1:1:alias/aws/sns" }, "uses the AWS managed key"],
-    ["aws:redshift/cluster:Cluster", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
-    ["aws:cloudwatch/logGroup:LogGroup", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
-    ["aws:secretsmanager/secret:Secret", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
     ["aws:ebs/volume:Volume", { kmsKeyId: KEY }, {}, "has no `kmsKeyId`"],
-    ["aws:backup/vault:Vault", { kmsKeyArn: KEY }, {}, "has no `kmsKeyArn`"],
   ];
   for (const [type, good, bad, text] of table) {
     it(`${type}: passes with a customer managed key (literal, or from a key of the stack), fails without, undecidable from anything else`, async () => {
       expect(await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good }))).to.deep.equal([]);
-      const prop = Object.keys(good).find((k) => /^kms(Key|MasterKey)(Id|Arn)$/.test(k));
-      if (prop) {
-        const key = res("aws:kms/key:Key", {}, { name: "data-key" });
-        expect(await evaluate(extras.confidentialDataCmk, [key, res(type, { tags: pci, ...good, [prop]: UNKNOWN }, { deps: { [prop]: [key] } })])).to.deep.equal([]);
-        const untyped = await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good, [prop]: UNKNOWN }));
-        expect(findings(untyped)).to.deep.equal([]);
-        expect(unknowns(untyped)).to.have.length(1);
-        expect(unknowns(untyped)[0]!.message).to.include(`\`${prop}\` of`);
-      }
+      const prop = Object.keys(good).find((k) => /^kms(Key|MasterKey)(Id|Arn)$/.test(k))!;
+      const key = res("aws:kms/key:Key", {}, { name: "data-key" });
+      expect(await evaluate(extras.confidentialDataCmk, [key, res(type, { tags: pci, ...good, [prop]: UNKNOWN }, { deps: { [prop]: [key] } })])).to.deep.equal([]);
+      const untyped = await evaluate(extras.confidentialDataCmk, res(type, { tags: pci, ...good, [prop]: UNKNOWN }));
+      expect(findings(untyped)).to.deep.equal([]);
+      expect(unknowns(untyped)).to.have.length(1);
+      expect(unknowns(untyped)[0]!.message).to.include(`\`${prop}\` of`);
       const m = await only(extras.confidentialDataCmk, res(type, { tags: pci, ...bad }, { name: "store" }));
       expect(m).to.include(`[BP.Data.2] store (${type}): is a `);
-      expect(m).to.include("holding pci-dss data but");
+      expect(m).to.include("holding compliance=pci-dss data but");
       expect(m).to.include(text);
     });
   }
-  it("S3: accepts the inline SSE block or a side configuration (both tokens), joined by dependency", async () => {
-    const sse = (kmsMasterKeyId?: string) => ({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", ...(kmsMasterKeyId ? { kmsMasterKeyId } : {}) } }] });
-    const inline = res("aws:s3/bucket:Bucket", { tags: { "data-classification": "restricted" }, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } } } });
-    expect(await evaluate(extras.confidentialDataCmk, inline)).to.deep.equal([]);
-    for (const t of ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"]) {
-      const b = res("aws:s3/bucketV2:BucketV2", { tags: { "data-classification": "confidential" } }, { name: "phi" });
-      const key = res("aws:kms/key:Key", {}, { name: "phi-key" });
-      expect(await evaluate(extras.confidentialDataCmk, [b, key, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b], rules: [key] } })]), t).to.deep.equal([]);
-      // A key from no key of the stack cannot be told from the AWS managed one.
-      const vs = await evaluate(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse(UNKNOWN) }, { deps: { bucket: [b] } })]);
-      expect(findings(vs), t).to.deep.equal([]);
-      expect(unknowns(vs)[0]!.message).to.include("`rules` of");
-      expect(await only(extras.confidentialDataCmk, [b, res(t, { bucket: UNKNOWN, ...sse() }, { deps: { bucket: [b] } })])).to.include("encrypts with SSE-KMS but not with a customer managed key");
-    }
-    const plain = res("aws:s3/bucket:Bucket", { tags: { "data-classification": "confidential" } }, { name: "plain" });
-    expect(await only(extras.confidentialDataCmk, plain)).to.include("[BP.Data.2] plain (aws:s3/bucket:Bucket): is a S3 bucket holding data-classification=confidential data but is not encrypted with SSE-KMS");
-  });
-  it("ignores data that is neither confidential nor regulated, and reads the triggers from config", async () => {
+  it("ignores data that is neither confidential nor regulated, and reads the pack-wide classifiedData setting", async () => {
     const internal = res("aws:sqs/queue:Queue", { tags: { "data-classification": "internal", compliance: "none" } });
     expect(await evaluate(extras.confidentialDataCmk, internal)).to.deep.equal([]);
-    expect(findings(await evaluate(extras.confidentialDataCmk, internal, { confidentialClassifications: ["internal"] }))).to.have.length(1);
+    expect(findings(await evaluate(extras.confidentialDataCmk, internal, { classifiedData: { classifications: ["internal"] } }))).to.have.length(1);
+    expect(findings(await evaluate(extras.confidentialDataCmk, res("aws:sqs/queue:Queue", {}), { classifiedData: { classifications: ["*"] } }))).to.have.length(1);
     const pciQueue = res("aws:sqs/queue:Queue", { tags: pci });
-    expect(await evaluate(extras.confidentialDataCmk, pciQueue, { regulatedCompliance: ["hipaa"] })).to.deep.equal([]);
+    expect(await evaluate(extras.confidentialDataCmk, pciQueue, { classifiedData: { regimes: ["hipaa"] } })).to.deep.equal([]);
+    const own = res("aws:sqs/queue:Queue", { tags: { sensitivity: "secret" } }, { name: "q" });
+    expect(await only(extras.confidentialDataCmk, own, { classifiedData: { tagKey: "sensitivity", classifications: ["secret"] } })).to.include("holding sensitivity=secret data");
   });
-  it("cannot decide unknown tags or an unknown encryption flag", async () => {
+  it("a malformed classifiedData setting is an error naming it", async () => {
+    let error = "";
+    try {
+      await evaluate(extras.confidentialDataCmk, res("aws:sqs/queue:Queue", {}), { classifiedData: { classification: ["x"] } });
+    } catch (e) {
+      error = String(e);
+    }
+    expect(error).to.include("confidential-data-cmk.classifiedData: 'classification' is not a setting (allowed: tagKey, classifications, complianceTagKey, regimes)");
+  });
+  it("cannot decide unknown tags or an unknown encryption type", async () => {
     await undecided(extras.confidentialDataCmk, res("aws:sqs/queue:Queue", { tags: UNKNOWN }));
-    await undecided(extras.confidentialDataCmk, res("aws:dynamodb/table:Table", { tags: pci, serverSideEncryption: { enabled: UNKNOWN } }));
+    await undecided(extras.confidentialDataCmk, res("aws:sfn/stateMachine:StateMachine", { tags: pci, encryptionConfiguration: { type: UNKNOWN } }));
+  });
+});
+
+describe("customer managed keys: one finding per classified store without one, across the pack", () => {
+  const cmkPolicies = allPolicies.filter((p) => policyRegistry.get(p.name)!.controls.includes("BP.Data.2"));
+  const all = async (r: PlannedResource | PlannedResource[], config: Record<string, unknown> = {}) => (await Promise.all(cmkPolicies.map((p) => evaluate(p, r, config)))).flat();
+  const phi = { "data-classification": "restricted", compliance: "hipaa" };
+  // type, extra inputs, the service control that comes with BP.Data.2
+  const stores: [string, Record<string, unknown>, string][] = [
+    ["aws:s3/bucket:Bucket", {}, "BP.Bucket.1"],
+    ["aws:dynamodb/table:Table", {}, "BP.DynamoDB.1"],
+    ["aws:rds/cluster:Cluster", { engine: "aurora-postgresql" }, "BP.RDS.3"],
+    ["aws:rds/instance:Instance", { engine: "postgres" }, "BP.RDS.3"],
+    ["aws:kinesis/stream:Stream", { encryptionType: "KMS", kmsKeyId: "alias/aws/kinesis" }, "BP.Kinesis.1"],
+    ["aws:redshift/cluster:Cluster", {}, "BP.Redshift.4"],
+    ["aws:redshiftserverless/namespace:Namespace", {}, "BP.Redshift.4"],
+    ["aws:secretsmanager/secret:Secret", {}, "BP.Secrets.4"],
+    ["aws:backup/vault:Vault", {}, "BP.Backup.1"],
+    ["aws:cloudwatch/logGroup:LogGroup", {}, "BP.Logs.1"],
+    ["aws:sagemaker/notebookInstance:NotebookInstance", { instanceType: "ml.t3.medium", roleArn: "r" }, "BP.SageMaker.1"],
+    ["aws:sagemaker/endpointConfiguration:EndpointConfiguration", { productionVariants: [{ modelName: "m" }], kmsKeyArn: "alias/aws/sagemaker" }, "BP.SageMaker.2"],
+    ["aws:efs/fileSystem:FileSystem", {}, "BP.Data.2"],
+  ];
+  for (const [type, inputs, control] of stores) {
+    it(`${type}: one finding, carrying ${control === "BP.Data.2" ? "BP.Data.2" : `${control} and BP.Data.2`}`, async () => {
+      const vs = findings(await all(res(type, { tags: phi, ...inputs }, { name: "store" })));
+      expect(vs.map((v) => v.message.slice(v.message.indexOf("["), v.message.indexOf("]") + 1)), JSON.stringify(vs)).to.deep.equal([control === "BP.Data.2" ? "[BP.Data.2]" : `[${control}, BP.Data.2]`]);
+    });
+  }
+  it("an unclassified secret, vault, log group or notebook: one finding on the service control alone", async () => {
+    for (const [type, inputs, control] of stores.filter(([, , c]) => ["BP.Secrets.4", "BP.Backup.1", "BP.Logs.1", "BP.SageMaker.1"].includes(c))) {
+      const vs = findings(await all(res(type, { tags: { "data-classification": "internal" }, ...inputs }, { name: "store" })));
+      expect(vs.map((v) => v.message.slice(v.message.indexOf("["), v.message.indexOf("]") + 1)), type).to.deep.equal([`[${control}]`]);
+    }
+  });
+  it("a tag cannot waive a classified store's key in prod (high for it), but may waive an unclassified one's (medium)", async () => {
+    const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const tag = { "policy-exemption:secretsmanager-secret-cmk": `legacy vendor integration expires=${expires}` };
+    const prodRules = { tagExemptions: { maxSeverity: "medium", maxDays: 180 } };
+    const secret = (tags: Record<string, string>) => res("aws:secretsmanager/secret:Secret", { tags: { ...tags, ...tag } }, { name: "s" });
+    const open = await evaluate(secretCustomerManagedKey, secret({ "data-classification": "internal" }), prodRules);
+    expect(open.map((v) => v.message.slice(0, 8))).to.deep.equal(["EXEMPTED"]);
+    const classified = findings(await evaluate(secretCustomerManagedKey, secret(phi), prodRules));
+    expect(classified).to.have.length(1);
+    expect(classified[0]!.message).to.include("a tag cannot waive a high-severity policy (for this resource) in this stack");
   });
 });
 
@@ -292,19 +326,7 @@ describe("policy confidential-data-cmk (BP.Data.2): result locations and analyti
       what: "Athena workgroup results",
       good: fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi, configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: KEY } } } }),
       bad: fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi, configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_S3" } } } }, { name: "store" }),
-      text: "is a Athena workgroup (query results) holding data-classification=restricted, hipaa data but does not encrypt query results with KMS (`encryptionOption` is SSE_S3)",
-    },
-    {
-      what: "SageMaker notebook",
-      good: fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r", kmsKeyId: KEY }),
-      bad: fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r", kmsKeyId: "alias/aws/sagemaker" }, { name: "store" }),
-      text: "uses the AWS managed key alias/aws/sagemaker",
-    },
-    {
-      what: "SageMaker endpoint configuration",
-      good: fixture<aws.sagemaker.EndpointConfigurationArgs>("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { tags: phi, productionVariants: [{ modelName: "m" }], kmsKeyArn: KEY }),
-      bad: fixture<aws.sagemaker.EndpointConfigurationArgs>("aws:sagemaker/endpointConfiguration:EndpointConfiguration", { tags: phi, productionVariants: [{ modelName: "m" }], kmsKeyArn: "alias/aws/sagemaker" }, { name: "store" }),
-      text: "SageMaker endpoint configuration holding",
+      text: "is a Athena workgroup (query results) holding data-classification=restricted, compliance=hipaa data but does not encrypt query results with KMS (`encryptionOption` is SSE_S3)",
     },
     {
       what: "Firehose delivery stream",
@@ -343,7 +365,7 @@ describe("policy confidential-data-cmk (BP.Data.2): result locations and analyti
     );
   it("Glue Data Catalog (untaggable): in scope when the stack holds classified data", async () => {
     expect(await evaluate(P, [table(phi), catalog(KEY)])).to.deep.equal([]);
-    expect(await only(P, [table(phi), catalog(undefined)])).to.include("[BP.Data.2] catalog (aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings): is a Glue Data Catalog holding the stack's data-classification=restricted, the stack's hipaa data but connection passwords: has no `dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId`");
+    expect(await only(P, [table(phi), catalog(undefined)])).to.include("[BP.Data.2] catalog (aws:glue/dataCatalogEncryptionSettings:DataCatalogEncryptionSettings): is a Glue Data Catalog holding the stack's data-classification=restricted, the stack's compliance=hipaa data but connection passwords: has no `dataCatalogEncryptionSettings.connectionPasswordEncryption.awsKmsKeyId`");
     expect(await evaluate(P, [table({ "data-classification": "internal" }), catalog(undefined)])).to.deep.equal([]);
   });
   it("Glue security configuration (untaggable): a KMS mode needs a customer managed key", async () => {
@@ -354,12 +376,11 @@ describe("policy confidential-data-cmk (BP.Data.2): result locations and analyti
         { name: "etl" },
       );
     expect(await evaluate(P, [table(phi), sc(KEY)])).to.deep.equal([]);
-    expect(await only(P, [table(phi), sc("alias/aws/s3")])).to.include("etl (aws:glue/securityConfiguration:SecurityConfiguration): is a Glue security configuration holding the stack's data-classification=restricted, the stack's hipaa data but s3Encryption: uses the AWS managed key alias/aws/s3");
+    expect(await only(P, [table(phi), sc("alias/aws/s3")])).to.include("etl (aws:glue/securityConfiguration:SecurityConfiguration): is a Glue security configuration holding the stack's data-classification=restricted, the stack's compliance=hipaa data but s3Encryption: uses the AWS managed key alias/aws/s3");
   });
   it("leaves what a service rule already reports to that rule (one finding per flaw)", async () => {
-    // No SSE at all on Firehose is DataFirehose.1; an unset SageMaker key is BP.SageMaker.1; unencrypted Athena results are Athena.1.
+    // No SSE at all on Firehose is DataFirehose.1; unencrypted Athena results are Athena.1.
     expect(await evaluate(P, fixture<aws.kinesis.FirehoseDeliveryStreamArgs>("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", { tags: phi, destination: "extended_s3" }))).to.deep.equal([]);
-    expect(await evaluate(P, fixture<aws.sagemaker.NotebookInstanceArgs>("aws:sagemaker/notebookInstance:NotebookInstance", { tags: phi, instanceType: "ml.t3.medium", roleArn: "r" }))).to.deep.equal([]);
     expect(await evaluate(P, fixture<aws.athena.WorkgroupArgs>("aws:athena/workgroup:Workgroup", { tags: phi }))).to.deep.equal([]);
   });
 });

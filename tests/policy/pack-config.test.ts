@@ -44,7 +44,7 @@ describe("policy pack config layering", () => {
   it("names a misspelt setting, an unknown policy and a bad level", () => {
     const problems = packConfigProblems(allPolicies, { "cloudtrail-enabled": { requireTrial: true }, "cloudtrail-enabeld": "mandatory", "s3-bucket-require-tls": "strict" });
     expect(problems).to.include.members([
-      "cloudtrail-enabled: 'requireTrial' is not a setting of this policy (settings: requireTrail, exemptions, tagExemptions, environment); did you mean 'requireTrail'?",
+      "cloudtrail-enabled: 'requireTrial' is not a setting of this policy (settings: requireTrail, exemptions, tagExemptions, environment, classifiedData); did you mean 'requireTrail'?",
       "'cloudtrail-enabeld' is not a policy of the pack; did you mean 'cloudtrail-enabled'?",
       "s3-bucket-require-tls: enforcementLevel 'strict' is not one of advisory, mandatory, remediate, disabled",
     ]);

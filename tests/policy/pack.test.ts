@@ -33,6 +33,21 @@ describe("aws-compliance pack", () => {
     }
   });
 
+  it("labels frameworks by control: FSBP only with an FSBP control, whose reference names FSBP controls alone; another standard for any other Security Hub id", () => {
+    const fsbp = new Set(catalog.controls.map((c) => c.id));
+    for (const p of allPolicies) {
+      const meta = policyRegistry.get(p.name)!;
+      const ids = meta.controls.filter((c) => !c.startsWith("BP."));
+      if (meta.frameworks.includes("FSBP")) expect(ids.some((c) => fsbp.has(c)), `${p.name} says FSBP but carries no FSBP control`).to.equal(true);
+      const reference = (p as { framework?: { reference?: string } }).framework?.reference;
+      if (reference !== undefined) for (const c of reference.split(", ")) expect(fsbp.has(c), `${p.name}'s FSBP reference names ${c}`).to.equal(true);
+      if (ids.some((c) => !fsbp.has(c))) expect(meta.frameworks.some((f) => ["CIS", "PCI DSS", "NIST 800-53"].includes(f)), `${p.name}: ${ids.join(", ")} need their standard's label`).to.equal(true);
+      if (meta.controls.some((c) => c.startsWith("BP."))) expect(meta.frameworks, p.name).to.include("Blueprints");
+    }
+    const merged = allPolicies.find((p) => p.name === "iam-password-policy") as { framework?: { reference?: string } };
+    expect(merged.framework?.reference).to.equal("IAM.7");
+  });
+
   it("maps every preview-checkable FSBP control of the catalog to a policy, or says why it cannot be decided", () => {
     const covered = new Set([...policyRegistry.values()].filter((m) => allPolicies.some((p) => p.name === m.name)).flatMap((m) => m.controls));
     const missing = catalog.controls.filter((c) => !covered.has(c.id) && !notDecidable[c.id]).map((c) => c.id);

@@ -122,19 +122,19 @@ describe("policy dynamodb-table-cmk (BP.DynamoDB.1)", () => {
   });
   it("fails AWS owned and AWS managed keys, and a replica without a key", async () => {
     await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted }, { name: "ledger" }), [
-      `[BP.DynamoDB.1] ledger (${TABLE}): the table is tagged data-classification=restricted but is not encrypted with a customer managed key`,
+      `[BP.DynamoDB.1, BP.Data.2] ledger (${TABLE}): the table holds data-classification=restricted data but is not encrypted with a customer managed key`,
       "`serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`",
     ]);
     await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: "alias/aws/dynamodb" } }), ["not encrypted with a customer managed key"]);
     await expectFail(ddb.dynamoCmk, [cmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: { enabled: true, kmsKeyArn: UNKNOWN }, replicas: [{ regionName: "eu-west-1" }] }, { deps: { serverSideEncryption: [cmk] } })], [
       "the replica in eu-west-1 names no customer managed key",
     ]);
-    await expectFail(ddb.dynamoCmk, res(REPLICA, { ...restricted, globalTableArn: "a" }, { name: "r" }), [`[BP.DynamoDB.1] r (${REPLICA}): the replica is tagged data-classification=restricted`]);
+    await expectFail(ddb.dynamoCmk, res(REPLICA, { ...restricted, globalTableArn: "a" }, { name: "r" }), [`[BP.DynamoDB.1, BP.Data.2] r (${REPLICA}): the replica holds data-classification=restricted data`]);
   });
   it("applies to PCI/HIPAA tables and follows the scope config", async () => {
     await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, tags: { "data-classification": "internal", compliance: "pci-dss" } }), ["compliance=pci-dss"]);
     await expectPass(ddb.dynamoCmk, res(TABLE, { ...key, tags: { "data-classification": "internal", compliance: "none" } }));
-    await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, tags: { "data-classification": "internal" } }), ["[BP.DynamoDB.1]"], { cmkDataClassifications: ["internal"] });
+    await expectFail(ddb.dynamoCmk, res(TABLE, { ...key, tags: { "data-classification": "internal" } }), ["[BP.DynamoDB.1, BP.Data.2]"], { classifiedData: { classifications: ["internal"] } });
   });
   it("cannot decide when encryption is unknown at preview", () => expectUnknown(ddb.dynamoCmk, res(TABLE, { ...key, ...restricted, serverSideEncryption: UNKNOWN })));
 });

@@ -402,15 +402,15 @@ describe("policy s3-bucket-cmk-for-classified-data (BP.Bucket.1)", () => {
   it("fails a PHI bucket on the AWS managed key or SSE-S3", async () => {
     const b = res(B, { tags: { "data-classification": "internal", compliance: "hipaa pci-dss" } }, { name: "phi" });
     await expectFail(s3.s3ClassifiedCmk, [b, side(SSE, kms("alias/aws/s3"), b)], [
-      "[BP.Bucket.1] phi (aws:s3/bucket:Bucket): the bucket is tagged data-classification=internal, compliance=hipaa pci-dss but is not encrypted with a customer managed KMS key",
+      "[BP.Bucket.1, BP.Data.2] phi (aws:s3/bucket:Bucket): the bucket holds compliance=hipaa, compliance=pci-dss data but is not encrypted with a customer managed KMS key",
       "`kmsMasterKeyId`",
     ]);
     const b2 = res(B, { tags: { "data-classification": "restricted" } }, { name: "r" });
-    await expectFail(s3.s3ClassifiedCmk, [b2, side(SSE, kms(), b2)], ["[BP.Bucket.1] r"]);
+    await expectFail(s3.s3ClassifiedCmk, [b2, side(SSE, kms(), b2)], ["[BP.Bucket.1, BP.Data.2] r"]);
   });
   it("ignores unclassified buckets unless configured for all", async () => {
     await expectPass(s3.s3ClassifiedCmk, [res(B, { tags: { "data-classification": "public" } })]);
-    await expectFail(s3.s3ClassifiedCmk, [res(B, { tags: { "data-classification": "public" } }, { name: "p" })], ["[BP.Bucket.1] p"], { cmkDataClassifications: ["*"] });
+    await expectFail(s3.s3ClassifiedCmk, [res(B, { tags: { "data-classification": "public" } }, { name: "p" })], ["[BP.Bucket.1, BP.Data.2] p"], { classifiedData: { classifications: ["*"] } });
   });
   it("skips a classified bucket that receives load balancer access logs", async () => {
     const logs = res(B, { tags: { "data-classification": "confidential" } });

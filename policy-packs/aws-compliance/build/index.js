@@ -1855,6 +1855,62 @@ var fsbp_controls_default = {
   ]
 };
 
+// lib/classification.ts
+var DEFAULT_CLASSIFIED_DATA = {
+  tagKey: "data-classification",
+  classifications: ["confidential", "restricted"],
+  complianceTagKey: "compliance",
+  regimes: ["pci-dss", "hipaa"]
+};
+var classifiedDataSchema = {
+  type: "object",
+  description: 'Which resources hold classified data (customer managed keys required): a classification tag value in `classifications` (["*"]: every resource) or a regime of `regimes` in the compliance tag. Set once under "$pack".',
+  properties: {
+    tagKey: { type: "string" },
+    classifications: { type: "array", items: { type: "string" } },
+    complianceTagKey: { type: "string" },
+    regimes: { type: "array", items: { type: "string" } }
+  },
+  additionalProperties: false,
+  default: DEFAULT_CLASSIFIED_DATA
+};
+function tagValue(r, key) {
+  const own = get(r.props, "tags");
+  if (isUnknown(own)) undecidable("tags");
+  const v = own && typeof own === "object" ? raw(own)[key] : void 0;
+  if (isUnknown(v)) undecidable(`tags.${key}`);
+  if (typeof v === "string") return v;
+  const defaults = parseJson(get(r.provider?.props, "defaultTags"));
+  if (isUnknown(defaults)) undecidable("provider.defaultTags");
+  const pv = defaults && typeof defaults === "object" ? defaults.tags?.[key] : void 0;
+  if (isUnknown(pv)) undecidable(`provider.defaultTags.tags.${key}`);
+  return typeof pv === "string" ? pv : void 0;
+}
+function classifiedDataSetting(config) {
+  return { ...DEFAULT_CLASSIFIED_DATA, ...config?.classifiedData ?? {} };
+}
+function classifiedBecause(r, config) {
+  const s = classifiedDataSetting(config);
+  const classes = s.classifications.map((c) => c.toLowerCase());
+  const reasons = [];
+  if (classes.includes("*")) reasons.push(`every resource (${s.tagKey} scope "*")`);
+  const cls = tagValue(r, s.tagKey)?.toLowerCase();
+  if (cls !== void 0 && classes.includes(cls)) reasons.push(`${s.tagKey}=${cls}`);
+  const regimes = s.regimes.map((c) => c.toLowerCase());
+  const named = (tagValue(r, s.complianceTagKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
+  for (const x of named) if (regimes.includes(x)) reasons.push(`${s.complianceTagKey}=${x}`);
+  return reasons;
+}
+function cmkControls(service, because) {
+  return because.length > 0 ? [service, "BP.Data.2"] : [service];
+}
+function holding(because) {
+  return because.length > 0 ? ` (it holds ${because.join(", ")} data)` : "";
+}
+function highWhenClassified(base) {
+  return (r, config) => classifiedBecause(r, config).length > 0 ? "high" : base;
+}
+
 // lib/outputs.ts
 var import_policy2 = require("@pulumi/policy");
 function declaredView(resources) {
@@ -1923,9 +1979,9 @@ var environmentSchema = {
   description: "The stack's environment (dev, prod...), usually set once under \"$pack\": rules that apply by environment use it; when empty, each resource's `environment` tag decides.",
   default: ""
 };
-var COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment"];
+var COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment", "classifiedData"];
 function configSchemaFor(meta) {
-  return { properties: { ...meta.config ?? {}, exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema } };
+  return { properties: { ...meta.config ?? {}, exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema, classifiedData: classifiedDataSchema } };
 }
 function defaultLevel(meta) {
   return meta.enforcementLevel ?? (meta.severity === "low" ? "advisory" : "mandatory");
@@ -2010,6 +2066,18 @@ function policyConfigProblems(policyName, settings, config) {
       if (t.maxDays !== void 0 && !(Number.isInteger(t.maxDays) && t.maxDays > 0)) problems.push(`${policyName}.tagExemptions.maxDays '${String(t.maxDays)}': must be a whole number of days above 0`);
     }
   }
+  const c = config.classifiedData;
+  if (c !== void 0) {
+    if (c === null || typeof c !== "object" || Array.isArray(c)) problems.push(`${policyName}.classifiedData: must be an object { tagKey, classifications, complianceTagKey, regimes }`);
+    else
+      for (const [k, v] of Object.entries(c)) {
+        if (k === "tagKey" || k === "complianceTagKey") {
+          if (typeof v !== "string" || v === "") problems.push(`${policyName}.classifiedData.${k}: must be a tag key (given ${JSON.stringify(v)})`);
+        } else if (k === "classifications" || k === "regimes") {
+          if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policyName}.classifiedData.${k}: must be a list of strings (given ${JSON.stringify(v)})`);
+        } else problems.push(`${policyName}.classifiedData: '${k}' is not a setting (allowed: tagKey, classifications, complianceTagKey, regimes)`);
+      }
+  }
   return problems;
 }
 var TAG_EXEMPTION_SYNTAX = "<reason> expires=YYYY-MM-DD";
@@ -2035,8 +2103,16 @@ function exemptionState(meta, r, config) {
   const rules = { ...DEFAULT_TAG_EXEMPTION_RULES, ...config.tagExemptions ?? {} };
   const m = /^(.*?)[\s;]*expires=(\d{4}-\d{2}-\d{2})\s*$/.exec(tag);
   const e = { resource: r.urn, reason: (m?.[1] ?? tag).trim(), ...m?.[2] ? { expires: m[2] } : {}, source: `tag ${key}` };
-  if (SEVERITY_RANK.indexOf(meta.severity ?? "low") > SEVERITY_RANK.indexOf(rules.maxSeverity))
-    return { kind: "ignored", e, why: `a tag cannot waive a ${meta.severity}-severity policy in this stack (tags may waive up to ${rules.maxSeverity}): that takes a reviewed pack-config exemption` };
+  let severity = meta.severity ?? "low";
+  if (meta.severityFor) {
+    try {
+      severity = meta.severityFor(r, config);
+    } catch {
+      severity = "critical";
+    }
+  }
+  if (SEVERITY_RANK.indexOf(severity) > SEVERITY_RANK.indexOf(rules.maxSeverity))
+    return { kind: "ignored", e, why: `a tag cannot waive a ${severity}-severity policy${severity !== meta.severity ? " (for this resource)" : ""} in this stack (tags may waive up to ${rules.maxSeverity}): that takes a reviewed pack-config exemption` };
   if (!e.expires) return { kind: "ignored", e, why: `its exemption tag ${key} has no expiry (syntax: "${TAG_EXEMPTION_SYNTAX}", at most ${rules.maxDays} days away)` };
   if (e.expires < now) return { kind: "ignored", e, why: `its exemption tag ${key} expired on ${e.expires}` };
   if (e.expires > addDays(now, rules.maxDays)) return { kind: "ignored", e, why: `its exemption tag ${key} expires on ${e.expires}, more than ${rules.maxDays} days away` };
@@ -2078,7 +2154,7 @@ function resourcePolicy(meta, check) {
       checkedConfig(meta, config);
       lastConfig = json;
     }
-    const r = { urn: args.urn, name: args.name, type: args.type, props: args.props };
+    const r = { urn: args.urn, name: args.name, type: args.type, props: args.props, provider: args.provider };
     withExemption(meta, r, exemptionState(meta, r, config), report, (suffix) => {
       let failed = false;
       check({
@@ -3832,52 +3908,21 @@ function tagsOf(props) {
   if (isUnknown(tags)) undecidable("tags");
   return tags && typeof tags === "object" ? raw(tags) : {};
 }
-function tagValue(props, key) {
+function tagValue2(props, key) {
   const v = tagsOf(props)[key];
   if (isUnknown(v)) undecidable(`tags.${key}`);
   return typeof v === "string" ? v : void 0;
 }
 function taggedOneOf(props, key, values) {
   if (!values || values.length === 0) return true;
-  const v = tagValue(props, key);
+  const v = tagValue2(props, key);
   return v !== void 0 && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
 }
 function inEnvironments(props, config, values) {
   if (!values || values.length === 0) return true;
   const stackEnv = typeof config.environment === "string" && config.environment !== "" ? config.environment : void 0;
-  const v = stackEnv ?? tagValue(props, "environment");
+  const v = stackEnv ?? tagValue2(props, "environment");
   return v !== void 0 && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
-}
-var cmkScopeConfig = {
-  cmkDataClassifications: {
-    type: "array",
-    items: { type: "string" },
-    description: 'A resource whose `data-classification` tag is one of these needs a customer managed KMS key. ["*"] means every resource.',
-    default: ["confidential", "restricted"]
-  },
-  cmkComplianceRegimes: {
-    type: "array",
-    items: { type: "string" },
-    description: "A resource whose `compliance` tag (space-separated) names one of these regimes needs a customer managed KMS key.",
-    default: ["pci-dss", "hipaa"]
-  }
-};
-function needsCustomerManagedKey(props, config) {
-  const classes = (config.cmkDataClassifications ?? []).map((c) => c.toLowerCase());
-  if (classes.includes("*")) return true;
-  const cls = tagValue(props, "data-classification")?.toLowerCase();
-  if (cls !== void 0 && classes.includes(cls)) return true;
-  const regimes = (config.cmkComplianceRegimes ?? []).map((c) => c.toLowerCase());
-  const compliance = (tagValue(props, "compliance") ?? "").toLowerCase().split(/[\s,]+/).filter(Boolean);
-  return compliance.some((c) => regimes.includes(c));
-}
-function cmkReason(props) {
-  const tags = tagsOf(props);
-  const parts = [
-    typeof tags["data-classification"] === "string" ? `data-classification=${tags["data-classification"]}` : void 0,
-    typeof tags["compliance"] === "string" && tags["compliance"] !== "none" ? `compliance=${tags["compliance"]}` : void 0
-  ].filter(Boolean);
-  return parts.length > 0 ? `tagged ${parts.join(", ")}` : "in scope (cmkDataClassifications includes *)";
 }
 function isAwsManagedKeyRef(keyRef, service) {
   const alias = /(?:^|:)alias\/aws\/([a-z0-9-]+)$/i.exec(keyRef);
@@ -4311,23 +4356,24 @@ var kinesisStreamRetention = resourcePolicy(
 var kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
-    description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.Kinesis.1"],
+    description: "Kinesis data streams holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.Kinesis.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` to a customer managed aws.kms.Key (not alias/aws/kinesis) on the aws.kinesis.Stream.',
-    resourceTypes: TD.kinesisStream,
-    config: cmkScopeConfig
+    resourceTypes: TD.kinesisStream
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the stream ${holds} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
 var firehoseEncrypted = resourcePolicy(
@@ -4456,29 +4502,35 @@ var sagemakerNotebookPlatform = resourcePolicy(
 var sagemakerStorageKms = referencePolicy(
   {
     name: "sagemaker-storage-kms-key",
-    description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls.",
+    description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls (BP.SageMaker.1; with classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.SageMaker.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.SageMaker.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.sagemaker.NotebookInstance / aws.sagemaker.Domain.",
     resourceTypes: [...TD.sagemakerNotebook, ...TD.sagemakerDomain]
   },
-  ({ fail, ref }) => {
-    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (!ref("kmsKeyId", SOURCES.kmsKey) || isAwsManagedKeyRef(String(get(props, "kmsKeyId")), "sagemaker"))
+      fail(`storage is not encrypted with a customer managed key of the account (\`kmsKeyId\` is ${isSet(props, "kmsKeyId") ? String(get(props, "kmsKeyId")) : "unset"})${holding(because)}`, "set `kmsKeyId` to a customer managed aws.kms.Key", cmkControls("BP.SageMaker.1", because));
   }
 );
 var sagemakerEndpointConfigKms = referencePolicy(
   {
     name: "sagemaker-endpoint-config-kms-key",
-    description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a KMS key.",
+    description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a customer managed KMS key (BP.SageMaker.2; with classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.SageMaker.2"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.SageMaker.2", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyArn` to a customer managed aws.kms.Key on the aws.sagemaker.EndpointConfiguration.",
     resourceTypes: TD.sagemakerEndpointConfig
   },
-  ({ fail, ref }) => {
-    if (!ref("kmsKeyArn", SOURCES.kmsKey)) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (!ref("kmsKeyArn", SOURCES.kmsKey) || isAwsManagedKeyRef(String(get(props, "kmsKeyArn")), "sagemaker"))
+      fail(`the endpoint's storage volumes are not encrypted with a customer managed key of the account (\`kmsKeyArn\` is ${isSet(props, "kmsKeyArn") ? String(get(props, "kmsKeyArn")) : "unset"})${holding(because)}`, "set `kmsKeyArn` to a customer managed aws.kms.Key ARN", cmkControls("BP.SageMaker.2", because));
   }
 );
 var sagemakerNotebookImdsv2 = resourcePolicy(
@@ -5392,23 +5444,24 @@ var rdsProxyRequireTls = resourcePolicy(
 var rdsCustomerManagedKey = referencePolicy(
   {
     name: "rds-customer-managed-key",
-    description: "RDS DB instances and clusters holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.RDS.3"],
+    description: "RDS DB instances and clusters holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.RDS.3", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to the ARN of a customer managed aws.kms.Key (not alias/aws/rds) on the aws.rds.Instance / aws.rds.Cluster.",
-    resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster],
-    config: cmkScopeConfig
+    resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster]
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the database is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "rds")) fail(`the database is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the database ${holds} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "rds")) fail(`the database ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
 var rdsPerformanceInsightsKms = referencePolicy(
@@ -5814,23 +5867,24 @@ var redshiftNonDefaultPort = resourcePolicy(
 var redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
-    description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.Redshift.4"],
+    description: "Redshift clusters and Serverless namespaces holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.Redshift.4", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to the ARN of a customer managed aws.kms.Key (not alias/aws/redshift) on the aws.redshift.Cluster / aws.redshiftserverless.Namespace.",
-    resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
-    config: cmkScopeConfig
+    resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace]
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the data store ${holds} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   }
 );
 var redshiftServerlessEnhancedVpcRouting = resourcePolicy(
@@ -6048,14 +6102,17 @@ var glueConnectionNoPlaintextPassword = resourcePolicy(
 var secretCustomerManagedKey = resourcePolicy(
   {
     name: "secretsmanager-secret-cmk",
-    description: "Secrets Manager secrets (and their replicas) must be encrypted with a customer managed KMS key, not aws/secretsmanager.",
+    description: "Secrets Manager secrets (and their replicas) must be encrypted with a customer managed KMS key, not aws/secretsmanager (BP.Secrets.4; for a secret holding classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Secrets.4"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Secrets.4", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.secretsmanager.Secret, and `kmsKeyId` on every `replicas` entry.",
     resourceTypes: TD.secret
   },
-  ({ props, fail }) => {
+  ({ props, args, config, fail: report }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    const fail = (problem, fix) => report(problem + holding(because), fix, cmkControls("BP.Secrets.4", because));
     const key = get(props, "kmsKeyId");
     if (!isSet(props, "kmsKeyId")) fail("the secret is encrypted with the AWS managed key aws/secretsmanager (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
     else if (typeof key === "string" && isAwsManagedKeyRef(key, "secretsmanager")) fail(`the secret uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key");
@@ -6599,7 +6656,7 @@ __export(extras_exports, {
   s3DeprecatedV2Tokens: () => s3DeprecatedV2Tokens,
   secretInPlaintextField: () => secretInPlaintextField,
   statefulResourcesProtected: () => statefulResourcesProtected,
-  tagValue: () => tagValue2,
+  tagValue: () => tagValue,
   userDataNoSecrets: () => userDataNoSecrets
 });
 var zlib = __toESM(require("node:zlib"));
@@ -6610,18 +6667,6 @@ function known5(r, path) {
   const v = get(r.props, path);
   if (isUnknown(v)) undecidable(`${r.name}.${path}`);
   return v;
-}
-function tagValue2(r, key) {
-  const own = get(r.props, "tags");
-  if (isUnknown(own)) undecidable("tags");
-  const v = own && typeof own === "object" ? raw(own)[key] : void 0;
-  if (isUnknown(v)) undecidable(`tags.${key}`);
-  if (typeof v === "string") return v;
-  const defaults = parseJson(get(r.provider?.props, "defaultTags"));
-  if (isUnknown(defaults)) undecidable("provider.defaultTags");
-  const pv = defaults && typeof defaults === "object" ? defaults.tags?.[key] : void 0;
-  if (isUnknown(pv)) undecidable(`provider.defaultTags.tags.${key}`);
-  return typeof pv === "string" ? pv : void 0;
 }
 var cloudhsmMultiAz = stackPolicy(
   {
@@ -6907,7 +6952,7 @@ var statefulResourcesProtected = resourcePolicy(
   },
   ({ type, props, args, config, fail }) => {
     const prodEnvs = (config.prodEnvironments ?? ["prod", "production"]).map((e) => e.toLowerCase());
-    const env = config.environment || tagValue2({ props, provider: args.provider }, config.environmentTagKey ?? "environment");
+    const env = config.environment || tagValue({ props, provider: args.provider }, config.environmentTagKey ?? "environment");
     const prod = env !== void 0 && prodEnvs.includes(env.toLowerCase());
     if (!prod && config.outsideProduction === "off") return;
     const spec = STATEFUL.find((s) => s.types.includes(type));
@@ -6943,66 +6988,11 @@ function keyProblem(r, prop) {
   if (awsManaged(v)) return `uses the AWS managed key ${v}`;
   return void 0;
 }
-function managedKeyOnly(r, prop) {
-  const v = get(r.props, prop);
-  if (containsUnknown(v)) {
-    referenceIsSet(r, prop, SOURCES.kmsKey);
-    return void 0;
-  }
-  return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : void 0;
-}
 var CMK_CHECKS = [
-  {
-    types: T.bucket,
-    what: "S3 bucket",
-    problem: (r, sides) => {
-      const defaults = [
-        { owner: r, prop: "serverSideEncryptionConfiguration", d: get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault") },
-        ...sides(T.bucketSse, "bucket").flatMap((s) => {
-          const rules = known5(s, "rules");
-          return asArray(rules).map((rule) => ({ owner: s, prop: "rules", d: get(rule, "applyServerSideEncryptionByDefault") }));
-        })
-      ].filter((x) => x.d !== void 0);
-      if (defaults.some((x) => isUnknown(x.d))) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
-      const kms = defaults.filter(({ d }) => {
-        const alg = get(d, "sseAlgorithm");
-        if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
-        return alg === "aws:kms" || alg === "aws:kms:dsse";
-      });
-      const customerManaged = ({ owner, prop, d }) => {
-        const key = get(d, "kmsMasterKeyId");
-        if (containsUnknown(key)) return referenceIsSet(owner, prop, SOURCES.kmsKey);
-        return present(key) && !awsManaged(key);
-      };
-      if (kms.some(customerManaged)) return void 0;
-      return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
-    },
-    fix: 'add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN'
-  },
-  {
-    types: TE.dynamoTable,
-    what: "DynamoDB table",
-    problem: (r) => {
-      if (known5(r, "serverSideEncryption.enabled") !== true) return "uses the AWS owned key (`serverSideEncryption.enabled` is not true)";
-      return keyProblem(r, "serverSideEncryption.kmsKeyArn");
-    },
-    fix: "set `serverSideEncryption: { enabled: true, kmsKeyArn: <customer managed key ARN> }`"
-  },
-  { types: [...TE.rdsCluster, ...TE.rdsInstance], what: "RDS database", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `storageEncrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
   { types: TE.efsFileSystem, what: "EFS file system", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  {
-    types: TE.kinesisStream,
-    what: "Kinesis stream",
-    problem: (r) => known5(r, "encryptionType") !== "KMS" ? 'is not encrypted with KMS (`encryptionType` is not "KMS")' : keyProblem(r, "kmsKeyId"),
-    fix: 'set `encryptionType: "KMS"` and `kmsKeyId` to a customer managed aws.kms.Key ARN'
-  },
   { types: TE.sqsQueue, what: "SQS queue", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sqs; `sqsManagedSseEnabled` is not a CMK)" },
   { types: TE.snsTopic, what: "SNS topic", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sns)" },
-  { types: TE.redshiftCluster, what: "Redshift cluster", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: TE.logGroup, what: "CloudWatch log group", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN whose policy lets logs.<region>.amazonaws.com use it" },
-  { types: TE.secret, what: "secret", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN (not aws/secretsmanager)" },
   { types: TE.ebsVolume, what: "EBS volume", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: TE.backupVault, what: "Backup vault", problem: (r) => keyProblem(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
   {
     types: ["aws:athena/workgroup:Workgroup"],
     what: "Athena workgroup (query results)",
@@ -7052,9 +7042,6 @@ var CMK_CHECKS = [
     },
     fix: 'set `encryptionConfiguration` with `s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn }`, `cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn }` and `jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn }` (a customer managed key)'
   },
-  { types: ["aws:sagemaker/notebookInstance:NotebookInstance"], what: "SageMaker notebook instance", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"], what: "SageMaker endpoint configuration", problem: (r) => managedKeyOnly(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
-  { types: ["aws:sagemaker/domain:Domain"], what: "SageMaker domain", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
   {
     types: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
     what: "Firehose delivery stream",
@@ -7079,56 +7066,22 @@ var CMK_CHECKS = [
     fix: "set `encryptAtRest: { enabled: true, kmsKeyId: <customer managed key ARN> }`"
   }
 ];
-var SSE_S3_ONLY_LOG_DELIVERY = ["logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com"];
-function sseS3OnlyLogTarget(r, resources, sides) {
-  if (sides(T.bucketLogging, "targetBucket").length > 0) return "it receives S3 server access logs";
-  const name = get(r.props, "bucket");
-  const fromLb = resources.some(
-    (lb) => [...T.loadBalancer, ...T.classicLoadBalancer].includes(lb.type) && ["accessLogs", "connectionLogs"].some((k) => (lb.propertyDependencies?.[k] ?? []).some((d) => d.urn === r.urn) || typeof name === "string" && !isUnknown(name) && get(lb.props, `${k}.bucket`) === name)
-  );
-  if (fromLb) return "it receives load balancer access logs";
-  const docs = [get(r.props, "policy"), ...sides(T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))].map(parseJson).filter((d) => d && typeof d === "object");
-  for (const d of docs) {
-    for (const st of asArray(raw(d).Statement)) {
-      if (st?.Effect !== "Allow") continue;
-      const services = asArray(get(st, "Principal.Service"));
-      if (services.some((x) => typeof x === "string" && SSE_S3_ONLY_LOG_DELIVERY.includes(x)) && asArray(st.Action).some((a) => a === "s3:PutObject" || a === "s3:*" || a === "*"))
-        return "its policy lets S3 or ELB log delivery write to it";
-    }
-  }
-  return void 0;
-}
 var confidentialDataCmk = stackPolicy(
   {
     name: "confidential-data-cmk",
-    description: "Data stores holding confidential or restricted data, or data in PCI DSS / HIPAA scope (by tag), must be encrypted with a customer managed KMS key.",
+    description: "Data stores holding classified data (the pack-wide `classifiedData` setting: confidential or restricted, or PCI DSS / HIPAA scope, by tag) must be encrypted with a customer managed KMS key; this policy decides the stores no service rule covers (EFS, EBS, SQS, SNS, Athena results, Glue, Firehose, Step Functions, OpenSearch).",
     severity: "high",
     controls: ["BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
-    remediationSteps: 'Create an aws.kms.Key (rotation on) for the data and reference it (buckets that receive S3 server access logs or ELB access logs are left out: AWS delivers those only with SSE-S3): S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: "KMS"`, Backup `kmsKeyArn`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), SageMaker notebook/domain `kmsKeyId` and endpoint configuration `kmsKeyArn`, Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId` (Redshift Serverless: redshift-customer-managed-key; ECR: ecr-repository-cmk).',
-    config: {
-      classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
-      confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
-      complianceTagKey: { type: "string", description: "The tag that lists compliance regimes (space, comma or plus separated).", default: "compliance" },
-      regulatedCompliance: { type: "array", items: { type: "string" }, description: "Compliance regimes that require a customer managed key.", default: ["pci-dss", "hipaa"] }
-    }
+    remediationSteps: "Create an aws.kms.Key (rotation on) for the data and reference it: EFS/EBS `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId`. (S3, DynamoDB, RDS, Kinesis, Redshift, secrets, Backup vaults, log groups and SageMaker: their service rules, which carry BP.Data.2.)"
   },
   ({ forEach, attached, fail, config, resources }) => {
-    const confidential = (config.confidentialClassifications ?? ["confidential", "restricted"]).map((c) => c.toLowerCase());
-    const regulated = (config.regulatedCompliance ?? ["pci-dss", "hipaa"]).map((c) => c.toLowerCase());
-    const classificationKey = config.classificationTagKey ?? "data-classification";
-    const complianceKey = config.complianceTagKey ?? "compliance";
-    const reasons = (r) => {
-      const cls = tagValue2(r, classificationKey)?.toLowerCase();
-      const regimes = (tagValue2(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
-      return [...cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : [], ...regimes.filter((x) => regulated.includes(x))];
-    };
     let stackWhyCache;
     const stackWhy = () => stackWhyCache ??= [
       ...new Set(
         resources.filter((r) => r.type !== "pulumi:pulumi:Stack").flatMap((r) => {
           try {
-            return reasons(r);
+            return classifiedBecause(r, config);
           } catch {
             return [];
           }
@@ -7137,9 +7090,8 @@ var confidentialDataCmk = stackPolicy(
     ];
     for (const check of CMK_CHECKS) {
       forEach(check.types, (r) => {
-        const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : reasons(r);
+        const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : classifiedBecause(r, config);
         if (why.length === 0) return;
-        if (T.bucket.includes(r.type) && sseS3OnlyLogTarget(r, resources, (types, prop) => attached(r, types, prop))) return;
         const problem = check.problem(r, (types, prop) => attached(r, types, prop));
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });
@@ -10085,26 +10037,26 @@ function isCmk(key, ref, path) {
 var dynamoCmk = referencePolicy(
   {
     name: "dynamodb-table-cmk",
-    description: "DynamoDB tables with confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
+    description: "DynamoDB tables holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
     severity: "high",
-    controls: ["BP.DynamoDB.1"],
+    controls: ["BP.DynamoDB.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps: "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` on the aws.dynamodb.Table (an aws.kms.Key you manage), and `kmsKeyArn` on every replica (a key in the replica's Region).",
-    resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
-    config: cmkScopeConfig
+    resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica]
   },
-  ({ props, type, config, ref, fail }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
-    const why = cmkReason(props);
+  ({ props, type, args, config, ref, fail }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const why = `holds ${because.join(", ")} data`;
     if (type === "aws:dynamodb/tableReplica:TableReplica") {
-      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
+      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
       return;
     }
     const sse = raw(get(props, "serverSideEncryption"));
     if (isUnknown(sse)) undecidable("serverSideEncryption");
     if (isUnknown(sse?.enabled)) undecidable("serverSideEncryption.enabled");
     if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn, ref, "serverSideEncryption.kmsKeyArn")) {
-      fail(`the table is ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
+      fail(`the table ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
     }
     const replicas = get(props, "replicas");
     if (isUnknown(replicas)) undecidable("replicas");
@@ -10522,9 +10474,10 @@ var logGroupRetention = resourcePolicy(
 var logGroupKms = referencePolicy(
   {
     name: "cloudwatch-log-group-kms",
-    description: "CloudWatch log groups must be encrypted with a customer managed KMS key.",
+    description: "CloudWatch log groups must be encrypted with a customer managed KMS key (BP.Logs.1; for a log group holding classified data also BP.Data.2, whatever `dataClassifications` says, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Logs.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Logs.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to an aws.kms.Key's arn on the aws.cloudwatch.LogGroup (the key policy must allow the `logs.<region>.amazonaws.com` service principal).",
     resourceTypes: TS.logGroup,
@@ -10537,8 +10490,10 @@ var logGroupKms = referencePolicy(
       }
     }
   },
-  ({ props, config, fail, ref }) => {
-    if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+  ({ props, args, config, fail: report, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0 && !taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+    const fail = (problem, fix) => report(problem + holding(because), fix, cmkControls("BP.Logs.1", because));
     const key = get(props, "kmsKeyId");
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
@@ -10588,9 +10543,10 @@ var glacierVaultLock = stackPolicy(
 var backupVaultCmk = referencePolicy(
   {
     name: "backup-vault-cmk",
-    description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key.",
+    description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key (BP.Backup.1; for a vault holding classified data also BP.Data.2, whatever `dataClassifications` says, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Backup.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Backup.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyArn` to an aws.kms.Key's arn on the aws.backup.Vault (replaces the vault).",
     resourceTypes: TS.backupVault,
@@ -10603,8 +10559,10 @@ var backupVaultCmk = referencePolicy(
       }
     }
   },
-  ({ props, config, fail, ref }) => {
-    if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+  ({ props, args, config, fail: report, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0 && !taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+    const fail = (problem, fix) => report(problem + holding(because), fix, cmkControls("BP.Backup.1", because));
     const key = get(props, "kmsKeyArn");
     if (containsUnknown(key)) {
       ref("kmsKeyArn", SOURCES.kmsKey);
@@ -11372,17 +11330,18 @@ var s3SseKms = stackPolicy(
 var s3ClassifiedCmk = stackPolicy(
   {
     name: "s3-bucket-cmk-for-classified-data",
-    description: "S3 buckets with confidential/restricted or PCI/HIPAA data must encrypt with a customer managed KMS key.",
+    description: "S3 buckets holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must encrypt with a customer managed KMS key.",
     severity: "high",
-    controls: ["BP.Bucket.1"],
+    controls: ["BP.Bucket.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps: 'Encrypt the bucket with an aws.kms.Key you manage: `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId: key.arn` in its aws.s3.BucketServerSideEncryptionConfiguration (not the AWS managed alias/aws/s3).',
-    config: { ...cmkScopeConfig, ...logDeliveryConfig }
+    config: logDeliveryConfig
   },
   (c) => {
     const { forEach, attached, fail, config } = c;
     forEach(T.bucket, (bucket) => {
-      if (!needsCustomerManagedKey(bucket.props, config)) return;
+      const because = classifiedBecause(bucket, config);
+      if (because.length === 0) return;
       if (config.ignoreLogDeliveryBuckets !== false && logDeliveryTarget(bucket, c)) return;
       const ok = anyOf(sseDefaults(bucket, attached), (d) => {
         const a = get(d, "sseAlgorithm");
@@ -11393,7 +11352,7 @@ var s3ClassifiedCmk = stackPolicy(
         return typeof k === "string" && k.length > 0 && !isAwsManagedKeyRef(k);
       }, `${bucket.name} kmsMasterKeyId`);
       if (!ok) {
-        fail(bucket, `the bucket is ${cmkReason(bucket.props)} but is not encrypted with a customer managed KMS key`, 'set `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId` to your aws.kms.Key\'s arn in an aws.s3.BucketServerSideEncryptionConfiguration');
+        fail(bucket, `the bucket holds ${because.join(", ")} data but is not encrypted with a customer managed KMS key`, 'set `sseAlgorithm: "aws:kms"` and `kmsMasterKeyId` to your aws.kms.Key\'s arn in an aws.s3.BucketServerSideEncryptionConfiguration');
       }
     });
   }

@@ -31,6 +31,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import fsbpCatalog from "../catalog/fsbp-controls.json";
+import { classifiedDataSchema } from "./classification";
 import { declaredView } from "./outputs";
 import { asArray, get, isUnknown, raw } from "./values";
 
@@ -53,6 +54,11 @@ export interface PolicyMeta {
   config?: Record<string, Record<string, unknown>>;
   /** Link to the control's documentation. */
   url?: string;
+  /**
+   * The severity for one resource when it differs from `severity` (a rule that is stricter for
+   * classified data): what decides whether a tag may waive it.
+   */
+  severityFor?: (r: { props: unknown; provider?: { props: unknown } | undefined }, config: any) => Severity;
 }
 
 /** The metadata of every defined policy, by name (the listing and the tests read it). */
@@ -112,11 +118,11 @@ const environmentSchema = {
   default: "",
 };
 
-/** Settings every policy has besides its own (`configSchema.properties`). */
-export const COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment"] as const;
+/** Settings every policy has besides its own (`configSchema.properties`), usually set once under "$pack". */
+export const COMMON_SETTINGS = ["exemptions", "tagExemptions", "environment", "classifiedData"] as const;
 
 function configSchemaFor(meta: PolicyMeta): PolicyConfigSchema {
-  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema } as any };
+  return { properties: { ...(meta.config ?? {}), exemptions: exemptionsSchema, tagExemptions: tagExemptionsSchema, environment: environmentSchema, classifiedData: classifiedDataSchema } as any };
 }
 
 /** A policy's default level: its own, else by severity (low is advisory; medium and above mandatory). */
@@ -224,6 +230,18 @@ export function policyConfigProblems(policyName: string, settings: readonly stri
       if (t.maxDays !== undefined && !(Number.isInteger(t.maxDays) && (t.maxDays as number) > 0)) problems.push(`${policyName}.tagExemptions.maxDays '${String(t.maxDays)}': must be a whole number of days above 0`);
     }
   }
+  const c = config.classifiedData as Record<string, unknown> | undefined;
+  if (c !== undefined) {
+    if (c === null || typeof c !== "object" || Array.isArray(c)) problems.push(`${policyName}.classifiedData: must be an object { tagKey, classifications, complianceTagKey, regimes }`);
+    else
+      for (const [k, v] of Object.entries(c)) {
+        if (k === "tagKey" || k === "complianceTagKey") {
+          if (typeof v !== "string" || v === "") problems.push(`${policyName}.classifiedData.${k}: must be a tag key (given ${JSON.stringify(v)})`);
+        } else if (k === "classifications" || k === "regimes") {
+          if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) problems.push(`${policyName}.classifiedData.${k}: must be a list of strings (given ${JSON.stringify(v)})`);
+        } else problems.push(`${policyName}.classifiedData: '${k}' is not a setting (allowed: tagKey, classifications, complianceTagKey, regimes)`);
+      }
+  }
   return problems;
 }
 
@@ -246,7 +264,11 @@ function tagOf(props: unknown, key: string): unknown {
 }
 
 /** The exemption that applies to a resource, from config (URN glob) or its tag, and whether it holds. */
-export function exemptionState(meta: Pick<PolicyMeta, "name" | "severity">, r: { urn: string; name: string; type: string; props: unknown }, config: { exemptions?: Exemption[]; tagExemptions?: Partial<TagExemptionRules> }): ExemptionState {
+export function exemptionState(
+  meta: Pick<PolicyMeta, "name" | "severity" | "severityFor">,
+  r: { urn: string; name: string; type: string; props: unknown; provider?: { props: unknown } | undefined },
+  config: { exemptions?: Exemption[]; tagExemptions?: Partial<TagExemptionRules> },
+): ExemptionState {
   const now = today();
   for (const e of Array.isArray(config.exemptions) ? config.exemptions : []) {
     if (typeof e?.resource !== "string" || !globToRegExp(e.resource).test(r.urn)) continue;
@@ -263,8 +285,16 @@ export function exemptionState(meta: Pick<PolicyMeta, "name" | "severity">, r: {
   const rules = { ...DEFAULT_TAG_EXEMPTION_RULES, ...(config.tagExemptions ?? {}) };
   const m = /^(.*?)[\s;]*expires=(\d{4}-\d{2}-\d{2})\s*$/.exec(tag);
   const e = { resource: r.urn, reason: (m?.[1] ?? tag).trim(), ...(m?.[2] ? { expires: m[2] } : {}), source: `tag ${key}` };
-  if (SEVERITY_RANK.indexOf(meta.severity ?? "low") > SEVERITY_RANK.indexOf(rules.maxSeverity))
-    return { kind: "ignored", e, why: `a tag cannot waive a ${meta.severity}-severity policy in this stack (tags may waive up to ${rules.maxSeverity}): that takes a reviewed pack-config exemption` };
+  let severity = meta.severity ?? "low";
+  if (meta.severityFor) {
+    try {
+      severity = meta.severityFor(r, config);
+    } catch {
+      severity = "critical"; // what decides is unknown at preview: no tag waiver until it is known
+    }
+  }
+  if (SEVERITY_RANK.indexOf(severity) > SEVERITY_RANK.indexOf(rules.maxSeverity))
+    return { kind: "ignored", e, why: `a tag cannot waive a ${severity}-severity policy${severity !== meta.severity ? " (for this resource)" : ""} in this stack (tags may waive up to ${rules.maxSeverity}): that takes a reviewed pack-config exemption` };
   if (!e.expires) return { kind: "ignored", e, why: `its exemption tag ${key} has no expiry (syntax: "${TAG_EXEMPTION_SYNTAX}", at most ${rules.maxDays} days away)` };
   if (e.expires < now) return { kind: "ignored", e, why: `its exemption tag ${key} expired on ${e.expires}` };
   if (e.expires > addDays(now, rules.maxDays)) return { kind: "ignored", e, why: `its exemption tag ${key} expires on ${e.expires}, more than ${rules.maxDays} days away` };
@@ -338,7 +368,7 @@ export function resourcePolicy(meta: PolicyMeta & { resourceTypes: readonly stri
       checkedConfig(meta, config);
       lastConfig = json;
     }
-    const r = { urn: args.urn, name: args.name, type: args.type, props: args.props };
+    const r = { urn: args.urn, name: args.name, type: args.type, props: args.props, provider: args.provider };
     withExemption(meta, r, exemptionState(meta, r, config), report, (suffix) => {
       let failed = false;
       check({

@@ -107,43 +107,6 @@ export function inEnvironments(props: unknown, config: Record<string, unknown>, 
   return v !== undefined && values.map((x) => x.toLowerCase()).includes(v.toLowerCase());
 }
 
-/** The config keys that scope "customer managed key required" rules to classified data. */
-export const cmkScopeConfig = {
-  cmkDataClassifications: {
-    type: "array",
-    items: { type: "string" },
-    description: "A resource whose `data-classification` tag is one of these needs a customer managed KMS key. [\"*\"] means every resource.",
-    default: ["confidential", "restricted"],
-  },
-  cmkComplianceRegimes: {
-    type: "array",
-    items: { type: "string" },
-    description: "A resource whose `compliance` tag (space-separated) names one of these regimes needs a customer managed KMS key.",
-    default: ["pci-dss", "hipaa"],
-  },
-};
-
-/** True if the resource's tags put it in the customer-managed-key scope of `cmkScopeConfig`. */
-export function needsCustomerManagedKey(props: unknown, config: { cmkDataClassifications?: string[]; cmkComplianceRegimes?: string[] }): boolean {
-  const classes = (config.cmkDataClassifications ?? []).map((c) => c.toLowerCase());
-  if (classes.includes("*")) return true;
-  const cls = tagValue(props, "data-classification")?.toLowerCase();
-  if (cls !== undefined && classes.includes(cls)) return true;
-  const regimes = (config.cmkComplianceRegimes ?? []).map((c) => c.toLowerCase());
-  const compliance = (tagValue(props, "compliance") ?? "").toLowerCase().split(/[\s,]+/).filter(Boolean);
-  return compliance.some((c) => regimes.includes(c));
-}
-
-/** Why a resource needs a CMK, for messages. */
-export function cmkReason(props: unknown): string {
-  const tags = tagsOf(props);
-  const parts = [
-    typeof tags["data-classification"] === "string" ? `data-classification=${tags["data-classification"]}` : undefined,
-    typeof tags["compliance"] === "string" && tags["compliance"] !== "none" ? `compliance=${tags["compliance"]}` : undefined,
-  ].filter(Boolean);
-  return parts.length > 0 ? `tagged ${parts.join(", ")}` : "in scope (cmkDataClassifications includes *)";
-}
-
 /** True if a KMS key reference names an AWS managed key (`alias/aws/<service>`), not a customer managed one. */
 export function isAwsManagedKeyRef(keyRef: string, service?: string): boolean {
   const alias = /(?:^|:)alias\/aws\/([a-z0-9-]+)$/i.exec(keyRef);

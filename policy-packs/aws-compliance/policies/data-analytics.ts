@@ -8,9 +8,10 @@
  */
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isSet, isTrue, known, knownNumber, TD } from "../lib/tokens-data";
-import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
+import { isAwsManagedKeyRef } from "../lib/tokens-storage";
 import { referencePolicy, SOURCES } from "../lib/references";
 import { containsUnknown, asArray, get, isUnknown, parseJson, raw, undecidable } from "../lib/values";
+import { classifiedBecause, cmkControls, highWhenClassified, holding } from "../lib/classification";
 
 // ---------------------------------------------------------------------------------------------
 // EMR
@@ -399,24 +400,25 @@ export const kinesisStreamRetention = resourcePolicy(
 export const kinesisStreamCustomerManagedKey = referencePolicy(
   {
     name: "kinesis-stream-customer-managed-key",
-    description: "Kinesis data streams holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.Kinesis.1"],
+    description: "Kinesis data streams holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.Kinesis.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: 'Set `encryptionType: "KMS"` and `kmsKeyId` to a customer managed aws.kms.Key (not alias/aws/kinesis) on the aws.kinesis.Stream.',
     resourceTypes: TD.kinesisStream,
-    config: cmkScopeConfig,
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the stream is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the stream ${holds} but has no customer managed key (\`kmsKeyId\` unset)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "kinesis")) fail(`the stream ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
 );
 
@@ -560,30 +562,36 @@ export const sagemakerNotebookPlatform = resourcePolicy(
 export const sagemakerStorageKms = referencePolicy(
   {
     name: "sagemaker-storage-kms-key",
-    description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls.",
+    description: "SageMaker notebook instance volumes and Studio domain storage must be encrypted with a KMS key the account controls (BP.SageMaker.1; with classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.SageMaker.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.SageMaker.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.sagemaker.NotebookInstance / aws.sagemaker.Domain.",
     resourceTypes: [...TD.sagemakerNotebook, ...TD.sagemakerDomain],
   },
-  ({ fail, ref }) => {
-    if (!ref("kmsKeyId", SOURCES.kmsKey)) fail("storage is not encrypted with a KMS key of the account (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (!ref("kmsKeyId", SOURCES.kmsKey) || isAwsManagedKeyRef(String(get(props, "kmsKeyId")), "sagemaker"))
+      fail(`storage is not encrypted with a customer managed key of the account (\`kmsKeyId\` is ${isSet(props, "kmsKeyId") ? String(get(props, "kmsKeyId")) : "unset"})${holding(because)}`, "set `kmsKeyId` to a customer managed aws.kms.Key", cmkControls("BP.SageMaker.1", because));
   },
 );
 
 export const sagemakerEndpointConfigKms = referencePolicy(
   {
     name: "sagemaker-endpoint-config-kms-key",
-    description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a KMS key.",
+    description: "SageMaker endpoint configurations must encrypt the ML storage volumes of their instances with a customer managed KMS key (BP.SageMaker.2; with classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.SageMaker.2"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.SageMaker.2", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyArn` to a customer managed aws.kms.Key on the aws.sagemaker.EndpointConfiguration.",
     resourceTypes: TD.sagemakerEndpointConfig,
   },
-  ({ fail, ref }) => {
-    if (!ref("kmsKeyArn", SOURCES.kmsKey)) fail("the endpoint's storage volumes are not encrypted with a KMS key of the account (`kmsKeyArn` is unset)", "set `kmsKeyArn` to a customer managed aws.kms.Key ARN");
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (!ref("kmsKeyArn", SOURCES.kmsKey) || isAwsManagedKeyRef(String(get(props, "kmsKeyArn")), "sagemaker"))
+      fail(`the endpoint's storage volumes are not encrypted with a customer managed key of the account (\`kmsKeyArn\` is ${isSet(props, "kmsKeyArn") ? String(get(props, "kmsKeyArn")) : "unset"})${holding(because)}`, "set `kmsKeyArn` to a customer managed aws.kms.Key ARN", cmkControls("BP.SageMaker.2", because));
   },
 );
 

@@ -29,9 +29,10 @@ import {
   refersTo,
   TD,
 } from "../lib/tokens-data";
-import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, tagsOf } from "../lib/tokens-storage";
+import { backupSelectionsCovering, isAwsManagedKeyRef, tagsOf } from "../lib/tokens-storage";
 import { referencePolicy, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
+import { classifiedBecause } from "../lib/classification";
 
 /** A same-region read replica names its source by identifier; a cross-region one by ARN. */
 function isReplica(props: unknown): boolean {
@@ -920,24 +921,25 @@ export const rdsProxyRequireTls = resourcePolicy(
 export const rdsCustomerManagedKey = referencePolicy(
   {
     name: "rds-customer-managed-key",
-    description: "RDS DB instances and clusters holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.RDS.3"],
+    description: "RDS DB instances and clusters holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.RDS.3", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `storageEncrypted: true` and `kmsKeyId` to the ARN of a customer managed aws.kms.Key (not alias/aws/rds) on the aws.rds.Instance / aws.rds.Cluster.",
     resourceTypes: [...TD.rdsInstance, ...TD.rdsCluster],
-    config: cmkScopeConfig,
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the database is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "rds")) fail(`the database is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the database ${holds} but has no customer managed key (\`kmsKeyId\` unset: AWS managed aws/rds key or none)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "rds")) fail(`the database ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
 );
 

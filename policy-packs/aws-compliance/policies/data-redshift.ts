@@ -11,9 +11,10 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { identifiersOf, includesCi, isFalse, isSet, known, knownNumber, knownStrings, parameterOn, parameterValue, referencedBy, refersTo, TD } from "../lib/tokens-data";
-import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey } from "../lib/tokens-storage";
+import { isAwsManagedKeyRef } from "../lib/tokens-storage";
 import { referenceIsSet, referencePolicy, SOURCES, undecidableIfUntraced, untracedPointers } from "../lib/references";
 import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { classifiedBecause } from "../lib/classification";
 
 const REDSHIFT_DEFAULT_PORT = 5439;
 
@@ -369,24 +370,25 @@ export const redshiftNonDefaultPort = resourcePolicy(
 export const redshiftCustomerManagedKey = referencePolicy(
   {
     name: "redshift-customer-managed-key",
-    description: "Redshift clusters and Serverless namespaces holding confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
-    severity: "medium",
-    controls: ["BP.Redshift.4"],
+    description: "Redshift clusters and Serverless namespaces holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
+    severity: "high",
+    controls: ["BP.Redshift.4", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to the ARN of a customer managed aws.kms.Key (not alias/aws/redshift) on the aws.redshift.Cluster / aws.redshiftserverless.Namespace.",
     resourceTypes: [...TD.redshiftCluster, ...TD.redshiftServerlessNamespace],
-    config: cmkScopeConfig,
   },
-  ({ props, config, fail, ref }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
+  ({ props, args, config, fail, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const holds = `holds ${because.join(", ")} data`;
     const key = get(props, "kmsKeyId");
     // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
     if (containsUnknown(key)) {
       ref("kmsKeyId", SOURCES.kmsKey);
       return;
     }
-    if (typeof key !== "string" || key === "") fail(`the data store is ${cmkReason(props)} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
-    else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store is ${cmkReason(props)} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    if (typeof key !== "string" || key === "") fail(`the data store ${holds} but has no customer managed key (\`kmsKeyId\` unset: AWS managed key)`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
+    else if (isAwsManagedKeyRef(key, "redshift")) fail(`the data store ${holds} but uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key ARN");
   },
 );
 

@@ -12,6 +12,7 @@ import { isSet, known, refersTo, TD } from "../lib/tokens-data";
 import { isAwsManagedKeyRef } from "../lib/tokens-storage";
 import { untracedPointers, undecidableIfUntraced } from "../lib/references";
 import { asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { classifiedBecause, cmkControls, highWhenClassified, holding } from "../lib/classification";
 
 const writeOnlyConfig = {
   allowWriteOnlyPasswords: {
@@ -98,14 +99,17 @@ export const glueConnectionNoPlaintextPassword = resourcePolicy(
 export const secretCustomerManagedKey = resourcePolicy(
   {
     name: "secretsmanager-secret-cmk",
-    description: "Secrets Manager secrets (and their replicas) must be encrypted with a customer managed KMS key, not aws/secretsmanager.",
+    description: "Secrets Manager secrets (and their replicas) must be encrypted with a customer managed KMS key, not aws/secretsmanager (BP.Secrets.4; for a secret holding classified data also BP.Data.2, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Secrets.4"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Secrets.4", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyId` to a customer managed aws.kms.Key on the aws.secretsmanager.Secret, and `kmsKeyId` on every `replicas` entry.",
     resourceTypes: TD.secret,
   },
-  ({ props, fail }) => {
+  ({ props, args, config, fail: report }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    const fail = (problem: string, fix: string) => report(problem + holding(because), fix, cmkControls("BP.Secrets.4", because));
     const key = get(props, "kmsKeyId");
     if (!isSet(props, "kmsKeyId")) fail("the secret is encrypted with the AWS managed key aws/secretsmanager (`kmsKeyId` is unset)", "set `kmsKeyId` to a customer managed aws.kms.Key");
     else if (typeof key === "string" && isAwsManagedKeyRef(key, "secretsmanager")) fail(`the secret uses the AWS managed key ${key}`, "set `kmsKeyId` to a customer managed aws.kms.Key");

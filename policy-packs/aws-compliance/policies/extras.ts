@@ -15,8 +15,9 @@ import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { T } from "../lib/tokens";
 import { TE } from "../lib/tokens-edge";
 import { TS } from "../lib/tokens-storage";
+import { classifiedBecause, tagValue } from "../lib/classification";
 import { referenceIsSet, referencePolicy, SOURCES, untracedPointers, undecidableIfUntraced } from "../lib/references";
-import { asArray, containsUnknown, get, isUnknown, parseJson, raw, truthy, undecidable } from "../lib/values";
+import { asArray, containsUnknown, get, isUnknown, truthy, undecidable } from "../lib/values";
 import { present } from "./edge-cloudfront";
 
 function depUrns(r: PolicyResource, prop: string): string[] {
@@ -30,20 +31,7 @@ function known(r: { name: string; props: unknown }, path: string): any {
   return v;
 }
 
-/** A tag's value: the resource's own `tags`, else its provider's `defaultTags.tags`; `undecidable` when unknown. */
-export function tagValue(r: { props: unknown; provider?: { props: unknown } | undefined }, key: string): string | undefined {
-  const own = get(r.props, "tags");
-  if (isUnknown(own)) undecidable("tags");
-  const v = own && typeof own === "object" ? (raw(own) as Record<string, unknown>)[key] : undefined;
-  if (isUnknown(v)) undecidable(`tags.${key}`);
-  if (typeof v === "string") return v;
-  // Provider inputs arrive as objects, or as JSON text (the engine serialises nested provider config).
-  const defaults = parseJson(get(r.provider?.props, "defaultTags"));
-  if (isUnknown(defaults)) undecidable("provider.defaultTags");
-  const pv = defaults && typeof defaults === "object" ? defaults.tags?.[key] : undefined;
-  if (isUnknown(pv)) undecidable(`provider.defaultTags.tags.${key}`);
-  return typeof pv === "string" ? pv : undefined;
-}
+export { tagValue };
 
 // ---------------------------------------------------------------- CloudHSM, QuickSight, Direct Connect
 
@@ -425,69 +413,11 @@ function keyProblem(r: PolicyResource, prop: string): string | undefined {
   return undefined;
 }
 
-/** Only an AWS managed key is a finding here (an unset key is the service rule's finding). */
-function managedKeyOnly(r: PolicyResource, prop: string): string | undefined {
-  const v = get(r.props, prop);
-  if (containsUnknown(v)) {
-    referenceIsSet(r, prop, SOURCES.kmsKey); // from a key of the stack: customer managed; else undecidable (throws)
-    return undefined;
-  }
-  return present(v) && awsManaged(v) ? `uses the AWS managed key ${v}` : undefined;
-}
-
 const CMK_CHECKS: CmkCheck[] = [
-  {
-    types: T.bucket,
-    what: "S3 bucket",
-    problem: (r, sides) => {
-      // Each default with the resource and input its key reference came through (for its property dependency).
-      const defaults = [
-        { owner: r, prop: "serverSideEncryptionConfiguration", d: get(r.props, "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault") },
-        ...sides(T.bucketSse, "bucket").flatMap((s) => {
-          const rules = known(s, "rules");
-          return asArray<any>(rules).map((rule) => ({ owner: s, prop: "rules", d: get(rule, "applyServerSideEncryptionByDefault") }));
-        }),
-      ].filter((x) => x.d !== undefined);
-      if (defaults.some((x) => isUnknown(x.d))) undecidable(`${r.name}.serverSideEncryptionConfiguration`);
-      const kms = defaults.filter(({ d }) => {
-        const alg = get(d, "sseAlgorithm");
-        if (isUnknown(alg)) undecidable(`${r.name}.sseAlgorithm`);
-        return alg === "aws:kms" || alg === "aws:kms:dsse";
-      });
-      const customerManaged = ({ owner, prop, d }: (typeof kms)[number]) => {
-        const key = get(d, "kmsMasterKeyId");
-        if (containsUnknown(key)) return referenceIsSet(owner, prop, SOURCES.kmsKey);
-        return present(key) && !awsManaged(key);
-      };
-      if (kms.some(customerManaged)) return undefined;
-      return kms.length > 0 ? "encrypts with SSE-KMS but not with a customer managed key (`kmsMasterKeyId` unset or aws/s3)" : "is not encrypted with SSE-KMS (S3 managed keys by default)";
-    },
-    fix: "add an aws.s3.BucketServerSideEncryptionConfiguration with `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId` = a customer managed aws.kms.Key ARN",
-  },
-  {
-    types: TE.dynamoTable,
-    what: "DynamoDB table",
-    problem: (r) => {
-      if (known(r, "serverSideEncryption.enabled") !== true) return "uses the AWS owned key (`serverSideEncryption.enabled` is not true)";
-      return keyProblem(r, "serverSideEncryption.kmsKeyArn");
-    },
-    fix: "set `serverSideEncryption: { enabled: true, kmsKeyArn: <customer managed key ARN> }`",
-  },
-  { types: [...TE.rdsCluster, ...TE.rdsInstance], what: "RDS database", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `storageEncrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
   { types: TE.efsFileSystem, what: "EFS file system", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  {
-    types: TE.kinesisStream,
-    what: "Kinesis stream",
-    problem: (r) => (known(r, "encryptionType") !== "KMS" ? "is not encrypted with KMS (`encryptionType` is not \"KMS\")" : keyProblem(r, "kmsKeyId")),
-    fix: "set `encryptionType: \"KMS\"` and `kmsKeyId` to a customer managed aws.kms.Key ARN",
-  },
   { types: TE.sqsQueue, what: "SQS queue", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sqs; `sqsManagedSseEnabled` is not a CMK)" },
   { types: TE.snsTopic, what: "SNS topic", problem: (r) => keyProblem(r, "kmsMasterKeyId"), fix: "set `kmsMasterKeyId` to a customer managed aws.kms.Key ARN (not alias/aws/sns)" },
-  { types: TE.redshiftCluster, what: "Redshift cluster", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: TE.logGroup, what: "CloudWatch log group", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN whose policy lets logs.<region>.amazonaws.com use it" },
-  { types: TE.secret, what: "secret", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN (not aws/secretsmanager)" },
   { types: TE.ebsVolume, what: "EBS volume", problem: (r) => keyProblem(r, "kmsKeyId"), fix: "set `encrypted: true` and `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: TE.backupVault, what: "Backup vault", problem: (r) => keyProblem(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
   {
     types: ["aws:athena/workgroup:Workgroup"],
     what: "Athena workgroup (query results)",
@@ -539,9 +469,6 @@ const CMK_CHECKS: CmkCheck[] = [
     },
     fix: 'set `encryptionConfiguration` with `s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn }`, `cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn }` and `jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn }` (a customer managed key)',
   },
-  { types: ["aws:sagemaker/notebookInstance:NotebookInstance"], what: "SageMaker notebook instance", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
-  { types: ["aws:sagemaker/endpointConfiguration:EndpointConfiguration"], what: "SageMaker endpoint configuration", problem: (r) => managedKeyOnly(r, "kmsKeyArn"), fix: "set `kmsKeyArn` to a customer managed aws.kms.Key ARN" },
-  { types: ["aws:sagemaker/domain:Domain"], what: "SageMaker domain", problem: (r) => managedKeyOnly(r, "kmsKeyId"), fix: "set `kmsKeyId` to a customer managed aws.kms.Key ARN" },
   {
     types: ["aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"],
     what: "Firehose delivery stream",
@@ -568,61 +495,24 @@ const CMK_CHECKS: CmkCheck[] = [
   },
 ];
 
-/** Services that deliver logs to S3 only with SSE-S3 (S3 server access logs, ELB access logs). */
-const SSE_S3_ONLY_LOG_DELIVERY = ["logging.s3.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com"];
-
 /**
- * Why a bucket cannot use SSE-KMS, if it is a log-delivery target AWS writes only with SSE-S3:
- * pointed at by an aws.s3.BucketLogging `targetBucket` or a load balancer's `accessLogs`/
- * `connectionLogs`, or granting s3:PutObject to S3's or ELB's log-delivery principal in its policy.
+ * The stores that no service rule covers: a per-service rule (S3 BP.Bucket.1, DynamoDB BP.DynamoDB.1,
+ * RDS BP.RDS.3, Kinesis BP.Kinesis.1, Redshift BP.Redshift.4, Secrets Manager BP.Secrets.4, Backup
+ * BP.Backup.1, log groups BP.Logs.1, SageMaker BP.SageMaker.1/2) decides its own service's key and
+ * carries BP.Data.2 when the data is classified, so each store without a key gets one finding.
  */
-function sseS3OnlyLogTarget(r: PolicyResource, resources: readonly PolicyResource[], sides: (types: readonly string[], prop: string) => PolicyResource[]): string | undefined {
-  if (sides(T.bucketLogging, "targetBucket").length > 0) return "it receives S3 server access logs";
-  const name = get(r.props, "bucket");
-  const fromLb = resources.some(
-    (lb) =>
-      ([...T.loadBalancer, ...T.classicLoadBalancer] as readonly string[]).includes(lb.type) &&
-      ["accessLogs", "connectionLogs"].some((k) => (lb.propertyDependencies?.[k] ?? []).some((d) => d.urn === r.urn) || (typeof name === "string" && !isUnknown(name) && get(lb.props, `${k}.bucket`) === name)),
-  );
-  if (fromLb) return "it receives load balancer access logs";
-  const docs = [get(r.props, "policy"), ...sides(T.bucketPolicy, "bucket").map((p) => get(p.props, "policy"))].map(parseJson).filter((d) => d && typeof d === "object");
-  for (const d of docs) {
-    for (const st of asArray<any>(raw(d).Statement)) {
-      if (st?.Effect !== "Allow") continue;
-      const services = asArray<unknown>(get(st, "Principal.Service"));
-      if (services.some((x) => typeof x === "string" && SSE_S3_ONLY_LOG_DELIVERY.includes(x)) && asArray<unknown>(st.Action).some((a) => a === "s3:PutObject" || a === "s3:*" || a === "*"))
-        return "its policy lets S3 or ELB log delivery write to it";
-    }
-  }
-  return undefined;
-}
-
 export const confidentialDataCmk = stackPolicy(
   {
     name: "confidential-data-cmk",
-    description: "Data stores holding confidential or restricted data, or data in PCI DSS / HIPAA scope (by tag), must be encrypted with a customer managed KMS key.",
+    description:
+      "Data stores holding classified data (the pack-wide `classifiedData` setting: confidential or restricted, or PCI DSS / HIPAA scope, by tag) must be encrypted with a customer managed KMS key; this policy decides the stores no service rule covers (EFS, EBS, SQS, SNS, Athena results, Glue, Firehose, Step Functions, OpenSearch).",
     severity: "high",
     controls: ["BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
-      "Create an aws.kms.Key (rotation on) for the data and reference it (buckets that receive S3 server access logs or ELB access logs are left out: AWS delivers those only with SSE-S3): S3 `kmsMasterKeyId` in an aws.s3.BucketServerSideEncryptionConfiguration, DynamoDB `serverSideEncryption.kmsKeyArn`, RDS/EFS/Redshift/EBS/Secrets/log groups `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Kinesis `kmsKeyId` with `encryptionType: \"KMS\"`, Backup `kmsKeyArn`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), SageMaker notebook/domain `kmsKeyId` and endpoint configuration `kmsKeyArn`, Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId` (Redshift Serverless: redshift-customer-managed-key; ECR: ecr-repository-cmk).",
-    config: {
-      classificationTagKey: { type: "string", description: "The tag that carries the data classification.", default: "data-classification" },
-      confidentialClassifications: { type: "array", items: { type: "string" }, description: "Classifications that require a customer managed key.", default: ["confidential", "restricted"] },
-      complianceTagKey: { type: "string", description: "The tag that lists compliance regimes (space, comma or plus separated).", default: "compliance" },
-      regulatedCompliance: { type: "array", items: { type: "string" }, description: "Compliance regimes that require a customer managed key.", default: ["pci-dss", "hipaa"] },
-    },
+      "Create an aws.kms.Key (rotation on) for the data and reference it: EFS/EBS `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId`. (S3, DynamoDB, RDS, Kinesis, Redshift, secrets, Backup vaults, log groups and SageMaker: their service rules, which carry BP.Data.2.)",
   },
   ({ forEach, attached, fail, config, resources }) => {
-    const confidential = ((config.confidentialClassifications as string[] | undefined) ?? ["confidential", "restricted"]).map((c) => c.toLowerCase());
-    const regulated = ((config.regulatedCompliance as string[] | undefined) ?? ["pci-dss", "hipaa"]).map((c) => c.toLowerCase());
-    const classificationKey: string = config.classificationTagKey ?? "data-classification";
-    const complianceKey: string = config.complianceTagKey ?? "compliance";
-    const reasons = (r: PolicyResource) => {
-      const cls = tagValue(r, classificationKey)?.toLowerCase();
-      const regimes = (tagValue(r, complianceKey) ?? "").toLowerCase().split(/[\s,;+|]+/).filter(Boolean);
-      return [...(cls && confidential.includes(cls) ? [`${classificationKey}=${cls}`] : []), ...regimes.filter((x) => regulated.includes(x))];
-    };
     // Account-level settings (Glue catalog, security configurations) carry no tags: they are in
     // scope when the stack holds classified data at all.
     let stackWhyCache: string[] | undefined;
@@ -633,7 +523,7 @@ export const confidentialDataCmk = stackPolicy(
             .filter((r) => r.type !== "pulumi:pulumi:Stack")
             .flatMap((r) => {
               try {
-                return reasons(r);
+                return classifiedBecause(r, config);
               } catch {
                 return []; // a resource whose tags are unknown at preview: not evidence either way
               }
@@ -642,10 +532,8 @@ export const confidentialDataCmk = stackPolicy(
       ]);
     for (const check of CMK_CHECKS) {
       forEach(check.types, (r) => {
-        const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : reasons(r);
+        const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : classifiedBecause(r, config);
         if (why.length === 0) return;
-        // AWS writes these logs only with SSE-S3: a customer managed key cannot apply.
-        if ((T.bucket as readonly string[]).includes(r.type) && sseS3OnlyLogTarget(r, resources, (types, prop) => attached(r, types, prop))) return;
         const problem = check.problem(r, (types, prop) => attached(r, types, prop));
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });

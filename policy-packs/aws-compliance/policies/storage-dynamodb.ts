@@ -6,9 +6,10 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { backupSelectionsCovering, cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, taggedOneOf, TS } from "../lib/tokens-storage";
+import { backupSelectionsCovering, isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referencePolicy, SOURCES, type ReferenceCheck } from "../lib/references";
 import { containsUnknown, asArray, get, isUnknown, raw, undecidable } from "../lib/values";
+import { classifiedBecause } from "../lib/classification";
 
 // ---------------------------------------------------------------------------------------------
 // DynamoDB.1 auto scaling.
@@ -195,20 +196,20 @@ function isCmk(key: unknown, ref: ReferenceCheck["ref"], path: string): boolean 
 export const dynamoCmk = referencePolicy(
   {
     name: "dynamodb-table-cmk",
-    description: "DynamoDB tables with confidential/restricted or PCI/HIPAA data must be encrypted with a customer managed KMS key.",
+    description: "DynamoDB tables holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must be encrypted with a customer managed KMS key.",
     severity: "high",
-    controls: ["BP.DynamoDB.1"],
+    controls: ["BP.DynamoDB.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
       "Set `serverSideEncryption: { enabled: true, kmsKeyArn: key.arn }` on the aws.dynamodb.Table (an aws.kms.Key you manage), and `kmsKeyArn` on every replica (a key in the replica's Region).",
     resourceTypes: [...TS.dynamoTable, ...TS.dynamoTableReplica],
-    config: cmkScopeConfig,
   },
-  ({ props, type, config, ref, fail }) => {
-    if (!needsCustomerManagedKey(props, config)) return;
-    const why = cmkReason(props);
+  ({ props, type, args, config, ref, fail }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0) return;
+    const why = `holds ${because.join(", ")} data`;
     if (type === "aws:dynamodb/tableReplica:TableReplica") {
-      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica is ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
+      if (!isCmk(get(props, "kmsKeyArn"), ref, "kmsKeyArn")) fail(`the replica ${why} but names no customer managed key`, "set `kmsKeyArn` to a customer managed key in the replica's Region");
       return;
     }
     // Without serverSideEncryption, or with enabled: false, DynamoDB uses an AWS owned key; with
@@ -217,7 +218,7 @@ export const dynamoCmk = referencePolicy(
     if (isUnknown(sse)) undecidable("serverSideEncryption");
     if (isUnknown(sse?.enabled)) undecidable("serverSideEncryption.enabled");
     if (sse?.enabled !== true || !isCmk(sse.kmsKeyArn, ref, "serverSideEncryption.kmsKeyArn")) {
-      fail(`the table is ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
+      fail(`the table ${why} but is not encrypted with a customer managed key`, "set `serverSideEncryption: { enabled: true, kmsKeyArn: <your aws.kms.Key arn> }`");
     }
     const replicas = get(props, "replicas");
     if (isUnknown(replicas)) undecidable("replicas");

@@ -9,6 +9,7 @@ import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { inEnvironments, isAwsManagedKeyRef, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referencePolicy, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, undecidable } from "../lib/values";
+import { classifiedBecause, cmkControls, highWhenClassified, holding } from "../lib/classification";
 
 // ---------------------------------------------------------------------------------------------
 // CloudWatch Logs.
@@ -51,9 +52,10 @@ export const logGroupRetention = resourcePolicy(
 export const logGroupKms = referencePolicy(
   {
     name: "cloudwatch-log-group-kms",
-    description: "CloudWatch log groups must be encrypted with a customer managed KMS key.",
+    description: "CloudWatch log groups must be encrypted with a customer managed KMS key (BP.Logs.1; for a log group holding classified data also BP.Data.2, whatever `dataClassifications` says, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Logs.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Logs.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS"],
     remediationSteps:
       "Set `kmsKeyId` to an aws.kms.Key's arn on the aws.cloudwatch.LogGroup (the key policy must allow the `logs.<region>.amazonaws.com` service principal).",
@@ -67,8 +69,10 @@ export const logGroupKms = referencePolicy(
       },
     },
   },
-  ({ props, config, fail, ref }) => {
-    if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+  ({ props, args, config, fail: report, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0 && !taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+    const fail = (problem: string, fix: string) => report(problem + holding(because), fix, cmkControls("BP.Logs.1", because));
     // Without kmsKeyId, CloudWatch Logs encrypts with a service-owned key.
     const key = get(props, "kmsKeyId");
     // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).
@@ -130,9 +134,10 @@ export const glacierVaultLock = stackPolicy(
 export const backupVaultCmk = referencePolicy(
   {
     name: "backup-vault-cmk",
-    description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key.",
+    description: "AWS Backup vaults must encrypt recovery points with a customer managed KMS key (BP.Backup.1; for a vault holding classified data also BP.Data.2, whatever `dataClassifications` says, and then a tag cannot waive it).",
     severity: "medium",
-    controls: ["BP.Backup.1"],
+    severityFor: highWhenClassified("medium"),
+    controls: ["BP.Backup.1", "BP.Data.2"],
     frameworks: ["Blueprints", "HIPAA", "PCI DSS"],
     remediationSteps: "Set `kmsKeyArn` to an aws.kms.Key's arn on the aws.backup.Vault (replaces the vault).",
     resourceTypes: TS.backupVault,
@@ -145,8 +150,10 @@ export const backupVaultCmk = referencePolicy(
       },
     },
   },
-  ({ props, config, fail, ref }) => {
-    if (!taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+  ({ props, args, config, fail: report, ref }) => {
+    const because = classifiedBecause({ props, provider: args.provider }, config);
+    if (because.length === 0 && !taggedOneOf(props, "data-classification", config.dataClassifications)) return;
+    const fail = (problem: string, fix: string) => report(problem + holding(because), fix, cmkControls("BP.Backup.1", because));
     // Without kmsKeyArn, the vault uses the AWS managed alias/aws/backup key.
     const key = get(props, "kmsKeyArn");
     // From a key of this stack (customer managed): compliant; from anything else: undecidable (lib/references.ts).

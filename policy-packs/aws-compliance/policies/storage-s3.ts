@@ -16,9 +16,10 @@ import type { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 import { parsePolicyDocument, type Statement } from "../lib/iam";
 import { resourcePolicy, stackPolicy, type PolicyMeta, type StackCheck } from "../lib/policy";
 import { T } from "../lib/tokens";
-import { cmkReason, cmkScopeConfig, isAwsManagedKeyRef, needsCustomerManagedKey, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
+import { isAwsManagedKeyRef, pluck, taggedOneOf, TS } from "../lib/tokens-storage";
 import { referenceIsSet, SOURCES } from "../lib/references";
 import { containsUnknown, get, isUnknown, raw, undecidable } from "../lib/values";
+import { classifiedBecause } from "../lib/classification";
 
 type Attached = StackCheck["attached"];
 
@@ -718,18 +719,19 @@ export const s3SseKms = stackPolicy(
 export const s3ClassifiedCmk = stackPolicy(
   {
     name: "s3-bucket-cmk-for-classified-data",
-    description: "S3 buckets with confidential/restricted or PCI/HIPAA data must encrypt with a customer managed KMS key.",
+    description: "S3 buckets holding classified data (the pack-wide `classifiedData` setting: confidential/restricted or PCI/HIPAA, by tag) must encrypt with a customer managed KMS key.",
     severity: "high",
-    controls: ["BP.Bucket.1"],
+    controls: ["BP.Bucket.1", "BP.Data.2"],
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps:
       "Encrypt the bucket with an aws.kms.Key you manage: `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId: key.arn` in its aws.s3.BucketServerSideEncryptionConfiguration (not the AWS managed alias/aws/s3).",
-    config: { ...cmkScopeConfig, ...logDeliveryConfig },
+    config: logDeliveryConfig,
   },
   (c) => {
     const { forEach, attached, fail, config } = c;
     forEach(T.bucket, (bucket) => {
-      if (!needsCustomerManagedKey(bucket.props, config)) return;
+      const because = classifiedBecause(bucket, config);
+      if (because.length === 0) return;
       if (config.ignoreLogDeliveryBuckets !== false && logDeliveryTarget(bucket, c)) return;
       const ok = anyOf(sseDefaults(bucket, attached), (d) => {
         const a = get(d, "sseAlgorithm");
@@ -743,7 +745,7 @@ export const s3ClassifiedCmk = stackPolicy(
         return typeof k === "string" && k.length > 0 && !isAwsManagedKeyRef(k);
       }, `${bucket.name} kmsMasterKeyId`);
       if (!ok) {
-        fail(bucket, `the bucket is ${cmkReason(bucket.props)} but is not encrypted with a customer managed KMS key`, "set `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId` to your aws.kms.Key's arn in an aws.s3.BucketServerSideEncryptionConfiguration");
+        fail(bucket, `the bucket holds ${because.join(", ")} data but is not encrypted with a customer managed KMS key`, "set `sseAlgorithm: \"aws:kms\"` and `kmsMasterKeyId` to your aws.kms.Key's arn in an aws.s3.BucketServerSideEncryptionConfiguration");
       }
     });
   },
