@@ -45,16 +45,14 @@ const devByDesign = [
   "cloudwatch-log-group-retention",
   "kms-key-deletion-window",
   "backup-plan-min-retention",
-  "dynamodb-table-deletion-protection",
-  "rds-cluster-deletion-protection",
+  // (tables, the Aurora cluster and the user pool: one advisory each, DynamoDB.6 / RDS.7 / Cognito.6, outside prod)
+  "stateful-resources-protected",
   "elb-deletion-protection",
   "rds-cluster-multi-az",
-  "cognito-user-pool-deletion-protection",
   // Cognito threat protection audits in dev (priced per active user; nothing to block in tests)
   "cognito-user-pool-threat-protection",
   // no web ACL of the API's own in dev (USD 10 a month of the USD 100 idle budget)
   "apigateway-stage-waf-association",
-  "waf-in-front-of-internet-facing",
   // new accounts' Lambda concurrency quota (10) leaves nothing to reserve
   "lambda-reserved-concurrency",
   // no interface endpoints (cost: the NAT gateway carries Session Manager and CloudWatch Logs calls)
