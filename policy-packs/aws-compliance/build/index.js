@@ -7075,7 +7075,7 @@ var confidentialDataCmk = stackPolicy(
     frameworks: ["Blueprints", "PCI DSS", "HIPAA"],
     remediationSteps: "Create an aws.kms.Key (rotation on) for the data and reference it: EFS/EBS `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId`. (S3, DynamoDB, RDS, Kinesis, Redshift, secrets, Backup vaults, log groups and SageMaker: their service rules, which carry BP.Data.2.)"
   },
-  ({ forEach, attached, fail, config, resources }) => {
+  ({ forEach, fail, config, resources }) => {
     let stackWhyCache;
     const stackWhy = () => stackWhyCache ??= [
       ...new Set(
@@ -7092,7 +7092,7 @@ var confidentialDataCmk = stackPolicy(
       forEach(check.types, (r) => {
         const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : classifiedBecause(r, config);
         if (why.length === 0) return;
-        const problem = check.problem(r, (types, prop) => attached(r, types, prop));
+        const problem = check.problem(r);
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });
     }

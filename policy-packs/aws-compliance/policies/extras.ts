@@ -395,7 +395,7 @@ interface CmkCheck {
   types: readonly string[];
   what: string;
   /** The problem with the resource's key, or undefined if it uses a customer managed key. */
-  problem: (r: PolicyResource, sides: (types: readonly string[], prop: string) => PolicyResource[]) => string | undefined;
+  problem: (r: PolicyResource) => string | undefined;
   fix: string;
   /** The type takes no tags (account-level settings): in scope when the stack holds classified data. */
   untaggable?: boolean;
@@ -512,7 +512,7 @@ export const confidentialDataCmk = stackPolicy(
     remediationSteps:
       "Create an aws.kms.Key (rotation on) for the data and reference it: EFS/EBS `kmsKeyId`, SQS/SNS `kmsMasterKeyId`, Athena workgroup results `encryptionConfiguration` (SSE_KMS + `kmsKeyArn`), Glue Data Catalog encryption settings and security configurations (SSE-KMS/CSE-KMS + key), Firehose `serverSideEncryption` (CUSTOMER_MANAGED_CMK + `keyArn`), Step Functions `encryptionConfiguration` (CUSTOMER_MANAGED_KMS_KEY), OpenSearch `encryptAtRest.kmsKeyId`. (S3, DynamoDB, RDS, Kinesis, Redshift, secrets, Backup vaults, log groups and SageMaker: their service rules, which carry BP.Data.2.)",
   },
-  ({ forEach, attached, fail, config, resources }) => {
+  ({ forEach, fail, config, resources }) => {
     // Account-level settings (Glue catalog, security configurations) carry no tags: they are in
     // scope when the stack holds classified data at all.
     let stackWhyCache: string[] | undefined;
@@ -534,7 +534,7 @@ export const confidentialDataCmk = stackPolicy(
       forEach(check.types, (r) => {
         const why = check.untaggable ? stackWhy().map((w) => `the stack's ${w}`) : classifiedBecause(r, config);
         if (why.length === 0) return;
-        const problem = check.problem(r, (types, prop) => attached(r, types, prop));
+        const problem = check.problem(r);
         if (problem) fail(r, `is a ${check.what} holding ${why.join(", ")} data but ${problem}`, check.fix);
       });
     }
