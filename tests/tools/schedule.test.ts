@@ -13,9 +13,12 @@ const fixtures = path.join(repoRoot, "tests/fixtures/projects");
 describe("plan scheduling", function () {
   this.timeout(300_000);
 
-  it("orders stacks by the time they took last run, unknown ones first, ties in their given order", () => {
+  it("orders stacks by the time they took last run, unknown ones first, ties in their given order; forgets projects that are gone", () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "schedule-"));
     const t = (dir: string, stack: string) => ({ dir: path.join(root, dir), stack });
+    for (const d of ["projects/shop", "projects/broken", "projects/gone"]) fs.mkdirSync(path.join(root, d), { recursive: true });
+    recordDurations(root, [{ dir: "projects/gone", stack: "dev", status: "ok", timings: { totalMs: 7000 } }]);
+    fs.rmSync(path.join(root, "projects/gone"), { recursive: true });
     recordDurations(root, [
       { dir: ".", stack: "dev", status: "ok", timings: { totalMs: 2000 } },
       { dir: "projects/shop", stack: "prod", status: "ok", timings: { totalMs: 9000 } },
@@ -25,6 +28,8 @@ describe("plan scheduling", function () {
     expect(fs.existsSync(durationsFile(root))).to.equal(true);
     const ordered = bySize(root, [t(".", "dev"), t("projects/shop", "dev"), t("projects/shop", "prod"), t("projects/new", "dev"), t("projects/broken", "dev")]);
     expect(ordered.map((x) => `${path.relative(root, x.dir) || "."}#${x.stack}`)).to.deep.equal(["projects/new#dev", "projects/broken#dev", "projects/shop#prod", "projects/shop#dev", ".#dev"]);
+    // A project that is gone is forgotten at the next write.
+    expect(Object.keys(JSON.parse(fs.readFileSync(durationsFile(root), "utf8")))).to.have.members([".#dev", "projects/shop#prod", "projects/shop#dev"]);
     fs.rmSync(root, { recursive: true, force: true });
   });
 

@@ -6,9 +6,10 @@
  *                   [--json <file>] [--preview] [--org <name>] [--no-policy] [--no-tree]
  *                   [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
  *                   [--base <git-ref>] [--report <dir>]
- *                   [--adopter-examples <file> | --no-adopter-examples] [--timeout <seconds>]
+ *                   [--adopter-examples <file> | --no-adopter-examples] [--timeout <seconds>] [--fresh-workers]
  *
- * Each stack runs in a fresh process (the Pulumi runtime is a singleton), stacks run in parallel.
+ * Stacks run in parallel in worker processes, each stack in a fresh run of the Pulumi runtime; a
+ * worker plans another stack when the last one left nothing behind (reuse.ts), else it exits.
  * StackReferences are answered from the referenced stack's own plan, planned on demand.
  * Exit codes: 0 clean or advisory only; 1 mandatory violations; 2 a program or config failed.
  */
@@ -43,6 +44,8 @@ export interface PlanOptions {
   concurrency: number;
   /** Per-stack time limit in ms (default 120 s): the stack ends with an error past it. */
   timeoutMs?: number;
+  /** `false`: every stack in a new process (`--fresh-workers`); by default a worker plans several (reuse.ts). */
+  reuseWorkers?: boolean;
   /** Projects a StackReference may name (by project name). */
   knownProjects: ProjectInfo[];
   /** Example values for adopter-specific keys (tools/plan/adopter-examples.yaml); `null` for none. */
@@ -136,6 +139,34 @@ export class Planner {
     return { outputs: plan.outputs, secretOutputNames: [] };
   }
 
+  /** Worker processes started, and the stacks after which a worker could not plan another (reuse.ts). */
+  readonly workers = { started: 0, retired: [] as { stack: string; reasons: string[] }[] };
+
+  /** Workers waiting for a stack; at most `concurrency` are kept (reuse.ts says why this is safe). */
+  private readonly idle: PlanWorker[] = [];
+  private closed = false;
+
+  /** A waiting worker, or a new one. */
+  private worker(): PlanWorker {
+    for (let w = this.idle.pop(); w; w = this.idle.pop()) if (w.alive) return w;
+    this.workers.started++;
+    return new PlanWorker();
+  }
+
+  private giveBack(w: PlanWorker): void {
+    if (this.closed || this.options.reuseWorkers === false || this.idle.length >= this.options.concurrency) void w.close();
+    else this.idle.push(w);
+  }
+
+  /**
+   * Ends the waiting workers, resolving when they have exited (so that their CPU time is counted
+   * with this process's, as `time` reports it). Idle workers never keep this process alive.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.all(this.idle.splice(0).map((w) => w.close())).then(() => undefined);
+  }
+
   private runWorker(projectDir: string, stack: string, chain: string[], preview: boolean): Promise<StackPlan> {
     const key = `${path.basename(projectDir)}/${stack}`;
     this.options.onStart?.(key);
@@ -151,47 +182,14 @@ export class Planner {
       repoRoot,
       timeoutMs: this.options.timeoutMs ?? defaultTimeoutMs,
     };
-    return new Promise<StackPlan>((resolve) => {
-      const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
-      const child: ChildProcess = fork(workerPath, [], {
-        cwd: job.projectDir,
-        // The transpile cache wraps esbuild before esbuild-register loads it (transpile-cache.js);
-        // dependencies load without their source maps (dependency-source-maps.js).
-        // PLAN_PROF=<dir> writes a CPU profile of each worker there.
-        execArgv: ["--require", path.join(__dirname, "transpile-cache.js"), "--require", path.join(__dirname, "dependency-source-maps.js"), "--require", require.resolve("esbuild-register"), ...(process.env.PLAN_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PLAN_PROF}`] : [])],
-        // Function bundles and transpiled sources reused across runs while their inputs are unchanged
-        // (components/compute/bundle.ts, transpile-cache.js).
-        env: {
-          ...process.env,
-          NODE_PATH: nodePath,
-          BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles"),
-          BLUEPRINTS_TRANSPILE_CACHE: process.env.BLUEPRINTS_TRANSPILE_CACHE ?? path.join(repoRoot, ".plan", "cache", "transpile"),
-        },
-        stdio: ["ignore", "pipe", "pipe", "ipc"],
-      });
-      let output = "";
-      child.stdout?.on("data", (d) => (output += d));
-      child.stderr?.on("data", (d) => (output += d));
-      let result: StackPlan | undefined;
-      // The worker ends its own stack at the limit; this backstop is for a program that blocks
-      // its event loop (a busy loop, a synchronous wait), which nothing inside it can interrupt.
-      let killedAfterMs: number | undefined;
-      const backstop = setTimeout(() => {
-        killedAfterMs = job.timeoutMs!;
-        child.kill("SIGKILL");
-      }, job.timeoutMs! + 10_000);
-      child.on("message", (msg: WorkerMessage) => {
-        if (msg.kind === "result") result = msg.plan;
-        else if (msg.kind === "stackRef") {
-          this.resolveStackReference(msg.name, chain).then(
-            (r) => child.send({ kind: "stackRefResult", requestId: msg.requestId, ...r } satisfies ParentMessage),
-            (e: Error) => child.send({ kind: "stackRefResult", requestId: msg.requestId, error: e.message } satisfies ParentMessage),
-          );
-        }
-      });
-      child.on("exit", (code, signal) => {
-        clearTimeout(backstop);
-        const plan: StackPlan = result ?? {
+    const worker = this.worker();
+    return worker
+      .run(job, (name) => this.resolveStackReference(name, chain))
+      .then(({ result, output, exit, killedAfterMs }) => {
+        if (result?.reusable) this.giveBack(worker);
+        else void worker.close();
+        if (result?.retire) this.workers.retired.push({ stack: key, reasons: result.retire });
+        const plan: StackPlan = result?.plan ?? {
           project: path.basename(projectDir),
           stack,
           dir: path.relative(repoRoot, projectDir) || ".",
@@ -199,7 +197,7 @@ export class Planner {
           error:
             killedAfterMs !== undefined
               ? `the program did not finish within ${killedAfterMs / 1000} s (--timeout ${killedAfterMs / 1000}) and blocked its event loop, so it was killed${output ? `:\n${output.trim()}` : ""}`
-              : `the plan process exited (${signal ?? `code ${code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
+              : `the plan process exited (${exit?.signal ?? `code ${exit?.code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
           resources: [],
           outputs: {},
           violations: [],
@@ -209,10 +207,115 @@ export class Planner {
         };
         if (plan.status === "error" && output.trim() && result) plan.notes.push(`program output:\n${output.trim()}`);
         this.options.onDone?.(plan);
-        resolve(plan);
+        return plan;
       });
-      child.send({ kind: "plan", job } satisfies ParentMessage);
+  }
+}
+
+interface WorkerOutcome {
+  result?: Extract<WorkerMessage, { kind: "result" }>;
+  /** What the program printed during this stack. */
+  output: string;
+  /** How the process ended, when it did (a worker that can plan another stack stays). */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  killedAfterMs?: number;
+}
+
+/**
+ * One plan worker process (worker.ts). It plans one stack at a time, and after each says whether
+ * it can plan another (reuse.ts); one that cannot exits. Stacks start on a worker that is already
+ * loaded, so only the first stack of each pays for loading the SDK, the provider and the pack.
+ */
+class PlanWorker {
+  private readonly child: ChildProcess;
+  alive = true;
+  private output = "";
+  private current: { onMessage: (m: WorkerMessage) => void; onExit: (code: number | null, signal: NodeJS.Signals | null) => void } | undefined;
+
+  constructor() {
+    const nodePath = [path.join(repoRoot, "node_modules"), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
+    this.child = fork(workerPath, [], {
+      cwd: repoRoot,
+      // The transpile cache wraps esbuild before esbuild-register loads it (transpile-cache.js);
+      // dependencies load without their source maps (dependency-source-maps.js).
+      // PLAN_PROF=<dir> writes a CPU profile of each worker there.
+      execArgv: ["--require", path.join(__dirname, "transpile-cache.js"), "--require", path.join(__dirname, "dependency-source-maps.js"), "--require", require.resolve("esbuild-register"), ...(process.env.PLAN_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.PLAN_PROF}`] : [])],
+      // Function bundles and transpiled sources reused across runs while their inputs are unchanged
+      // (components/compute/bundle.ts, transpile-cache.js).
+      env: {
+        ...process.env,
+        NODE_PATH: nodePath,
+        BLUEPRINTS_BUNDLE_CACHE: process.env.BLUEPRINTS_BUNDLE_CACHE ?? path.join(repoRoot, ".plan", "cache", "bundles"),
+        BLUEPRINTS_TRANSPILE_CACHE: process.env.BLUEPRINTS_TRANSPILE_CACHE ?? path.join(repoRoot, ".plan", "cache", "transpile"),
+      },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
+    this.child.stdout?.on("data", (d) => (this.output += d));
+    this.child.stderr?.on("data", (d) => (this.output += d));
+    this.child.on("message", (m: WorkerMessage) => this.current?.onMessage(m));
+    this.child.on("exit", (code, signal) => {
+      this.alive = false;
+      this.current?.onExit(code, signal);
+    });
+  }
+
+  /** Plan `job`; `stackReference` answers the program's StackReferences. */
+  run(job: PlanJob, stackReference: (name: string) => Promise<{ outputs: Record<string, unknown>; secretOutputNames: string[] }>): Promise<WorkerOutcome> {
+    this.output = "";
+    this.hold(true);
+    return new Promise<WorkerOutcome>((resolve) => {
+      let result: WorkerOutcome["result"];
+      // The worker ends its own stack at the limit; this backstop is for a program that blocks
+      // its event loop (a busy loop, a synchronous wait), which nothing inside it can interrupt.
+      let killedAfterMs: number | undefined;
+      const backstop = setTimeout(() => {
+        killedAfterMs = job.timeoutMs!;
+        this.child.kill("SIGKILL");
+      }, job.timeoutMs! + 10_000);
+      const finish = (exit?: WorkerOutcome["exit"]) => {
+        clearTimeout(backstop);
+        this.current = undefined;
+        resolve({ ...(result ? { result } : {}), output: this.output, ...(exit ? { exit } : {}), ...(killedAfterMs !== undefined ? { killedAfterMs } : {}) });
+      };
+      this.current = {
+        onMessage: (msg) => {
+          if (msg.kind === "result") {
+            result = msg;
+            // A worker that can plan another stack stays; one that cannot is done when it exits.
+            if (msg.reusable) {
+              this.hold(false);
+              finish();
+            }
+          } else if (msg.kind === "stackRef") {
+            stackReference(msg.name).then(
+              (r) => this.child.send({ kind: "stackRefResult", requestId: msg.requestId, ...r } satisfies ParentMessage),
+              (e: Error) => this.child.send({ kind: "stackRefResult", requestId: msg.requestId, error: e.message } satisfies ParentMessage),
+            );
+          }
+        },
+        onExit: (code, signal) => finish({ code, signal }),
+      };
+      if (!this.alive) return finish({ code: this.child.exitCode, signal: this.child.signalCode });
+      this.child.send({ kind: "plan", job } satisfies ParentMessage);
+    });
+  }
+
+  /** Whether this worker keeps the parent's event loop alive: only while it plans a stack. */
+  private hold(busy: boolean): void {
+    for (const handle of [this.child, this.child.channel, this.child.stdout, this.child.stderr] as ({ ref(): void; unref(): void } | null | undefined)[]) {
+      if (busy) handle?.ref();
+      else handle?.unref();
+    }
+  }
+
+  /** Ends the worker once it has finished its stack; resolves when it has exited. */
+  close(): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    // Held until it exits: an awaited exit must keep this process alive.
+    this.hold(true);
+    if (this.child.connected) this.child.disconnect();
+    return exited;
   }
 }
 
@@ -279,6 +382,7 @@ interface Args {
   /** Adopter-examples file; `null` with --no-adopter-examples. */
   adopterExamples?: string | null;
   timeoutMs: number;
+  freshWorkers: boolean;
 }
 
 const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy-pack <dir> | --no-policy]
@@ -286,10 +390,10 @@ const usage = `usage: npm run plan -- [--project <dir> --stack <name>] [--policy
                      [--no-tree] [--stack-outputs <org/project/stack>=<file.json>] [--concurrency <n>]
                      [--base <git-ref>] [--report <dir>]
                      [--adopter-examples <file> | --no-adopter-examples]
-                     [--timeout <seconds per stack, default 120>]`;
+                     [--timeout <seconds per stack, default 120>] [--fresh-workers]`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length), timeoutMs: defaultTimeoutMs };
+  const args: Args = { preview: false, org: "organization", tree: true, stackOutputs: new Map(), concurrency: Math.max(2, os.cpus().length), timeoutMs: defaultTimeoutMs, freshWorkers: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -311,6 +415,7 @@ function parseArgs(argv: string[]): Args {
       case "--report": args.report = path.resolve(value()); break;
       case "--adopter-examples": args.adopterExamples = path.resolve(value()); break;
       case "--no-adopter-examples": args.adopterExamples = null; break;
+      case "--fresh-workers": args.freshWorkers = true; break;
       case "--concurrency": args.concurrency = Math.max(1, Number.parseInt(value(), 10) || 1); break;
       case "--timeout": {
         const v = value();
@@ -408,6 +513,7 @@ export async function main(argv: string[]): Promise<number> {
     stackOutputs: args.stackOutputs,
     concurrency: args.concurrency,
     timeoutMs: args.timeoutMs,
+    reuseWorkers: !args.freshWorkers,
     knownProjects: known,
     adopterExamples,
     onStart: (k) => {
@@ -426,6 +532,7 @@ export async function main(argv: string[]): Promise<number> {
   // Started longest-expected first; reported in the targets' order.
   const started_ = new Map(bySize(repoRoot, targets).map((t) => [t, planner.plan(t.dir, t.stack)] as const));
   const plans = await Promise.all(targets.map((t) => started_.get(t)!));
+  await planner.close();
   recordDurations(repoRoot, plans);
   if (tty && total > 1) process.stderr.write("\r\x1b[K");
   const shown = plans;
@@ -450,7 +557,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const r of reviewed.removedStacks) console.log(`  ${r.name.padEnd(width)}  vs ${args.base}: the stack is gone (${r.resources} resources deleted with it)`);
   if (reviewed.written.length > 0) console.log(dim(`  reports: ${path.relative(process.cwd(), args.report!) || "."}/ (${reviewed.written.length} files)`));
-  console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`));
+  console.log(dim(`  wall time ${((Date.now() - started) / 1000).toFixed(1)} s, ${planner.workers.started} worker process${planner.workers.started === 1 ? "" : "es"} for ${shown.length} stack${shown.length === 1 ? "" : "s"}`));
 
   if (args.json) {
     const docs = shown.map((p, i) => ({ ...toJson(p), ...reviewed.extras[i] }));

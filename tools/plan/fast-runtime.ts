@@ -14,10 +14,14 @@ import * as fs from "node:fs";
 import Module from "node:module";
 import * as path from "node:path";
 
+const withoutStacks = Symbol("blueprints:withoutStacks");
+
 export function skipStackCapture(pulumiDir: string): void {
   const resource = require(path.join(pulumiDir, "resource.js")) as { Resource: { callsites: () => unknown[] } };
   resource.Resource.callsites = () => [];
-  const debuggable = require(path.join(pulumiDir, "runtime", "debuggable.js")) as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+  const debuggable = require(path.join(pulumiDir, "runtime", "debuggable.js")) as { debuggablePromise: ((p: Promise<unknown>, ctx: unknown) => Promise<unknown>) & { [withoutStacks]?: true } };
+  // A worker that plans several stacks calls this for each: wrap once.
+  if (debuggable.debuggablePromise[withoutStacks]) return;
   const original = debuggable.debuggablePromise;
   debuggable.debuggablePromise = (p, ctx) => {
     const limit = Error.stackTraceLimit;
@@ -28,6 +32,7 @@ export function skipStackCapture(pulumiDir: string): void {
       Error.stackTraceLimit = limit;
     }
   };
+  debuggable.debuggablePromise[withoutStacks] = true;
 }
 
 /**

@@ -101,7 +101,13 @@ const wrapped = new WeakSet<object>();
  * silently. Each resource class the program loads is wrapped (a Proxy whose construct trap reads
  * the arguments first), and its unknown inputs reported. Resources read by id (`get`) are skipped.
  */
+let reportProblem: ((p: InputProblem) => void) | undefined;
+
+/** Report to `onProblem` from now on (a reused worker swaps it per stack; the hook is installed once). */
 export function reportUnknownAwsInputs(onProblem: (p: InputProblem) => void): void {
+  const installed = reportProblem !== undefined;
+  reportProblem = onProblem;
+  if (installed) return;
   const Module = require("node:module") as { _load: (request: string, parent: unknown, isMain: boolean) => unknown };
   const originalLoad = Module._load;
   const wrap = (exported: Record<string, unknown>) => {
@@ -115,7 +121,7 @@ export function reportUnknownAwsInputs(onProblem: (p: InputProblem) => void): vo
         construct(target, argList, newTarget): object {
           const [name, args, opts] = argList as [string, Record<string, unknown> | undefined, { id?: unknown; urn?: unknown } | undefined];
           if (args && typeof args === "object" && opts?.id === undefined && opts?.urn === undefined) {
-            for (const p of checkInputs({ urn: "", type, name: String(name), inputs: args })) onProblem(p);
+            for (const p of checkInputs({ urn: "", type, name: String(name), inputs: args })) reportProblem?.(p);
           }
           return Reflect.construct(target, argList, newTarget === proxy ? target : newTarget);
         },

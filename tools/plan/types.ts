@@ -52,7 +52,8 @@ export interface StackPlan {
 /** Child -> parent messages. */
 export type WorkerMessage =
   | { kind: "stackRef"; requestId: number; name: string }
-  | { kind: "result"; plan: StackPlan };
+  /** `reusable`: the worker can plan another stack; otherwise it exits, and `retire` says why (reuse.ts). */
+  | { kind: "result"; plan: StackPlan; reusable: boolean; retire?: string[] };
 
 /** Parent -> child messages. */
 export type ParentMessage =

@@ -13,6 +13,7 @@ import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { deferClosureSerialization, skipStackCapture } from "./fast-runtime";
+import { JobScope, realDir, watchForReuse } from "./reuse";
 import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
 import { awsxChildren, awsxComponentOutputs } from "./awsx-children";
 import { checkInputs, reportUnknownAwsInputs } from "./input-check";
@@ -123,7 +124,25 @@ async function loadProgram(main: string, projectDir: string): Promise<any> {
   return exported;
 }
 
-async function plan(job: PlanJob): Promise<StackPlan> {
+let logErrorSink: ((msg: string) => void) | undefined;
+const patchedLogs = new WeakSet<object>();
+
+/** Send the SDK's error-level log messages to `sink` (patched once per copy of the SDK; the sink is per stack). */
+function captureLogErrors(log: { error: (msg: string, ...rest: unknown[]) => unknown }, sink: (msg: string) => void): void {
+  logErrorSink = sink;
+  if (patchedLogs.has(log)) return;
+  patchedLogs.add(log);
+  const original = log.error;
+  log.error = (msg: string, ...rest: unknown[]) => {
+    logErrorSink?.(String(msg));
+    return original.call(log, msg, ...rest);
+  };
+}
+
+/** The pack, loaded once per worker (its policies read their config per evaluation). */
+const packs = new Map<string, LoadedPolicyPack>();
+
+async function plan(job: PlanJob, scope: JobScope): Promise<StackPlan> {
   const started = Date.now();
   const notes: string[] = [];
   const base = {
@@ -189,7 +208,8 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   let packConfigFiles: string[] = job.policyPackConfig ? [job.policyPackConfig] : [];
   if (job.policyPack) {
     try {
-      pack = loadPolicyPack(job.policyPack);
+      pack = packs.get(job.policyPack) ?? loadPolicyPack(job.policyPack);
+      packs.set(job.policyPack, pack);
       if (job.policyPackConfig) {
         // A layer file (with "$pack" shared settings) is merged as `npm run policy:config` would.
         packConfig = mergePackConfig([JSON.parse(fs.readFileSync(job.policyPackConfig, "utf8"))], pack.policies);
@@ -326,11 +346,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   // Errors the real CLI would fail the update for: thrown by the program, rejected promises
   // (a failed apply, a failed registration) and messages logged at error level.
   const errors: string[] = [];
-  const originalLogError = log.error;
-  log.error = (msg: string, ...rest: unknown[]) => {
-    errors.push(String(msg));
-    return originalLogError.call(log, msg, ...rest);
-  };
+  captureLogErrors(log, (msg) => errors.push(msg));
   // The runtime can wait forever once a registration's input has failed (a rejected input promise,
   // a callback that cannot be serialized): the CLI ends the update at the first error, so the plan
   // gives the program a short grace to report more, then ends the stack with what it has.
@@ -353,6 +369,7 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
   process.chdir(project.dir);
+  scope.programStarts();
   const run = (async () => {
     try {
       await pulumi.runtime.runInPulumiStack(async () => {
@@ -478,6 +495,43 @@ async function plan(job: PlanJob): Promise<StackPlan> {
   };
 }
 
+// The worker starts in the repository's root (cli.ts): its node_modules are the dependencies that stay loaded.
+watchForReuse(path.join(process.cwd(), "node_modules"));
+
+/** Plans one stack in a fresh run store; then says whether this process can plan another (reuse.ts). */
+async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[] }> {
+  const scope = new JobScope();
+  const lookup = [job.projectDir, job.repoRoot];
+  const pulumiDir = path.dirname(resolveFrom(lookup, "@pulumi/pulumi/package.json"));
+  const dependencies = path.join(job.repoRoot, "node_modules");
+  let result: StackPlan;
+  try {
+    process.chdir(job.projectDir);
+    // The Pulumi runtime keeps a run's state (settings, config, the stack resource, the monitor)
+    // in a store: each stack gets a new one, as the Automation API does for each inline program.
+    const state = require(path.join(pulumiDir, "runtime", "state.js")) as { withLocalStorage: <T>(f: () => Promise<T>) => Promise<T> };
+    result = await state.withLocalStorage(() => plan(job, scope));
+  } catch (e) {
+    result = {
+      project: path.basename(job.projectDir),
+      stack: job.stack,
+      dir: job.projectDir,
+      status: "error" as const,
+      error: errorText(e),
+      resources: [],
+      outputs: {},
+      violations: [],
+      exemptions: [],
+      notes: [],
+      timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
+    };
+  }
+  const retire = scope.close(dependencies);
+  if (result.status !== "ok") retire.push("the stack did not plan cleanly (its program may still be running)");
+  if (!fs.realpathSync(pulumiDir).startsWith(realDir(dependencies) + path.sep)) retire.push(`the program uses its own @pulumi/pulumi (${pulumiDir})`);
+  return { plan: result, retire };
+}
+
 process.on("message", (msg: ParentMessage) => {
   if (msg.kind === "stackRefResult") {
     pendingRefs.get(msg.requestId)?.(msg);
@@ -485,22 +539,14 @@ process.on("message", (msg: ParentMessage) => {
     return;
   }
   if (msg.kind === "plan") {
-    plan(msg.job)
-      .catch((e) => ({
-        project: path.basename(msg.job.projectDir),
-        stack: msg.job.stack,
-        dir: msg.job.projectDir,
-        status: "error" as const,
-        error: errorText(e),
-        resources: [],
-        outputs: {},
-        violations: [],
-        exemptions: [],
-        notes: [],
-        timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
-      }))
-      .then((result) => {
-        process.send?.({ kind: "result", plan: result } satisfies WorkerMessage, () => process.exit(0));
+    void planJob(msg.job).then(({ plan: result, retire }) => {
+      const reusable = retire.length === 0;
+      process.send?.({ kind: "result", plan: result, reusable, ...(reusable ? {} : { retire }) } satisfies WorkerMessage, () => {
+        if (!reusable) process.exit(0);
       });
+    });
   }
 });
+
+// The parent closes the channel when it has no more stacks for this worker (or when it exits).
+process.on("disconnect", () => process.exit(0));
