@@ -63,23 +63,25 @@ describe("plan workers: one process plans several stacks", function () {
 
   it("undoes what a stack changed (modules, environment, listeners) before the next, and retires a worker that cannot be undone", async () => {
     const p = planner({ reuseWorkers: true });
-    const plans = await Promise.all(["a", "b", "global", "timer", "esm", "c"].map((s) => p.plan(leftovers.dir, s)));
+    const plans = await Promise.all(["a", "b", "global", "timer", "esm", "throw", "c"].map((s) => p.plan(leftovers.dir, s)));
     await p.close();
-    for (const plan of plans) expect(plan.status, plan.error).to.equal("ok");
-    const [a, b, , , esm, c] = plans as [StackPlan, StackPlan, StackPlan, StackPlan, StackPlan, StackPlan];
+    const [a, b, , , esm, failed, c] = plans as [StackPlan, StackPlan, StackPlan, StackPlan, StackPlan, StackPlan, StackPlan];
+    for (const plan of plans) if (plan !== failed) expect(plan.status, plan.error).to.equal("ok");
+    expect(failed.error).to.include("leftovers: failing on purpose");
     // b ran in a's worker: its own module state, no environment variable left by a.
     expect(a.outputs).to.include({ loadedFor: "a", envBefore: "unset", globalBefore: "unset" });
     expect(b.outputs).to.include({ loadedFor: "b", envBefore: "unset", globalBefore: "unset" });
     expect(esm.outputs.imported).to.equal("imported");
-    // c runs after three stacks that each retired their worker: nothing of theirs is left.
+    // c runs after four stacks that each retired their worker: nothing of theirs is left.
     expect(c.outputs).to.include({ loadedFor: "c", envBefore: "unset", globalBefore: "unset" });
-    expect(p.workers.retired.map((r) => r.stack)).to.deep.equal(["leftovers/global", "leftovers/timer", "leftovers/esm"]);
+    expect(p.workers.retired.map((r) => r.stack)).to.deep.equal(["leftovers/global", "leftovers/timer", "leftovers/esm", "leftovers/throw"]);
     const reasons = Object.fromEntries(p.workers.retired.map((r) => [r.stack, r.reasons.join("; ")]));
     expect(reasons["leftovers/global"]).to.equal("the program defined globals: leftoversGlobal");
     expect(reasons["leftovers/timer"]).to.match(/^the program left handles open: .*Timeout/);
     expect(reasons["leftovers/esm"]).to.equal("the program imported an ES module, which cannot be unloaded");
-    // a, b and global in the first worker; timer, esm and c in one each.
-    expect(p.workers.started).to.equal(4);
+    expect(reasons["leftovers/throw"]).to.include("the stack did not plan cleanly");
+    // a, b and global in the first worker; timer, esm, throw and c in one each.
+    expect(p.workers.started).to.equal(5);
   });
 
   it("with --fresh-workers, plans every stack in a new process", async () => {
