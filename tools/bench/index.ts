@@ -151,6 +151,8 @@ function handlerEnv(file: string): Record<string, string> {
     : /(_DAYS|_CENTS|_SIZE)$/.test(n) ? "30"
     : /^DELIVERY_ORIGIN$/.test(n) ? "https://cdn.example.com"
     : n.toLowerCase();
+  // One of two alternatives, never both: the warehouse's Serverless workgroup (not its provisioned cluster).
+  names.delete("WAREHOUSE_CLUSTER");
   return {
     // A file path (e.g. DB_CA_FILE) is optional and must exist: left unset.
     ...Object.fromEntries([...names].filter((n) => !n.endsWith("_FILE")).map((n) => [n, value(n)])),

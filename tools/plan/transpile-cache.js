@@ -1,8 +1,8 @@
 /**
  * A disk cache for the TypeScript the plan's workers transpile (required before esbuild-register).
  *
- * Every worker is a fresh process, so without it each one transpiles the program, the components
- * and the pack's sources again: measured with `--cpu-prof` on the largest stack, esbuild's
+ * Every worker process (and every run of the plan) starts empty, so without it each one
+ * transpiles the program, the components and the pack's sources again: measured with `--cpu-prof` on the largest stack, esbuild's
  * `transformSync` was about 0.7 s of a worker's 4 s of CPU. esbuild-register calls
  * `esbuild.transformSync` at each require; this wraps it so that the same source with the same
  * options and esbuild version is read from `BLUEPRINTS_TRANSPILE_CACHE` (a directory) instead: the

@@ -1,5 +1,6 @@
 /**
- * One stack, planned in a fresh process (the Pulumi runtime is a process-wide singleton).
+ * Plans one stack at a time, each in a fresh run store of the Pulumi runtime; after a stack it says
+ * whether it can plan another (reuse.ts), and exits when it cannot or when the parent disconnects.
  *
  * Runs the real program under `@pulumi/pulumi`'s mock runtime, records every registration through
  * a wrapped `MockMonitor` (type, name, parent, inputs, dependencies, protect, retainOnDelete,
