@@ -23,7 +23,7 @@ import { counts, dim, renderStack, renderSummaryLine } from "./report";
 import { resolveRef } from "./base";
 import { review, startBase } from "./report/review";
 import { bySize, recordDurations } from "./schedule";
-import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
+import { failedPlan, type ParentMessage, type PlanJob, type StackPlan, type WorkerMessage } from "./types";
 
 // PLAN_REPO_ROOT: set by `--base` to plan another commit's checkout with this CLI (tools/plan/base.ts).
 export const repoRoot = process.env.PLAN_REPO_ROOT ? path.resolve(process.env.PLAN_REPO_ROOT) : path.resolve(__dirname, "..", "..");
@@ -189,22 +189,14 @@ export class Planner {
         if (result?.reusable) this.giveBack(worker);
         else void worker.close();
         if (result?.retire) this.workers.retired.push({ stack: key, reasons: result.retire });
-        const plan: StackPlan = result?.plan ?? {
-          project: path.basename(projectDir),
-          stack,
-          dir: path.relative(repoRoot, projectDir) || ".",
-          status: "error",
-          error:
+        const plan: StackPlan =
+          result?.plan ??
+          failedPlan(
+            { project: path.basename(projectDir), stack, dir: path.relative(repoRoot, projectDir) || "." },
             killedAfterMs !== undefined
               ? `the program did not finish within ${killedAfterMs / 1000} s (--timeout ${killedAfterMs / 1000}) and blocked its event loop, so it was killed${output ? `:\n${output.trim()}` : ""}`
               : `the plan process exited (${exit?.signal ?? `code ${exit?.code}`}) without a result${output ? `:\n${output.trim()}` : ""}`,
-          resources: [],
-          outputs: {},
-          violations: [],
-          exemptions: [],
-          notes: [],
-          timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
-        };
+          );
         if (plan.status === "error" && output.trim() && result) plan.notes.push(`program output:\n${output.trim()}`);
         this.options.onDone?.(plan);
         return plan;

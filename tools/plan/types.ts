@@ -59,3 +59,8 @@ export type WorkerMessage =
 export type ParentMessage =
   | { kind: "plan"; job: PlanJob }
   | { kind: "stackRefResult"; requestId: number; outputs?: Record<string, unknown>; secretOutputNames?: string[]; error?: string };
+
+/** A stack that did not plan: nothing recorded, and the error that says why. */
+export function failedPlan(where: { project: string; stack: string; dir: string }, error: string): StackPlan {
+  return { ...where, status: "error", error, resources: [], outputs: {}, violations: [], exemptions: [], notes: [], timings: { programMs: 0, policiesMs: 0, totalMs: 0 } };
+}

@@ -19,7 +19,7 @@ import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples"
 import { awsxChildren, awsxComponentOutputs } from "./awsx-children";
 import { checkInputs, reportUnknownAwsInputs } from "./input-check";
 import { loadStackConfig, readProject } from "./project";
-import type { ParentMessage, PlanJob, StackPlan, WorkerMessage } from "./types";
+import { failedPlan, type ParentMessage, type PlanJob, type StackPlan, type WorkerMessage } from "./types";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -513,19 +513,7 @@ async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[
     const state = require(path.join(pulumiDir, "runtime", "state.js")) as { withLocalStorage: <T>(f: () => Promise<T>) => Promise<T> };
     result = await state.withLocalStorage(() => plan(job, scope));
   } catch (e) {
-    result = {
-      project: path.basename(job.projectDir),
-      stack: job.stack,
-      dir: job.projectDir,
-      status: "error" as const,
-      error: errorText(e),
-      resources: [],
-      outputs: {},
-      violations: [],
-      exemptions: [],
-      notes: [],
-      timings: { programMs: 0, policiesMs: 0, totalMs: 0 },
-    };
+    result = failedPlan({ project: path.basename(job.projectDir), stack: job.stack, dir: path.relative(job.repoRoot, job.projectDir) || "." }, errorText(e));
   }
   const retire = scope.close(dependencies);
   if (result.status !== "ok") retire.push("the stack did not plan cleanly (its program may still be running)");
