@@ -95,15 +95,15 @@ export function checkInputs(r: { urn: string; type: string; name: string; inputs
 
 const wrapped = new WeakSet<object>();
 
+let reportProblem: ((p: InputProblem) => void) | undefined;
+
 /**
  * A generated @pulumi/aws class copies only the inputs it knows into its registration, so an input
  * v7 no longer takes (a JavaScript program, or TypeScript run without type-checking) would vanish
  * silently. Each resource class the program loads is wrapped (a Proxy whose construct trap reads
  * the arguments first), and its unknown inputs reported. Resources read by id (`get`) are skipped.
+ * The hook is installed once; a worker that plans several stacks passes each stack's `onProblem`.
  */
-let reportProblem: ((p: InputProblem) => void) | undefined;
-
-/** Report to `onProblem` from now on (a reused worker swaps it per stack; the hook is installed once). */
 export function reportUnknownAwsInputs(onProblem: (p: InputProblem) => void): void {
   const installed = reportProblem !== undefined;
   reportProblem = onProblem;

@@ -502,11 +502,11 @@ watchForReuse(path.join(process.cwd(), "node_modules"));
 /** Plans one stack in a fresh run store; then says whether this process can plan another (reuse.ts). */
 async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[] }> {
   const scope = new JobScope();
-  const lookup = [job.projectDir, job.repoRoot];
-  const pulumiDir = path.dirname(resolveFrom(lookup, "@pulumi/pulumi/package.json"));
   const dependencies = path.join(job.repoRoot, "node_modules");
+  let pulumiDir: string | undefined;
   let result: StackPlan;
   try {
+    pulumiDir = path.dirname(resolveFrom([job.projectDir, job.repoRoot], "@pulumi/pulumi/package.json"));
     process.chdir(job.projectDir);
     // The Pulumi runtime keeps a run's state (settings, config, the stack resource, the monitor)
     // in a store: each stack gets a new one, as the Automation API does for each inline program.
@@ -517,7 +517,7 @@ async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[
   }
   const retire = scope.close(dependencies);
   if (result.status !== "ok") retire.push("the stack did not plan cleanly (its program may still be running)");
-  if (!fs.realpathSync(pulumiDir).startsWith(realDir(dependencies) + path.sep)) retire.push(`the program uses its own @pulumi/pulumi (${pulumiDir})`);
+  if (pulumiDir && !realDir(pulumiDir).startsWith(realDir(dependencies) + path.sep)) retire.push(`the program uses its own @pulumi/pulumi (${pulumiDir})`);
   return { plan: result, retire };
 }
 
