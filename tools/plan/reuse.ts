@@ -22,6 +22,8 @@ import * as path from "node:path";
 import * as url from "node:url";
 
 let esmImports: Int32Array | undefined;
+/** The repository's node_modules (real path, with a trailing separator): modules under it stay loaded. */
+let dependencyPrefix: string | undefined;
 /** Globals defined while a dependency's module was compiled: shared like the module itself. */
 const dependencyGlobals = new Set<string>();
 
@@ -35,7 +37,7 @@ export function watchForReuse(dependencies: string): void {
   (Module as unknown as { register: (specifier: string, options: object) => void }).register(url.pathToFileURL(path.join(__dirname, "esm-count.mjs")).href, {
     data: { counter: esmImports.buffer },
   });
-  const prefix = realDir(dependencies) + path.sep;
+  const prefix = (dependencyPrefix = realDir(dependencies) + path.sep);
   const proto = Module.prototype as unknown as { _compile: (content: string, filename: string) => unknown };
   const compile = proto._compile;
   proto._compile = function compileNotingGlobals(this: unknown, content: string, filename: string) {
@@ -49,12 +51,17 @@ export function watchForReuse(dependencies: string): void {
   };
 }
 
-export function realDir(dir: string): string {
+function realDir(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {
     return dir;
   }
+}
+
+/** Whether `file` is one of the repository's dependencies (what `watchForReuse` was given). */
+export function isDependency(file: string): boolean {
+  return dependencyPrefix !== undefined && realDir(file).startsWith(dependencyPrefix);
 }
 
 /** Globals the Pulumi SDK itself defines (runtime/state.js), which are per-run or shared on purpose. */
@@ -83,9 +90,9 @@ export class JobScope {
 
   /**
    * Undo what the stack changed in the process. Returns why this process cannot plan another
-   * stack; empty when it can. `dependencies` is the repository's node_modules, whose modules stay.
+   * stack; empty when it can. The repository's dependencies (`watchForReuse`) stay loaded.
    */
-  close(dependencies: string): string[] {
+  close(): string[] {
     const reasons: string[] = [];
     if (!esmImports) reasons.push("this process does not watch for reuse (watchForReuse)");
     else if (Atomics.load(esmImports, 0) !== this.esmAtStart) reasons.push("the program imported an ES module, which cannot be unloaded");
@@ -108,9 +115,9 @@ export class JobScope {
       reasons.push(`the working directory ${this.cwd} is gone`);
     }
     if (this.modules) {
-      const prefix = realDir(dependencies) + path.sep;
+      // Module ids are real paths already.
       for (const id of Object.keys(require.cache)) {
-        if (!this.modules.has(id) && !id.startsWith(prefix)) delete require.cache[id];
+        if (!this.modules.has(id) && !(dependencyPrefix && id.startsWith(dependencyPrefix))) delete require.cache[id];
       }
     }
     return reasons;

@@ -14,7 +14,7 @@ import { buildPackConfig, mergePackConfig } from "../policy/pack-config";
 import { evaluatePolicies, LoadedPolicyPack, loadPolicyPack, PlannedResource, UNKNOWN, validatePolicyConfig } from "../policy/harness";
 import { defaultMockContext, hex, MockContext, mockAwsInvoke, mockAwsResource, mockAwsxComponent } from "./aws-mocks";
 import { deferClosureSerialization, skipStackCapture } from "./fast-runtime";
-import { JobScope, realDir, watchForReuse } from "./reuse";
+import { isDependency, JobScope, watchForReuse } from "./reuse";
 import { overlayAdopterExamples, readAdopterExamples } from "./adopter-examples";
 import { awsxChildren, awsxComponentOutputs } from "./awsx-children";
 import { checkInputs, reportUnknownAwsInputs } from "./input-check";
@@ -502,7 +502,6 @@ watchForReuse(path.join(process.cwd(), "node_modules"));
 /** Plans one stack in a fresh run store; then says whether this process can plan another (reuse.ts). */
 async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[] }> {
   const scope = new JobScope();
-  const dependencies = path.join(job.repoRoot, "node_modules");
   let pulumiDir: string | undefined;
   let result: StackPlan;
   try {
@@ -515,9 +514,9 @@ async function planJob(job: PlanJob): Promise<{ plan: StackPlan; retire: string[
   } catch (e) {
     result = failedPlan({ project: path.basename(job.projectDir), stack: job.stack, dir: path.relative(job.repoRoot, job.projectDir) || "." }, errorText(e));
   }
-  const retire = scope.close(dependencies);
+  const retire = scope.close();
   if (result.status !== "ok") retire.push("the stack did not plan cleanly (its program may still be running)");
-  if (pulumiDir && !realDir(pulumiDir).startsWith(realDir(dependencies) + path.sep)) retire.push(`the program uses its own @pulumi/pulumi (${pulumiDir})`);
+  if (pulumiDir && !isDependency(pulumiDir)) retire.push(`the program uses its own @pulumi/pulumi (${pulumiDir})`);
   return { plan: result, retire };
 }
 
